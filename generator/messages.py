@@ -1,0 +1,244 @@
+"""Every message Bulletin prints, in Chinese and English. Field names, IDs and values stay as written."""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # summary
+    "summary": (
+        "检查了 {records} 条记录：{errors} 个错误，{warnings} 个警告",
+        "checked {records} records: {errors} errors, {warnings} warnings",
+    ),
+    # reading a file
+    "not-utf8": (
+        "文件不是 UTF-8 编码（看起来是 {encoding}，第 {at} 行起无法按 UTF-8 读取）。请另存为 UTF-8：记事本选“另存为”→编码“UTF-8”；VS Code 点右下角编码→“通过编码保存”→“UTF-8”",
+        "the file is not UTF-8 (it looks like {encoding}; line {at} cannot be read as UTF-8). Save it as UTF-8: in Notepad, Save As → Encoding “UTF-8”; in VS Code, click the encoding in the status bar → Save with Encoding → UTF-8",
+    ),
+    "binary-file": (
+        "文件含有二进制内容（NUL 字节），不是文本记录。记录必须是 UTF-8 文本的 Markdown 文件",
+        "the file holds binary data (NUL bytes), not a text record. A record must be a Markdown file in UTF-8 text",
+    ),
+    "file-too-large": (
+        "文件太大（{size} 字节，上限 {limit} 字节）。请把大段内容放进附件，在正文中链接",
+        "the file is too large ({size} bytes, the limit is {limit}). Put bulky content in an attachment and link to it",
+    ),
+    "empty-file": (
+        "文件是空的。记录以 --- 开头的 YAML 头部开始（可用 bulletin new 生成模板）",
+        "the file is empty. A record starts with YAML front matter between --- lines (bulletin new writes a template)",
+    ),
+    "no-front-matter": (
+        "文件开头缺少 YAML 头部：第一行应当是 ---，随后是 id、title 等字段，再以 --- 结束",
+        "the file does not start with YAML front matter: the first line must be ---, then the fields (id, title, …), then a closing ---",
+    ),
+    "unterminated-front-matter": (
+        "YAML 头部没有结束：在字段之后、正文之前加一行 ---",
+        "the front matter is never closed: add a line --- after the fields, before the body",
+    ),
+    "front-matter-too-large": (
+        "YAML 头部太大（{size} 字节，上限 {limit} 字节）",
+        "the front matter is too large ({size} bytes, the limit is {limit})",
+    ),
+    "yaml-syntax": (
+        "YAML 语法错误：{problem}。请检查这一行的缩进、冒号后的空格和引号是否成对",
+        "YAML syntax error: {problem}. Check this line's indentation, the space after each colon, and that quotes are paired",
+    ),
+    "yaml-duplicate-key": (
+        "字段 {key} 重复出现（第一次在第 {first} 行）；只保留一个",
+        "the key {key} appears twice (first on line {first}); keep only one",
+    ),
+    "yaml-not-mapping": (
+        "YAML 头部必须是“字段: 值”的列表，这里却是 {found}",
+        "the front matter must be a list of “key: value” lines, but it is {found}",
+    ),
+    "yaml-tag": (
+        "不允许使用 YAML 标签 {tag}：记录只能包含普通的文本、数字、日期、列表和映射",
+        "the YAML tag {tag} is not allowed: records hold only plain text, numbers, dates, lists and mappings",
+    ),
+    "yaml-alias-bomb": (
+        "YAML 别名（*）展开后过大或自我引用；请直接写出内容，不要用 & 和 *",
+        "YAML aliases (*) expand too far or refer to themselves; write the values out instead of using & and *",
+    ),
+    "yaml-key-not-text": (
+        "字段名必须是文本，这里是 {key}",
+        "a key must be text, not {key}",
+    ),
+    # where a file is
+    "symlink": (
+        "符号链接不作为记录或附件使用（指向 {target}）。请用真实文件替换它",
+        "symbolic links are not followed (this one points to {target}). Replace it with the real file",
+    ),
+    "unknown-folder": (
+        "记录必须放在以下文件夹之一：{folders}",
+        "records must live in one of these folders: {folders}",
+    ),
+    "bad-filename": (
+        "文件名必须以记录编号开头，形如 {example}（前缀-年份-序号，如 {prefix}-2026-001-标题.md）",
+        "the file name must start with the record ID, like {example} (PREFIX-YEAR-NUMBER, e.g. {prefix}-2026-001-title.md)",
+    ),
+    "wrong-folder": (
+        "编号 {id} 属于 {expected} 类型，应放在 records/{folder}/ 下",
+        "the ID {id} belongs to type {expected}; move the file under records/{folder}/",
+    ),
+    "id-mismatch": (
+        "id 为 {id}，但文件名以 {filename} 开头；二者必须一致",
+        "id is {id} but the file name starts with {filename}; they must be the same",
+    ),
+    "duplicate-id": (
+        "编号 {id} 已被 {other} 使用；编号必须唯一（用 bulletin new 取下一个可用编号）",
+        "the ID {id} is already used by {other}; IDs must be unique (bulletin new picks the next free one)",
+    ),
+    # fields
+    "missing": (
+        "缺少必填字段 {field}",
+        "the required field {field} is missing",
+    ),
+    "missing-when": (
+        "{when}时必须填写 {field}",
+        "{field} is required when {when}",
+    ),
+    "unknown-key": (
+        "未知字段 {key}{hint}",
+        "unknown field {key}{hint}",
+    ),
+    "did-you-mean": ("，是否想写 {name}？", "; did you mean {name}?"),
+    "expected-text": ("{field} 应为文本，这里是 {found}", "{field} must be text, found {found}"),
+    "empty-text": ("{field} 不能为空", "{field} must not be empty"),
+    "expected-date": (
+        "{field} 应为日期，格式 YYYY-MM-DD（如 2026-03-15），这里是 {found}",
+        "{field} must be a date written YYYY-MM-DD (e.g. 2026-03-15), found {found}",
+    ),
+    "bad-date": (
+        "{field} 的值 {found} 不是真实存在的日期（检查月份和日）",
+        "{field} is {found}, which is not a real calendar date (check the month and day)",
+    ),
+    "expected-bool": (
+        "{field} 应为 true 或 false，这里是 {found}",
+        "{field} must be true or false, found {found}",
+    ),
+    "expected-number": ("{field} 应为数字，这里是 {found}", "{field} must be a number, found {found}"),
+    "expected-list": (
+        "{field} 应为列表（每项一行，以“- ”开头，或写成 [a, b]），这里是 {found}",
+        "{field} must be a list (one item per line starting with “- ”, or [a, b]), found {found}",
+    ),
+    "expected-mapping": (
+        "{field} 应为“字段: 值”的映射，这里是 {found}",
+        "{field} must be a mapping of “key: value”, found {found}",
+    ),
+    "empty-list": ("{field} 至少需要一项", "{field} needs at least one item"),
+    "bad-choice": (
+        "{field} 的值 {found} 无效，可选值：{allowed}{hint}",
+        "{field} is {found}, which is not allowed; choose one of: {allowed}{hint}",
+    ),
+    "unknown-person": (
+        "{field}：人员 {found} 不在 site_config/people.yml 中{hint}",
+        "{field}: the person {found} is not in site_config/people.yml{hint}",
+    ),
+    "unknown-dept": (
+        "{field}：部门代码 {found} 不在 site_config/departments.yml 中{hint}",
+        "{field}: the department code {found} is not in site_config/departments.yml{hint}",
+    ),
+    "bad-id": (
+        "{field} 的值 {found} 不是记录编号（形如 CAPA-2026-007）",
+        "{field} is {found}, which is not a record ID (like CAPA-2026-007)",
+    ),
+    "missing-role": (
+        "{field}：{found} 必须具有 {role} 角色（在 site_config/people.yml 的 roles 中）",
+        "{field}: {found} must have the role {role} (roles in site_config/people.yml)",
+    ),
+    "date-order": (
+        "{field}（{value}）不能早于 {other}（{other_value}）",
+        "{field} ({value}) cannot be before {other} ({other_value})",
+    ),
+    "bad-period": (
+        "period 的值 {found} 与报告类型 {kind} 不符，应写成 {example}",
+        "period {found} does not match the report kind {kind}; write it like {example}",
+    ),
+    "bad-audience": (
+        "{field} 应为 all 或部门代码列表，这里是 {found}",
+        "{field} must be all or a list of department codes, found {found}",
+    ),
+    "unknown-rule": ("site_config 中声明了未知规则 {rule}", "site_config names an unknown rule {rule}"),
+    # rules within a record
+    "actions-not-settled": (
+        "状态为 {status} 时，所有措施都必须是 done 或 cancelled（第 {n} 项仍为 {found}）",
+        "at status {status} every action must be done or cancelled (action {n} is still {found})",
+    ),
+    "not-effective-closed": (
+        "验证结论为无效（effective: false）的 CAPA 不能关闭；请补充措施并重新验证",
+        "a CAPA whose verification says effective: false cannot be closed; add actions and verify again",
+    ),
+    "due-ext-last": (
+        "due_extensions 最后一项的 to（{last}）必须等于 due（{due}）",
+        "the last entry of due_extensions has to: {last}, which must equal due ({due})",
+    ),
+    "due-ext-order": (
+        "due_extensions 应按时间先后排列：第 {n} 项的 from（{found}）应等于上一项的 to（{previous}）",
+        "due_extensions must be oldest first: entry {n} has from: {found}, which should equal the previous to ({previous})",
+    ),
+    # across the repository
+    "ref-missing": (
+        "{field}：找不到记录 {found}{hint}",
+        "{field}: there is no record {found}{hint}",
+    ),
+    "ref-renumbered": ("（它已改号为 {new}）", " (it was renumbered to {new})"),
+    "ref-wrong-type": (
+        "{field}：{found} 不是 {expected} 类型的记录",
+        "{field}: {found} is not a record of type {expected}",
+    ),
+    "report-duplicate": (
+        "部门 {department} 的 {kind} 报告 {period} 已由 {other} 提交；每个部门每期只提交一份",
+        "department {department} already filed its {kind} report for {period} in {other}; one report per department and period",
+    ),
+    "link-missing": (
+        "链接指向的文件 {target} 不存在；检查路径（相对于本文件所在文件夹）和大小写",
+        "the link points to {target}, which does not exist; check the path (relative to this file's folder) and its case",
+    ),
+    "link-outside": (
+        "链接 {target} 指向仓库以外；附件请放在 records/ 下",
+        "the link {target} points outside the repository; keep attachments under records/",
+    ),
+    "link-windows": (
+        "链接 {target} 使用了 Windows 路径；请改用 / 分隔，并确保文件在 records/ 下存在",
+        "the link {target} is a Windows path; use / as separator and make sure the file exists under records/",
+    ),
+    "link-email": (
+        "链接目标 {target} 是电子邮件地址；写成 mailto:{target}",
+        "the link target {target} is an e-mail address; write mailto:{target}",
+    ),
+    # configuration
+    "config-unreadable": (
+        "无法读取配置：{problem}",
+        "cannot read the configuration: {problem}",
+    ),
+    "config-bad-entry": (
+        "{file} 中的条目有误：{problem}",
+        "a bad entry in {file}: {problem}",
+    ),
+    "config-duplicate": ("{key} 重复定义", "{key} is defined twice"),
+    "schedule-bad": ("schedule.yml：{problem}", "schedule.yml: {problem}"),
+}
+
+WHEN: dict[str, tuple[str, str]] = {
+    "is": ("{field} 为 {value} ", "{field} is {value}"),
+    "from": ("状态为 {value} 或之后", "status is {value} or later"),
+    "not": ("{field} 不是 {value} ", "{field} is not {value}"),
+    "and": ("且", " and "),
+}
+
+
+def render(code: str, lang: str, **args) -> str:
+    zh, en = MESSAGES[code]
+    template = en if lang == "en" else zh
+    args = {k: (v.localize(lang) if hasattr(v, "localize") else v) for k, v in args.items()}
+    try:
+        return template.format(**args)
+    except (KeyError, IndexError):
+        return template
+
+
+def describe_when(conditions: list[tuple[str, str, str]], lang: str) -> str:
+    """Phrases like 'status is approved and kind is management-review'."""
+    i = 1 if lang == "en" else 0
+    parts = [WHEN[op][i].format(field=f, value=v) for op, f, v in conditions]
+    return WHEN["and"][i].join(parts)

@@ -1,0 +1,69 @@
+"""`bulletin new`: the next free ID for the year, and a new record from templates/new/<type>.md.j2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import jinja2
+
+from .config import Config
+from .records import ID_IN_NAME, RECORDS_DIR, scan
+from .schema import ID_RE
+
+PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FORMER = re.compile(r"\b([A-Z][A-Z0-9]*-\d{4}-\d{3,})\b")
+
+
+def used_numbers(root: Path, cfg: Config, prefix: str, year: int) -> set[int]:
+    """Numbers taken for PREFIX-YEAR: by file names, and by former IDs (kept so they are never reused)."""
+    taken = set()
+    for rel in scan(root, cfg).record_files:
+        name = rel.rsplit("/", 1)[-1]
+        m = ID_IN_NAME.match(name)
+        if m:
+            taken.add(m.group(1))
+        text = (root / rel).read_bytes()
+        if b"former_ids" in text:
+            taken.update(FORMER.findall(text.decode("utf-8", "replace")))
+    numbers = set()
+    for rid in taken:
+        m = ID_RE.match(rid)
+        if m and m.group(1) == prefix and int(m.group(2)) == year:
+            numbers.add(int(m.group(3)))
+    return numbers
+
+
+def next_id(root: Path, cfg: Config, rtype: str, today: dt.date) -> str:
+    prefix = cfg.types[rtype].prefix
+    numbers = used_numbers(root, cfg, prefix, today.year)
+    return f"{prefix}-{today.year}-{max(numbers, default=0) + 1:03d}"
+
+
+def slug(title: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", title)
+    return "-".join(w.lower() for w in words)[:40].strip("-")
+
+
+def environment(root: Path) -> jinja2.Environment:
+    loaders = [jinja2.FileSystemLoader(str(root / "templates"))]
+    if PROJECT_TEMPLATES.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(PROJECT_TEMPLATES)))
+    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), keep_trailing_newline=True,
+                              undefined=jinja2.StrictUndefined)
+
+
+def create(root: Path, cfg: Config, rtype: str, title: str, today: dt.date, **values) -> Path:
+    """Write the new record and return its path. Refuses to overwrite."""
+    rid = next_id(root, cfg, rtype, today)
+    name = f"{rid}-{slug(title)}.md" if slug(title) else f"{rid}.md"
+    path = root / RECORDS_DIR / cfg.types[rtype].folder / str(today.year) / name
+    text = environment(root).get_template(f"new/{rtype}.md.j2").render(
+        id=rid, title=title, today=today.isoformat(), year=today.year,
+        **{k: (v or "") for k, v in values.items()},
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    return path

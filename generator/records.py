@@ -1,0 +1,194 @@
+"""Find record files, decode them, split front matter from body: Record and Records."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlsafe
+from .config import Config
+from .problems import Problem, error
+from .schema import ID_RE
+
+RECORDS_DIR = "records"
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FRONT_MATTER = 256 * 1024
+ID_IN_NAME = re.compile(r"^([A-Z][A-Z0-9]*-\d{4}-\d{3,})(?=-|\.md$)")
+
+
+@dataclass
+class Record:
+    """One record file: its fields as written (checked values normalized) and its Markdown body."""
+    path: str                 # relative to the repository root, with /
+    type: str
+    id: str
+    fields: dict
+    body: str
+    body_line: int            # 1-based line where the body starts
+    front_matter: str = field(default="", repr=False)
+
+    def get(self, key, default=None):
+        return self.fields.get(key, default)
+
+    @property
+    def title(self) -> str:
+        return str(self.fields.get("title") or self.id)
+
+    @property
+    def visibility(self) -> str:
+        return self.fields.get("visibility") or "all-staff"
+
+    @property
+    def withdrawn(self) -> bool:
+        return bool(self.fields.get("withdrawn"))
+
+
+class Records:
+    """All records, with look-ups by ID and type."""
+
+    def __init__(self, records: list[Record]):
+        self.all = sorted(records, key=lambda r: r.id)
+        self.by_id = {r.id: r for r in self.all}
+
+    def __iter__(self):
+        return iter(self.all)
+
+    def __len__(self):
+        return len(self.all)
+
+    def of_type(self, rtype: str) -> list[Record]:
+        return [r for r in self.all if r.type == rtype]
+
+    def get(self, rid: str) -> Record | None:
+        return self.by_id.get(rid)
+
+
+@dataclass
+class Tree:
+    """What lies under records/: record files, attachments, and problems with the tree itself."""
+    record_files: list[str] = field(default_factory=list)
+    attachments: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def scan(root: Path, cfg: Config) -> Tree:
+    """Walk records/ without following symbolic links; classify every file."""
+    tree = Tree()
+    base = root / RECORDS_DIR
+    folders = {t.folder for t in cfg.types.values()}
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        for d in list(dirnames):
+            full = Path(dirpath) / d
+            if d.startswith("."):
+                dirnames.remove(d)
+            elif full.is_symlink():
+                dirnames.remove(d)
+                tree.problems.append(error(f"{rel_dir}/{d}", "symlink", target=os.readlink(full)))
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            rel = f"{rel_dir}/{name}"
+            full = Path(dirpath) / name
+            if full.is_symlink():
+                tree.problems.append(error(rel, "symlink", target=os.readlink(full)))
+                continue
+            if not name.lower().endswith(".md"):
+                tree.attachments.add(rel)
+                continue
+            parts = rel.split("/")
+            if len(parts) < 3 or parts[1] not in folders:
+                tree.problems.append(error(rel, "unknown-folder",
+                                           folders=", ".join(f"records/{f}/" for f in sorted(folders))))
+                continue
+            tree.record_files.append(rel)
+    return tree
+
+
+def _guess_encoding(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    for enc, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5"), ("shift_jis", "Shift-JIS")):
+        try:
+            data.decode(enc)
+            return label
+        except UnicodeDecodeError:
+            continue
+    return "Latin-1/Windows-1252"
+
+
+def decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
+    """UTF-8 text (BOM and CRLF accepted) or a problem that says how to re-save the file."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, error(rel, "not-utf8", line=1, encoding="UTF-16", at=1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, error(rel, "not-utf8", line=line, encoding=_guess_encoding(data), at=line)
+    if "\x00" in text:
+        return None, error(rel, "binary-file", line=text.count("\n", 0, text.index("\x00")) + 1)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def split(rel: str, text: str) -> tuple[str, str, int] | Problem:
+    """(front matter, body, body's first line) or a problem."""
+    if not text.strip():
+        return error(rel, "empty-file", line=1)
+    if not (text.startswith("---\n") or text.rstrip(" \t") == "---"):
+        return error(rel, "no-front-matter", line=1)
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.M)
+    if end is None:
+        return error(rel, "unterminated-front-matter", line=1)
+    fm = text[4:4 + end.start()]
+    if len(fm) > MAX_FRONT_MATTER:
+        return error(rel, "front-matter-too-large", line=1, size=len(fm), limit=MAX_FRONT_MATTER)
+    after = 4 + end.end()
+    body = text[after + 1:] if text[after:after + 1] == "\n" else text[after:]
+    return fm, body, fm.count("\n") + 3
+
+
+def read_record(root: Path, rel: str, cfg: Config) -> tuple[Record | None, list[Problem]]:
+    """Read, decode, split and parse one record file; type and ID come from its folder and name."""
+    full = root / rel
+    try:
+        size = full.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [error(rel, "file-too-large", line=1, size=size, limit=MAX_FILE_BYTES)]
+        data = full.read_bytes()
+    except OSError as exc:
+        return None, [error(rel, "config-unreadable", problem=str(exc))]
+    text, problem = decode(rel, data)
+    if problem:
+        return None, [problem]
+    parts = split(rel, text)
+    if isinstance(parts, Problem):
+        return None, [parts]
+    fm_text, body, body_line = parts
+    try:
+        fm, duplicates = yamlsafe.load(fm_text)
+    except yamlsafe.YamlProblem as exc:
+        line = None if exc.line is None else exc.line + 2
+        return None, [error(rel, exc.code, line=line or 1, **exc.args)]
+    problems = [error(rel, "yaml-duplicate-key", field=key, line=line + 2, key=key, first=first + 2)
+                for key, line, first in duplicates]
+    if not isinstance(fm, dict):
+        found = "空 / empty" if fm is None else type(fm).__name__.replace("str", "text").replace("list", "a list")
+        return None, problems + [error(rel, "yaml-not-mapping", line=2, found=found)]
+    folder = rel.split("/")[1]
+    rtype = cfg.type_for_folder(folder)
+    name = rel.rsplit("/", 1)[-1]
+    m = ID_IN_NAME.match(name)
+    if not m:
+        return None, problems + [error(rel, "bad-filename", line=1, example=f"{rtype.prefix}-2026-001.md",
+                                       prefix=rtype.prefix)]
+    record = Record(rel, rtype.name, m.group(1), fm, body, body_line, fm_text)
+    return record, problems
+
+
+def id_parts(rid: str):
+    m = ID_RE.match(rid)
+    return (m.group(1), int(m.group(2)), int(m.group(3))) if m else None

@@ -1,0 +1,476 @@
+"""Record types as data: a small vocabulary of typed field checks, composed from site_config."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .messages import describe_when, render
+from .problems import Problem, error
+
+ID_RE = re.compile(r"^([A-Z][A-Z0-9]*)-(\d{4})-(\d{3,})$")
+PERIOD_RE = {
+    "monthly": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
+    "quarterly": re.compile(r"^\d{4}-Q[1-4]$"),
+    "annual": re.compile(r"^\d{4}$"),
+}
+PERIOD_EXAMPLE = {"monthly": "2026-10", "quarterly": "2026-Q3", "annual": "2026"}
+KINDS = {
+    "text", "date", "bool", "number", "choice", "person", "dept", "ref", "source_ref",
+    "record_id", "period", "audience", "list", "object",
+}
+
+
+def period_kind(value) -> str | None:
+    text = str(value)
+    return next((k for k, rx in PERIOD_RE.items() if rx.match(text)), None)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str
+    required: bool = False
+    required_when: tuple = ()  # ((field, values), ...); field "status_from" = that status or later
+    required_unless: tuple = ()
+    values: tuple = ()
+    of: "FieldSpec | None" = None
+    struct: "Struct | None" = None
+    role: str | None = None
+    role_when: tuple = ()
+    not_before: tuple = ()
+    types: tuple = ()
+    non_empty: bool = False
+    default: Any = None
+    label: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def title(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.name
+
+
+@dataclass(frozen=True)
+class Struct:
+    name: str
+    fields: dict
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str
+    folder: str
+    prefix: str
+    label: dict
+    fields: dict
+    flow: tuple = ()
+    rules: tuple = ()
+
+    def title(self, lang: str) -> str:
+        return self.label.get(lang) or self.label.get("en") or self.name
+
+
+# --- building types from data -------------------------------------------------------------
+
+def _merge(base, over):
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _merge(base.get(k), v) if k in base else v
+        return out
+    return over
+
+
+def merge_types(default: dict, overlay: dict | None) -> dict:
+    """A company's types.yml merged over the defaults: mappings key by key, lists replaced."""
+    return _merge(default, overlay or {})
+
+
+def _conditions(raw, where: str) -> tuple:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: conditions must be a mapping field -> value(s)")
+    return tuple((str(k), tuple(v) if isinstance(v, list) else (v,)) for k, v in raw.items())
+
+
+def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: a field is a mapping with at least kind")
+    kind = raw.get("kind", "text")
+    if kind not in KINDS:
+        raise ValueError(f"{where}: unknown kind {kind}; known: {', '.join(sorted(KINDS))}")
+    struct = None
+    if kind == "object":
+        sname = raw.get("struct")
+        if sname in structs:
+            struct = structs[sname]
+        elif isinstance(raw.get("fields"), dict):
+            struct = Struct(name, {k: _spec(k, v, structs, f"{where}.{k}") for k, v in raw["fields"].items()})
+        else:
+            raise ValueError(f"{where}: an object names a struct or lists its fields")
+    of = _spec(name, raw["of"], structs, f"{where}.of") if kind == "list" and "of" in raw else None
+    if kind == "list" and of is None:
+        of = FieldSpec(name, "text")
+    values = raw.get("values") or ()
+    if kind == "choice" and not values:
+        raise ValueError(f"{where}: a choice needs values")
+    nb = raw.get("not_before") or ()
+    return FieldSpec(
+        name=name,
+        kind=kind,
+        required=raw.get("required") is True,
+        required_when=_conditions(raw.get("required_when"), where),
+        required_unless=_conditions(raw.get("required_unless"), where),
+        values=tuple(values),
+        of=of,
+        struct=struct,
+        role=raw.get("role"),
+        role_when=_conditions(raw.get("role_when"), where),
+        not_before=tuple(nb) if isinstance(nb, (list, tuple)) else (nb,),
+        types=tuple(raw.get("types") or ()),
+        non_empty=bool(raw.get("non_empty")),
+        default=raw.get("default"),
+        label=dict(raw.get("label") or {}),
+    )
+
+
+def build_types(data: dict) -> dict[str, RecordType]:
+    if not isinstance(data, dict) or not isinstance(data.get("types"), dict):
+        raise ValueError("types.yml needs a mapping `types:`")
+    structs: dict[str, Struct] = {}
+    for sname, sraw in (data.get("structs") or {}).items():
+        structs[sname] = Struct(sname, {})
+        structs[sname] = Struct(sname, {k: _spec(k, v, structs, f"structs.{sname}.{k}")
+                                        for k, v in (sraw.get("fields") or {}).items()})
+    common = data.get("common") or {}
+    types = {}
+    for tname, traw in data["types"].items():
+        for key in ("folder", "prefix"):
+            if not traw.get(key):
+                raise ValueError(f"types.{tname}: {key} is required")
+        fields = {k: _spec(k, v, structs, f"common.{k}") for k, v in common.items()}
+        fields.update({k: _spec(k, v, structs, f"types.{tname}.{k}") for k, v in (traw.get("fields") or {}).items()})
+        rules = tuple(traw.get("rules") or ())
+        for rule in rules:
+            if rule not in RULES:
+                raise ValueError(f"types.{tname}: unknown rule {rule}; known: {', '.join(RULES)}")
+        types[tname] = RecordType(tname, traw["folder"], traw["prefix"], dict(traw.get("label") or {}),
+                                  fields, tuple(traw.get("flow") or ()), rules)
+    return types
+
+
+# --- checking one record ------------------------------------------------------------------
+
+@dataclass
+class Ref:
+    """A reference to another record, checked once every record is read."""
+    field: str
+    path: tuple
+    target: str
+    types: tuple
+
+
+@dataclass
+class Check:
+    """What the field checks need: registries, the record's type, where problems go."""
+    path: str
+    rtype: RecordType
+    people: dict
+    departments: dict
+    prefixes: frozenset = frozenset()
+    problems: list[Problem] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
+    fields_at: dict = field(default_factory=dict)  # problem -> YAML path, for its line
+
+    def report(self, code: str, ypath: tuple, **args) -> None:
+        p = error(self.path, code, field=display(ypath) or None, **args)
+        self.problems.append(p)
+        self.fields_at[id(p)] = ypath
+
+
+def display(ypath: tuple) -> str:
+    """('actions', 1, 'owner') -> 'actions[2].owner' (items counted from 1, as people count)."""
+    out = ""
+    for step in ypath:
+        out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def shown(value) -> str:
+    if value is None:
+        return "(空 / empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        text = "[" + ", ".join(shown(v) for v in value[:5]) + (", …" if len(value) > 5 else "") + "]"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k}: …" for k in list(value)[:5]) + "}"
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def hint(lang_free_value, choices) -> str:
+    match = difflib.get_close_matches(str(lang_free_value), [str(c) for c in choices], n=1, cutoff=0.6)
+    return match[0] if match else ""
+
+
+def _matches(conditions: tuple, mapping: dict, flow: tuple) -> bool:
+    for key, values in conditions:
+        if key == "status_from":
+            status = mapping.get("status")
+            start = values[0]
+            if status not in flow or start not in flow or flow.index(status) < flow.index(start):
+                return False
+        elif mapping.get(key) not in values:
+            return False
+    return True
+
+
+def _when_text(conditions: tuple, negate: bool = False) -> list:
+    out = []
+    for key, values in conditions:
+        value = "/".join(map(str, values))
+        out.append(("from", "status", value) if key == "status_from" else ("not" if negate else "is", key, value))
+    return out
+
+
+def _is_required(spec: FieldSpec, mapping: dict, flow: tuple):
+    """None when not required; else the conditions that make it required (empty = always)."""
+    if spec.required:
+        return []
+    if spec.required_when and _matches(spec.required_when, mapping, flow):
+        return _when_text(spec.required_when)
+    if spec.required_unless and not _matches(spec.required_unless, mapping, flow):
+        return _when_text(spec.required_unless, negate=True)
+    return None
+
+
+def _lookup(mapping: dict, dotted: str):
+    value = mapping
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def check_mapping(mapping: dict, fields: dict, ypath: tuple, chk: Check, flow: tuple = ()) -> None:
+    for key in mapping:
+        if key not in fields:
+            close = hint(key, fields)
+            chk.report("unknown-key", ypath + (str(key),), key=key, hint=_did_you_mean(close))
+    for name, spec in fields.items():
+        value = mapping.get(name)
+        present = name in mapping and value is not None and value != "" and value != []
+        if not present:
+            when = _is_required(spec, mapping, flow)
+            if when is not None:
+                if name in mapping and value == []:
+                    chk.report("empty-list", ypath + (name,), field=display(ypath + (name,)))
+                elif when:
+                    chk.report("missing-when", ypath, field=display(ypath + (name,)), when=Conditions(when))
+                else:
+                    chk.report("missing", ypath, field=display(ypath + (name,)))
+            continue
+        mapping[name] = check_value(value, spec, ypath + (name,), chk)
+    for name, spec in fields.items():
+        if spec.role and name in mapping and (not spec.role_when or _matches(spec.role_when, mapping, flow)):
+            person = chk.people.get(mapping[name]) if isinstance(mapping[name], str) else None
+            if person is not None and spec.role not in person.roles:
+                chk.report("missing-role", ypath + (name,), field=display(ypath + (name,)),
+                           found=mapping[name], role=spec.role)
+        if spec.not_before and isinstance(mapping.get(name), dt.date):
+            for other in spec.not_before:
+                earlier = _lookup(mapping, other)
+                if isinstance(earlier, dt.date):
+                    if mapping[name] < earlier:
+                        chk.report("date-order", ypath + (name,), field=display(ypath + (name,)),
+                                   value=mapping[name].isoformat(), other=other, other_value=earlier.isoformat())
+                    break
+
+
+class Conditions(list):
+    """'status is approved and …', put into words in the reader's language."""
+
+    def localize(self, lang: str) -> str:
+        return describe_when(self, lang)
+
+
+class DidYouMean(str):
+    """A close name, or nothing; becomes '; did you mean X?' in the reader's language."""
+
+    def localize(self, lang: str) -> str:
+        return render("did-you-mean", lang, name=str(self)) if self else ""
+
+
+_did_you_mean = DidYouMean
+
+
+def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check):
+    """Check one value against its spec; returns it normalized (quoted dates become dates)."""
+    kind, where = spec.kind, display(ypath)
+    if kind == "text":
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            chk.report("expected-text", ypath, field=where, found=shown(value))
+        elif isinstance(value, str) and not value.strip():
+            chk.report("empty-text", ypath, field=where)
+        return value
+    if kind == "date":
+        return _check_date(value, ypath, chk)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            chk.report("expected-bool", ypath, field=where, found=shown(value))
+        return value
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            chk.report("expected-number", ypath, field=where, found=shown(value))
+        return value
+    if kind == "choice":
+        if not isinstance(value, (str, int)) or value not in spec.values:
+            chk.report("bad-choice", ypath, field=where, found=shown(value),
+                       allowed=", ".join(map(str, spec.values)), hint=_did_you_mean(hint(value, spec.values)))
+        return value
+    if kind == "person":
+        if not isinstance(value, str) or value not in chk.people:
+            chk.report("unknown-person", ypath, field=where, found=shown(value),
+                       hint=_did_you_mean(_person_hint(value, chk.people)))
+        return value
+    if kind == "dept":
+        if not isinstance(value, str) or value not in chk.departments:
+            chk.report("unknown-dept", ypath, field=where, found=shown(value),
+                       hint=_did_you_mean(_dept_hint(value, chk.departments)))
+        return value
+    if kind in ("ref", "record_id"):
+        if not isinstance(value, str) or not ID_RE.match(value):
+            chk.report("bad-id", ypath, field=where, found=shown(value))
+        elif kind == "ref":
+            chk.refs.append(Ref(where, ypath, value, spec.types))
+        return value
+    if kind == "source_ref":
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            chk.report("expected-text", ypath, field=where, found=shown(value))
+        else:
+            m = ID_RE.match(str(value))
+            if m and m.group(1) in chk.prefixes:
+                chk.refs.append(Ref(where, ypath, str(value), ()))
+        return value
+    if kind == "period":
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or period_kind(value) is None:
+            chk.report("bad-period", ypath, found=shown(value), kind="monthly/quarterly/annual",
+                       example="2026-10 / 2026-Q3 / 2026")
+            return value
+        return str(value)
+    if kind == "audience":
+        if value == "all":
+            return value
+        if not isinstance(value, list):
+            chk.report("bad-audience", ypath, field=where, found=shown(value))
+            return value
+        for i, item in enumerate(value):
+            if item != "all":
+                check_value(item, FieldSpec(spec.name, "dept"), ypath + (i,), chk)
+        return value
+    if kind == "list":
+        if not isinstance(value, list):
+            chk.report("expected-list", ypath, field=where, found=shown(value))
+            return value
+        if spec.non_empty and not value:
+            chk.report("empty-list", ypath, field=where)
+        return [check_value(item, spec.of, ypath + (i,), chk) for i, item in enumerate(value)]
+    if kind == "object":
+        if not isinstance(value, dict):
+            chk.report("expected-mapping", ypath, field=where, found=shown(value))
+            return value
+        check_mapping(value, spec.struct.fields, ypath, chk)
+        return value
+    raise AssertionError(kind)
+
+
+def _check_date(value, ypath, chk):
+    where = display(ypath)
+    if isinstance(value, dt.datetime):
+        chk.report("expected-date", ypath, field=where, found=shown(value))
+        return value
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+        try:
+            y, m, d = map(int, value.strip().split("-"))
+            return dt.date(y, m, d)
+        except ValueError:
+            chk.report("bad-date", ypath, field=where, found=value)
+            return value
+    chk.report("expected-date", ypath, field=where, found=shown(value))
+    return value
+
+
+def _person_hint(value, people) -> str:
+    for p in people.values():
+        if value == p.name:
+            return p.id
+    return hint(value, people)
+
+
+def _dept_hint(value, departments) -> str:
+    for d in departments.values():
+        if value in (d.name, d.name_en) or (isinstance(value, str) and value.upper() == d.code):
+            return d.code
+    return hint(value, departments)
+
+
+# --- rules that need code, named from types.yml -------------------------------------------
+
+def _actions_settled_from_verification(fm: dict, rtype: RecordType, chk: Check) -> None:
+    flow, status = rtype.flow, fm.get("status")
+    if "verification" not in flow or status not in flow or flow.index(status) < flow.index("verification"):
+        return
+    for i, action in enumerate(fm.get("actions") or []):
+        if isinstance(action, dict) and action.get("status", "open") not in ("done", "cancelled"):
+            chk.report("actions-not-settled", ("actions", i, "status"), status=status, n=i + 1,
+                       found=action.get("status", "open"))
+
+
+def _effective_to_close(fm: dict, rtype: RecordType, chk: Check) -> None:
+    ver = fm.get("verification")
+    if fm.get("status") == "closed" and isinstance(ver, dict) and ver.get("effective") is False:
+        chk.report("not-effective-closed", ("verification", "effective"))
+
+
+def _due_extensions_chain(fm: dict, rtype: RecordType, chk: Check) -> None:
+    ext = fm.get("due_extensions")
+    if not isinstance(ext, list) or not ext or not all(isinstance(e, dict) for e in ext):
+        return
+    for i in range(1, len(ext)):
+        prev, cur = ext[i - 1].get("to"), ext[i].get("from")
+        if isinstance(prev, dt.date) and isinstance(cur, dt.date) and prev != cur:
+            chk.report("due-ext-order", ("due_extensions", i, "from"), n=i + 1,
+                       found=cur.isoformat(), previous=prev.isoformat())
+    last, due = ext[-1].get("to"), fm.get("due")
+    if isinstance(last, dt.date) and isinstance(due, dt.date) and last != due:
+        chk.report("due-ext-last", ("due_extensions", len(ext) - 1, "to"), last=last.isoformat(), due=due.isoformat())
+
+
+def _period_matches_kind(fm: dict, rtype: RecordType, chk: Check) -> None:
+    kind, period = fm.get("kind"), fm.get("period")
+    if kind in PERIOD_RE and period is not None and period_kind(period) not in (None, kind):
+        chk.report("bad-period", ("period",), found=str(period), kind=kind, example=PERIOD_EXAMPLE[kind])
+
+
+RULES: dict[str, Callable] = {
+    "actions_settled_from_verification": _actions_settled_from_verification,
+    "effective_to_close": _effective_to_close,
+    "due_extensions_chain": _due_extensions_chain,
+    "period_matches_kind": _period_matches_kind,
+}
+
+
+def check_record(fm: dict, rtype: RecordType, chk: Check) -> None:
+    """Field checks, then the type's named rules (which see the checked values)."""
+    check_mapping(fm, rtype.fields, (), chk, rtype.flow)
+    for rule in rtype.rules:
+        RULES[rule](fm, rtype, chk)

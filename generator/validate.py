@@ -1,0 +1,213 @@
+"""Validate in stages: read each file, check its fields and rules, then the rules across records."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from . import yamlsafe
+from .config import Config, load_config
+from .problems import Problem, error, sort_key, warning
+from .records import RECORDS_DIR, Record, Records, Tree, read_record, scan
+from .schema import Check, check_record, display
+
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+WINDOWS = re.compile(r"^[a-zA-Z]:[\\/]|\\")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+LINK = re.compile(
+    r"!?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]"
+    r"\(\s*(<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+)
+REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(<[^>\n]*>|\S+)")
+
+
+@dataclass
+class Result:
+    config: Config
+    records: Records
+    tree: Tree
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def load_repository(root: Path, cfg: Config | None = None) -> Result:
+    """Read and check everything under root; problems sorted by file and line."""
+    root = Path(root)
+    cfg = cfg or load_config(root)
+    tree = scan(root, cfg)
+    problems = list(cfg.problems) + list(tree.problems)
+    records = []
+    prefixes = frozenset(t.prefix for t in cfg.types.values())
+    checks: dict[str, Check] = {}
+    for rel in tree.record_files:
+        record, found = read_record(root, rel, cfg)
+        problems += found
+        if record is None:
+            continue
+        chk = check_fields(record, cfg, prefixes)
+        checks[record.id] = chk
+        problems += chk.problems
+        records.append(record)
+    problems += check_repository(records, checks, tree, cfg, root)
+    return Result(cfg, Records(records), tree, sorted(problems, key=sort_key))
+
+
+def check_fields(record: Record, cfg: Config, prefixes: frozenset) -> Check:
+    """Stage 2: the record's own fields, the type's rules, ID against file name and folder."""
+    rtype = cfg.types[record.type]
+    chk = Check(record.path, rtype, cfg.people, cfg.departments, prefixes)
+    check_record(record.fields, rtype, chk)
+    fm_id = record.fields.get("id")
+    if isinstance(fm_id, str) and fm_id != record.id:
+        chk.report("id-mismatch", ("id",), id=fm_id, filename=record.id)
+    prefix = record.id.split("-", 1)[0]
+    if prefix != rtype.prefix:
+        owner = cfg.type_for_prefix(prefix)
+        chk.report("wrong-folder", ("id",), id=record.id, expected=owner.name if owner else prefix,
+                   folder=owner.folder if owner else "?")
+    _place(chk, record)
+    return chk
+
+
+def _place(chk: Check, record: Record) -> None:
+    """Give each problem found in the front matter the line of its key or list item."""
+    if not chk.problems:
+        return
+    root = yamlsafe.compose(record.front_matter)
+    placed = []
+    for p in chk.problems:
+        ypath = chk.fields_at.get(id(p), ())
+        line = yamlsafe.line_of(root, ypath) if root is not None else None
+        placed.append(p.at(line + 2 if line is not None else 1))
+    chk.problems = placed
+
+
+def check_repository(records: list[Record], checks: dict, tree: Tree, cfg: Config, root: Path) -> list[Problem]:
+    """Stage 3: unique IDs, references, one report per period, links to attachments."""
+    problems: list[Problem] = []
+    by_id: dict[str, Record] = {}
+    for r in records:
+        if r.id in by_id:
+            problems.append(error(r.path, "duplicate-id", field="id", line=_key_line(r, "id"),
+                                  id=r.id, other=by_id[r.id].path))
+        else:
+            by_id[r.id] = r
+    former = {fid: r.id for r in records for fid in (r.fields.get("former_ids") or []) if isinstance(fid, str)}
+    type_of_prefix = {t.prefix: t.name for t in cfg.types.values()}
+    for r in records:
+        chk = checks.get(r.id)
+        for ref in (chk.refs if chk else []):
+            target = by_id.get(ref.target)
+            line = _key_line(r, *ref.path)
+            if target is None:
+                renamed = former.get(ref.target)
+                problems.append(error(r.path, "ref-missing", field=ref.field, line=line, found=ref.target,
+                                      hint=_Renumbered(renamed or "")))
+            elif ref.types and target.type not in ref.types:
+                problems.append(error(r.path, "ref-wrong-type", field=ref.field, line=line, found=ref.target,
+                                      expected="/".join(ref.types)))
+    seen_reports: dict[tuple, Record] = {}
+    for r in records:
+        if r.type != "report":
+            continue
+        key = (r.fields.get("department"), r.fields.get("kind"), str(r.fields.get("period")))
+        if None in key[:2]:
+            continue
+        if key in seen_reports:
+            problems.append(error(r.path, "report-duplicate", field="period", line=_key_line(r, "period"),
+                                  department=key[0], kind=key[1], period=key[2], other=seen_reports[key].id))
+        else:
+            seen_reports[key] = r
+    record_files = set(tree.record_files)
+    for r in records:
+        problems += check_links(r, tree.attachments | record_files)
+    del type_of_prefix
+    return problems
+
+
+class _Renumbered(str):
+    def localize(self, lang: str) -> str:
+        from .messages import render
+        return render("ref-renumbered", lang, new=str(self)) if self else ""
+
+
+def _key_line(record: Record, *ypath) -> int:
+    root = yamlsafe.compose(record.front_matter)
+    line = yamlsafe.line_of(root, tuple(ypath)) if root is not None else None
+    return line + 2 if line is not None else 1
+
+
+def links(body: str):
+    """(0-based line, target) of every Markdown link and image outside code."""
+    in_fence = None
+    for i, line in enumerate(body.split("\n")):
+        fence = FENCE.match(line)
+        if in_fence:
+            if fence and fence.group(1)[0] == in_fence[0] and len(fence.group(1)) >= len(in_fence):
+                in_fence = None
+            continue
+        if fence:
+            in_fence = fence.group(1)
+            continue
+        if line.startswith(("    ", "\t")) and not line.strip().startswith(("-", "*", "+")) and not line.strip()[:1].isdigit():
+            continue
+        if "`" in line:
+            line = CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        if "](" in line:
+            for m in LINK.finditer(line):
+                yield i, m.group(1)
+        if "]:" in line:
+            m = REF_DEF.match(line)
+            if m:
+                yield i, m.group(1)
+
+
+def check_links(record: Record, files: set[str]) -> list[Problem]:
+    problems = []
+    here = posixpath.dirname(record.path)
+    for i, raw in links(record.body):
+        target = raw[1:-1].strip() if raw.startswith("<") else raw.strip()
+        line = record.body_line + i
+        if not target or target.startswith("#"):
+            continue
+        if WINDOWS.search(target):
+            problems.append(error(record.path, "link-windows", line=line, target=target))
+            continue
+        if SCHEME.match(target) or target.startswith("//"):
+            continue
+        path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+        if "@" in path and "/" not in path:
+            problems.append(warning(record.path, "link-email", line=line, target=path))
+            continue
+        if not path:
+            continue
+        resolved = posixpath.normpath(
+            posixpath.join(RECORDS_DIR, path.lstrip("/")) if path.startswith("/") else posixpath.join(here, path)
+        )
+        if resolved.startswith("../") or resolved == "..":
+            problems.append(error(record.path, "link-outside", line=line, target=target))
+        elif resolved not in files and not any(f.startswith(resolved.rstrip("/") + "/") for f in files):
+            problems.append(error(record.path, "link-missing", line=line, target=target))
+    return problems
+
+
+def select(problems: list[Problem], paths: list[str], root: Path) -> list[Problem]:
+    """Only the problems of the given files or folders (the repository is still read whole)."""
+    if not paths:
+        return problems
+    wanted = []
+    for p in paths:
+        full = Path(p).resolve()
+        try:
+            wanted.append(full.relative_to(root.resolve()).as_posix())
+        except ValueError:
+            wanted.append(Path(p).as_posix())
+    return [p for p in problems if any(p.path == w or p.path.startswith(w.rstrip("/") + "/") or w in (".", "")
+                                       for w in wanted)]

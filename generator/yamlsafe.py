@@ -1,0 +1,139 @@
+"""Safe YAML: plain data only, duplicate keys caught, alias bombs refused, lines kept for problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+
+try:
+    _Base = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Base = yaml.SafeLoader
+
+MAX_EXPANDED_NODES = 20_000
+
+
+class YamlProblem(Exception):
+    """A YAML document that cannot become record data: code, line (1-based, relative), args."""
+
+    def __init__(self, code: str, line: int | None = None, **args):
+        super().__init__(code)
+        self.code, self.line, self.args = code, line, args
+
+
+class _Loader(_Base):
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int, int]] = []  # key, line, first line (0-based)
+
+
+def _construct_mapping(loader: _Loader, node, deep=False):
+    loader.flatten_mapping(node)
+    mapping: dict = {}
+    first_line: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool, dt.date)) and key is not None:
+            raise YamlProblem("yaml-key-not-text", key_node.start_mark.line, key=type(key).__name__)
+        if key in mapping:
+            loader.duplicates.append((str(key), key_node.start_mark.line, first_line[key]))
+        else:
+            first_line[key] = key_node.start_mark.line
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+def _construct_timestamp(loader: _Loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)  # kept as text: the date check says what is wrong
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def _expanded_size(root) -> int:
+    """Nodes after alias expansion, memoized; raises on cycles or past the limit."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise YamlProblem("yaml-alias-bomb", node.start_mark.line)
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(n) for n in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        active.discard(key)
+        if total > MAX_EXPANDED_NODES:
+            raise YamlProblem("yaml-alias-bomb", node.start_mark.line)
+        sizes[key] = total
+        return total
+
+    return size(root)
+
+
+def load(text: str):
+    """Parse one YAML document into plain data. Returns (data, duplicates)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        if "*" in text:
+            _expanded_size(node)
+        return loader.construct_document(node), loader.duplicates
+    except YamlProblem:
+        raise
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        tag = (exc.problem or "").split("tag")[-1].strip() or "?"
+        raise YamlProblem("yaml-tag", mark.line if mark else None, tag=tag) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "?"
+        raise YamlProblem("yaml-syntax", mark.line if mark else None, problem=problem) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem("yaml-syntax", None, problem=str(exc).splitlines()[0]) from None
+    except RecursionError:
+        raise YamlProblem("yaml-alias-bomb", None) from None
+    finally:
+        loader.dispose()
+
+
+def compose(text: str):
+    """The node tree, for finding the line of a key or list item."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
+def line_of(root, path: tuple) -> int | None:
+    """0-based line of the deepest node on path (keys and list indexes) that exists."""
+    node, line = root, (root.start_mark.line if root is not None else None)
+    for step in path:
+        if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+            for k, v in reversed(node.value):
+                if isinstance(k, yaml.ScalarNode) and k.value == step:
+                    node, line = v, k.start_mark.line
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line
+        else:
+            return line
+    return line
