@@ -19,6 +19,15 @@ HELP = {
 Exit 0 when there are no errors, 1 when there are, 2 when it cannot run.
 Example:  bulletin validate                 (the whole repository)
           bulletin validate records/capa    (only problems of these files)""",
+    "build": """Validate, then build the bulletin site with MkDocs into a temporary folder and swap it
+into place only on success: a failed build leaves the previous site untouched.
+
+Example:  bulletin build --out site --today 2026-11-24
+          bulletin build --out site-mgmt --audience management""",
+    "status": """Print the overdue CAPAs and action items and the missing reports, grouped by owner:
+for a daily e-mail (text), a script (json), or a WeCom / DingTalk group robot (markdown).
+
+Example:  bulletin status --today 2026-11-24 --format markdown""",
     "new": """Write a new record with the next free ID for the year and print its path.
 
 Example:  bulletin new capa --title "卡钳毛刺客诉" --department QA --person zhangwei""",
@@ -90,6 +99,89 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_build(args) -> int:
+    from .build import build
+    from .validate import load_repository
+
+    root = _root(args)
+    cfg = load_config(root)
+    lang = args.lang or cfg.language
+    result = load_repository(root, cfg)
+    if result.errors:
+        print(FORMATS["text"](result.problems, lang, len(result.tree.record_files)), file=sys.stderr)
+        print(render("build-refused", lang, out=args.out), file=sys.stderr)
+        return 1
+    today = args.today or today_in(cfg.time_zone)
+    out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
+    build(root, result, out, audience=args.audience, today=today, strict=args.strict)
+    print(render("build-done", lang, out=args.out, records=len(result.records), audience=args.audience))
+    return 0
+
+
+def cmd_status(args) -> int:
+    from .status import overdue, render_status
+    from .validate import load_repository
+
+    root = _root(args)
+    cfg = load_config(root)
+    lang = args.lang or cfg.language
+    result = load_repository(root, cfg)
+    today = args.today or today_in(cfg.time_zone)
+    print(render_status(overdue(result.records, cfg, today, args.audience), cfg, lang, today, args.format))
+    return 0
+
+
+HELP["check-changes"] = """Change control for a pull request: compare the working tree with the merge base of
+--base REF and HEAD (as the pull request's diff does) and with REF's tip.
+
+Refuses (exit 1), naming the file and the fix: a deleted record (mark it withdrawn instead);
+a changed ID (unless the record lists the old one in former_ids); an edit of a closed CAPA or
+an approved meeting without a new amendments entry; a new record whose ID REF already uses.
+Exit 2 when REF is unknown or the folder is not a Git repository.
+Example:  bulletin check-changes --base origin/main --format github"""
+
+HELP["codeowners"] = """Print the CODEOWNERS file made from site_config/ (people.yml roles and git_user,
+optional codeowners.yml): records/capa/ -> role qa, records/meetings/management-review/ -> management-rep.
+
+Example:  bulletin codeowners --write     (writes .github/CODEOWNERS)
+          bulletin codeowners --check     (exit 1 when .github/CODEOWNERS is out of date)"""
+
+
+def cmd_check_changes(args) -> int:
+    from .changes import ChangesError, check_changes
+
+    root = _root(args)
+    cfg = load_config(root)
+    lang = args.lang or cfg.language
+    try:
+        result = check_changes(root, args.base, cfg)
+    except ChangesError as exc:
+        print(f"bulletin check-changes: {render(exc.code, lang, **exc.args_)}", file=sys.stderr)
+        return 2
+    print(render("changes-compared", lang, ref=args.base, base=result.base[:12]), file=sys.stderr)
+    print(FORMATS[args.format](result.problems, lang, result.compared))
+    return 1 if result.errors else 0
+
+
+def cmd_codeowners(args) -> int:
+    from .codeowners import OUTPUT, render as render_codeowners, write
+
+    root = _root(args)
+    cfg = load_config(root)
+    text = render_codeowners(root, cfg)
+    if args.check:
+        current = root / OUTPUT
+        if not current.is_file() or current.read_text("utf-8") != text:
+            print(f"{OUTPUT} is out of date; run: bulletin codeowners --write", file=sys.stderr)
+            return 1
+        return 0
+    if args.write:
+        print(write(root, cfg).relative_to(root).as_posix())
+        return 0
+    sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bulletin",
@@ -123,6 +215,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="CAPA source")
     p.add_argument("--period", help="report period, e.g. 2026-10 (default: last month)")
     p.set_defaults(func=cmd_new)
+
+    p = command("build", "validate, then build the bulletin site into a folder (swapped in only on success)")
+    p.add_argument("--out", default="site", help="output folder (default: site)")
+    p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
+                   help="who the site is for (default: all-staff; hidden records leave no trace)")
+    p.add_argument("--today", type=parse_date, help="judge overdue/active/expired against this date, YYYY-MM-DD")
+    p.add_argument("--strict", action="store_true", help="fail on any MkDocs warning (broken links, anchors)")
+    p.set_defaults(func=cmd_build)
+
+    p = command("status", "overdue CAPAs, action items and missing reports, grouped by owner")
+    p.add_argument("--today", type=parse_date, help="the date to judge against, YYYY-MM-DD")
+    p.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                   help="text (e-mail), json, or markdown (WeCom / DingTalk group robot)")
+    p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="restricted",
+                   help="whose records to include (default: all)")
+    p.set_defaults(func=cmd_status)
+
+    p = command("check-changes", "change control for a pull request: deleted records, changed IDs, unamended edits")
+    p.add_argument("--base", required=True, metavar="REF", help="the pull request's target, e.g. origin/main")
+    p.add_argument("--format", choices=list(FORMATS), default="text", help="text (default), json or github")
+    p.set_defaults(func=cmd_check_changes)
+
+    p = command("codeowners", "print (or --write) .github/CODEOWNERS from site_config/")
+    p.add_argument("--write", action="store_true", help="write .github/CODEOWNERS instead of printing it")
+    p.add_argument("--check", action="store_true", help="exit 1 when .github/CODEOWNERS is out of date")
+    p.set_defaults(func=cmd_codeowners)
     return parser
 
 

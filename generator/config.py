@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlsafe
+from .messages import render
 from .problems import Problem, error
-from .schema import RecordType, build_types
+from .schema import RecordType, build_types, merge_types
 
 CONFIG_DIR = "site_config"
 KNOWN_ROLES = ("gm", "management-rep", "auditor", "qa")
@@ -84,7 +85,7 @@ def _read(root: Path, name: str, required: bool, default=None):
     try:
         data, dups = yamlsafe.load(text)
     except yamlsafe.YamlProblem as exc:
-        raise ConfigError(rel, (exc.line or 0) + 1, f"{exc.code} {exc.args}") from None
+        raise ConfigError(rel, (exc.line or 0) + 1, f"{render(exc.code, 'en', **exc.params)} / {render(exc.code, 'zh', **exc.params)}") from None
     if dups:
         key, line, _ = dups[0]
         raise ConfigError(rel, line + 1, f"duplicate key {key}")
@@ -121,11 +122,10 @@ def load_config(root: Path) -> Config:
     if cfg.language not in ("zh", "en"):
         raise ConfigError(f"{CONFIG_DIR}/site.yml", None, f"language must be zh or en, not {cfg.language}")
 
-    types_data, _ = _read(root, "types.yml", required=False, default=None)
-    if types_data is None:
-        types_data, _ = yamlsafe.load((Path(__file__).parent / "default_types.yml").read_text("utf-8"))
+    overlay, _ = _read(root, "types.yml", required=False, default={})
+    default, _ = yamlsafe.load((Path(__file__).parent / "default_types.yml").read_text("utf-8"))
     try:
-        cfg.types = build_types(types_data)
+        cfg.types = build_types(merge_types(default, overlay))
     except ValueError as exc:
         raise ConfigError(f"{CONFIG_DIR}/types.yml", None, str(exc)) from None
 

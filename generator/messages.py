@@ -59,6 +59,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "YAML 别名（*）展开后过大或自我引用；请直接写出内容，不要用 & 和 *",
         "YAML aliases (*) expand too far or refer to themselves; write the values out instead of using & and *",
     ),
+    "yaml-too-deep": (
+        "YAML 嵌套超过 {limit} 层（[ 或缩进套得太深）；记录的字段最多只嵌套几层",
+        "the YAML nests more than {limit} levels deep (too many [ or indentation levels); record fields nest only a few levels",
+    ),
     "yaml-key-not-text": (
         "字段名必须是文本，这里是 {key}",
         "a key must be text, not {key}",
@@ -216,7 +220,88 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a bad entry in {file}: {problem}",
     ),
     "config-duplicate": ("{key} 重复定义", "{key} is defined twice"),
+    "build-refused": (
+        "记录有错误，未构建站点；{out} 保持不变",
+        "the records have errors: nothing was built, {out} is untouched",
+    ),
+    "build-done": (
+        "已构建 {records} 条记录的站点（{audience}）→ {out}",
+        "built the site of {records} records ({audience}) into {out}",
+    ),
     "schedule-bad": ("schedule.yml：{problem}", "schedule.yml: {problem}"),
+    # change control (bulletin check-changes)
+    "change-deleted": (
+        "记录 {id} 被删除了。记录是受控文件，不能删除：请恢复该文件（git checkout {ref} -- {file}）；"
+        "若它是误建或已作废，在头部加上 withdrawn: {{date: YYYY-MM-DD, by: 你的人员id, reason: 作废原因}}",
+        "the record {id} was deleted. Records are controlled documents and are never deleted: restore the file "
+        "(git checkout {ref} -- {file}); if it was made in error or is void, mark it in its front matter "
+        "with withdrawn: {{date: YYYY-MM-DD, by: your person id, reason: why}}",
+    ),
+    "change-id-changed": (
+        "记录编号从 {old} 改成了 {new}（原文件 {old_path}）。已合并的记录不能改号：请恢复编号 {old}"
+        "（文件名和 id 都要改回）；若确需改号（编号冲突），在头部加上 former_ids: [{old}]",
+        "the record's ID changed from {old} to {new} (it was {old_path}). A merged record keeps its ID: change "
+        "the file name and id back to {old}; if it must be renumbered (an ID collision), add former_ids: [{old}] "
+        "to its front matter",
+    ),
+    "change-locked-edited": (
+        "{id} 在目标分支上的状态是 {status}，修改它必须在 amendments 列表末尾追加一条修订记录："
+        "- {{date: YYYY-MM-DD, by: 你的人员id, reason: 修改原因}}",
+        "{id} is {status} on the target branch: an edit must append an entry to its amendments list: "
+        "- {{date: YYYY-MM-DD, by: your person id, reason: why it changed}}",
+    ),
+    "change-amendments-rewritten": (
+        "{id} 已有的修订记录（amendments 的前 {count} 项）被修改或删除了；已有条目必须保持原样，只能在末尾追加新条目",
+        "the existing amendments of {id} (its first {count} entries) were changed or removed; keep them as they "
+        "are and append a new entry at the end",
+    ),
+    "change-id-taken": (
+        "编号 {id} 在 {ref} 上已被另一条记录 {other} 使用（两个分支都取了同一个编号）。请改号为下一个可用编号 {new}："
+        "文件改名为 {name}，id 改为 {new}，并加上 former_ids: [{id}]；本分支中引用 {id} 的地方也改为 {new}",
+        "the ID {id} is already used on {ref} by another record, {other} (both branches took the same number). "
+        "Renumber this record to the next free ID, {new}: rename the file to {name}, set id: {new} and add "
+        "former_ids: [{id}]; change references to {id} made in this branch to {new}",
+    ),
+    "change-id-former": (
+        "编号 {id} 在 {ref} 上是 {other} 的曾用编号（former_ids），不能再次使用。请改号为 {new}："
+        "文件改名为 {name}，id 改为 {new}",
+        "the ID {id} is a former ID of {other} on {ref} (former_ids) and is never used again. Renumber this "
+        "record to {new}: rename the file to {name} and set id: {new}",
+    ),
+    "changes-compared": (
+        "与 {ref} 比较（合并基点 {base}）",
+        "compared with {ref} (merge base {base})",
+    ),
+    "git-not-repository": (
+        "{root} 不是 Git 仓库；check-changes 要在记录仓库的克隆中运行",
+        "{root} is not a Git repository; run check-changes in a clone of the records repository",
+    ),
+    "git-unknown-ref": (
+        "找不到 {ref}。请先获取目标分支（git fetch origin <分支>）；在 CI 中需要完整历史："
+        "GitHub 的 actions/checkout 设 fetch-depth: 0，GitLab 设 GIT_DEPTH: \"0\"",
+        "there is no {ref} here. Fetch the target branch first (git fetch origin <branch>); CI needs the full "
+        "history: fetch-depth: 0 for GitHub's actions/checkout, GIT_DEPTH: \"0\" on GitLab",
+    ),
+    "git-no-head": (
+        "仓库还没有任何提交，无法比较",
+        "the repository has no commit yet; there is nothing to compare with",
+    ),
+    "git-no-merge-base": (
+        "{ref} 与 HEAD 没有共同的提交，无法判断本分支改了什么",
+        "{ref} and HEAD share no commit, so what this branch changed cannot be told",
+    ),
+    "git-shallow-no-merge-base": (
+        "这是浅克隆，找不到 {ref} 与 HEAD 的合并基点。请获取完整历史：git fetch --unshallow"
+        "（GitHub 的 actions/checkout 设 fetch-depth: 0，GitLab 设 GIT_DEPTH: \"0\"）",
+        "this is a shallow clone and the merge base of {ref} and HEAD is not in it. Fetch the full history: "
+        "git fetch --unshallow (fetch-depth: 0 for GitHub's actions/checkout, GIT_DEPTH: \"0\" on GitLab)",
+    ),
+    "git-shallow": (
+        "这是浅克隆：从 Git 读取的记录历史和日期不完整。请获取完整历史：git fetch --unshallow"
+        "（GitHub 的 actions/checkout 设 fetch-depth: 0，GitLab 设 GIT_DEPTH: \"0\"）",
+        "this is a shallow clone: the record history and dates read from Git are incomplete. Fetch the full "
+        "history: git fetch --unshallow (fetch-depth: 0 for GitHub's actions/checkout, GIT_DEPTH: \"0\" on GitLab)",
+    ),
 }
 
 WHEN: dict[str, tuple[str, str]] = {
@@ -225,6 +310,30 @@ WHEN: dict[str, tuple[str, str]] = {
     "not": ("{field} 不是 {value} ", "{field} is not {value}"),
     "and": ("且", " and "),
 }
+
+
+class Text(str):
+    """A word or phrase shown in the reader's language: Text("列表", "a list")."""
+
+    def __new__(cls, zh: str, en: str):
+        obj = super().__new__(cls, en)
+        obj.zh = zh
+        return obj
+
+    def localize(self, lang: str) -> str:
+        return self.zh if lang == "zh" else str(self)
+
+
+KIND_OF_VALUE = {
+    "NoneType": Text("空值", "empty"), "list": Text("列表", "a list"), "dict": Text("映射", "a mapping"),
+    "str": Text("文本", "text"), "int": Text("数字", "a number"), "float": Text("数字", "a number"),
+    "bool": Text("布尔值", "true/false"), "date": Text("日期", "a date"), "datetime": Text("日期时间", "a date and time"),
+}
+
+
+def kind_of(value) -> str:
+    """What a YAML value is, in words ("a list"), never a Python type name."""
+    return KIND_OF_VALUE.get(type(value).__name__, Text("其他值", "another value"))
 
 
 def render(code: str, lang: str, **args) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -50,8 +51,25 @@ def environment(root: Path) -> jinja2.Environment:
     loaders = [jinja2.FileSystemLoader(str(root / "templates"))]
     if PROJECT_TEMPLATES.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(PROJECT_TEMPLATES)))
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), keep_trailing_newline=True,
-                              undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["yaml"] = yaml_text
+    return env
+
+
+def yaml_text(value) -> str:
+    """A YAML double-quoted string: quotes, backslashes, # and : in a title stay text."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def default_period(kind: str | None, today: dt.date) -> str:
+    """The period that ended last before today, for a report of this kind (monthly by default)."""
+    if kind == "annual":
+        return str(today.year - 1)
+    if kind == "quarterly":
+        q = (today.month - 1) // 3  # the current quarter's index, 0..3; the last ended one is q
+        return f"{today.year - 1}-Q4" if q == 0 else f"{today.year}-Q{q}"
+    return (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
 
 
 def create(root: Path, cfg: Config, rtype: str, title: str, today: dt.date, **values) -> Path:

@@ -21,7 +21,7 @@ class Problem:
     args: dict = field(default_factory=dict, compare=False, hash=False)
 
     def message(self, lang: str) -> str:
-        return render(self.code, lang, **self.args)
+        return render(self.code, lang, **{"field": self.field or "", **self.args})
 
     def at(self, line: int | None) -> "Problem":
         return replace(self, line=line)

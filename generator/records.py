@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import yamlsafe
 from .config import Config
+from .messages import kind_of
 from .problems import Problem, error
 from .schema import ID_RE
 
@@ -172,20 +173,21 @@ def read_record(root: Path, rel: str, cfg: Config) -> tuple[Record | None, list[
         fm, duplicates = yamlsafe.load(fm_text)
     except yamlsafe.YamlProblem as exc:
         line = None if exc.line is None else exc.line + 2
-        return None, [error(rel, exc.code, line=line or 1, **exc.args)]
+        return None, [error(rel, exc.code, line=line or 1, **exc.params)]
     problems = [error(rel, "yaml-duplicate-key", field=key, line=line + 2, key=key, first=first + 2)
                 for key, line, first in duplicates]
     if not isinstance(fm, dict):
-        found = "空 / empty" if fm is None else type(fm).__name__.replace("str", "text").replace("list", "a list")
-        return None, problems + [error(rel, "yaml-not-mapping", line=2, found=found)]
+        return None, problems + [error(rel, "yaml-not-mapping", line=2, found=kind_of(fm))]
     folder = rel.split("/")[1]
     rtype = cfg.type_for_folder(folder)
     name = rel.rsplit("/", 1)[-1]
     m = ID_IN_NAME.match(name)
-    if not m:
+    owner = cfg.type_for_prefix(m.group(1).split("-", 1)[0]) if m else None
+    if owner is None:
         return None, problems + [error(rel, "bad-filename", line=1, example=f"{rtype.prefix}-2026-001.md",
                                        prefix=rtype.prefix)]
-    record = Record(rel, rtype.name, m.group(1), fm, body, body_line, fm_text)
+    # A file in another type's folder is checked as the type its ID names (stage 2 says to move it).
+    record = Record(rel, owner.name, m.group(1), fm, body, body_line, fm_text)
     return record, problems
 
 

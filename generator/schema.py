@@ -185,7 +185,8 @@ class Check:
     fields_at: dict = field(default_factory=dict)  # problem -> YAML path, for its line
 
     def report(self, code: str, ypath: tuple, **args) -> None:
-        p = error(self.path, code, field=display(ypath) or None, **args)
+        """A problem at ypath (its line); args["field"], when given, names the field in the message."""
+        p = error(self.path, code, field=args.pop("field", None) or display(ypath) or None, **args)
         self.problems.append(p)
         self.fields_at[id(p)] = ypath
 
@@ -203,7 +204,9 @@ def shown(value) -> str:
         return "(空 / empty)"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, dt.datetime):
+        return str(value)  # as written: 2026-07-01 09:30:00
+    if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
         text = "[" + ", ".join(shown(v) for v in value[:5]) + (", …" if len(value) > 5 else "") + "]"
@@ -270,12 +273,14 @@ def check_mapping(mapping: dict, fields: dict, ypath: tuple, chk: Check, flow: t
         if not present:
             when = _is_required(spec, mapping, flow)
             if when is not None:
+                # a key written without a value: its own line; a key not written: the mapping's line
+                at = ypath + (name,) if name in mapping else ypath
                 if name in mapping and value == []:
-                    chk.report("empty-list", ypath + (name,), field=display(ypath + (name,)))
+                    chk.report("empty-list", at, field=display(ypath + (name,)))
                 elif when:
-                    chk.report("missing-when", ypath, field=display(ypath + (name,)), when=Conditions(when))
+                    chk.report("missing-when", at, field=display(ypath + (name,)), when=Conditions(when))
                 else:
-                    chk.report("missing", ypath, field=display(ypath + (name,)))
+                    chk.report("missing", at, field=display(ypath + (name,)))
             continue
         mapping[name] = check_value(value, spec, ypath + (name,), chk)
     for name, spec in fields.items():

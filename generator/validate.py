@@ -52,7 +52,7 @@ def load_repository(root: Path, cfg: Config | None = None) -> Result:
         if record is None:
             continue
         chk = check_fields(record, cfg, prefixes)
-        checks[record.id] = chk
+        checks[record.path] = chk  # by path: two records may share an ID
         problems += chk.problems
         records.append(record)
     problems += check_repository(records, checks, tree, cfg, root)
@@ -67,11 +67,8 @@ def check_fields(record: Record, cfg: Config, prefixes: frozenset) -> Check:
     fm_id = record.fields.get("id")
     if isinstance(fm_id, str) and fm_id != record.id:
         chk.report("id-mismatch", ("id",), id=fm_id, filename=record.id)
-    prefix = record.id.split("-", 1)[0]
-    if prefix != rtype.prefix:
-        owner = cfg.type_for_prefix(prefix)
-        chk.report("wrong-folder", ("id",), id=record.id, expected=owner.name if owner else prefix,
-                   folder=owner.folder if owner else "?")
+    if record.path.split("/")[1] != rtype.folder:
+        chk.report("wrong-folder", ("id",), id=record.id, expected=rtype.name, folder=rtype.folder)
     _place(chk, record)
     return chk
 
@@ -102,9 +99,11 @@ def check_repository(records: list[Record], checks: dict, tree: Tree, cfg: Confi
     former = {fid: r.id for r in records for fid in (r.fields.get("former_ids") or []) if isinstance(fid, str)}
     type_of_prefix = {t.prefix: t.name for t in cfg.types.values()}
     for r in records:
-        chk = checks.get(r.id)
+        chk = checks.get(r.path)
         for ref in (chk.refs if chk else []):
             target = by_id.get(ref.target)
+            if target is not None and (not ref.types or target.type in ref.types):
+                continue
             line = _key_line(r, *ref.path)
             if target is None:
                 renamed = former.get(ref.target)

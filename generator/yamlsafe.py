@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import yaml
+
+from .messages import kind_of
 
 try:
     _Base = yaml.CSafeLoader
@@ -12,6 +15,8 @@ except AttributeError:  # PyYAML built without libyaml
     _Base = yaml.SafeLoader
 
 MAX_EXPANDED_NODES = 20_000
+MAX_DEPTH = 100          # nesting levels; real records use fewer than 5
+SCAN_ABOVE = 2_000       # indicator characters above which the depth is checked before composing
 
 
 class YamlProblem(Exception):
@@ -19,7 +24,7 @@ class YamlProblem(Exception):
 
     def __init__(self, code: str, line: int | None = None, **args):
         super().__init__(code)
-        self.code, self.line, self.args = code, line, args
+        self.code, self.line, self.params = code, line, args  # not .args: Exception makes that a tuple
 
 
 class _Loader(_Base):
@@ -34,8 +39,8 @@ def _construct_mapping(loader: _Loader, node, deep=False):
     first_line: dict = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float, bool, dt.date)) and key is not None:
-            raise YamlProblem("yaml-key-not-text", key_node.start_mark.line, key=type(key).__name__)
+        if not isinstance(key, (str, int, float, bool, dt.date)):
+            raise YamlProblem("yaml-key-not-text", key_node.start_mark.line, key=kind_of(key))
         if key in mapping:
             loader.duplicates.append((str(key), key_node.start_mark.line, first_line[key]))
         else:
@@ -81,13 +86,82 @@ def _expanded_size(root) -> int:
     return size(root)
 
 
+def _indicators(text: str) -> int:
+    """An upper bound of the nesting depth: every collection opens with one of these characters."""
+    return sum(text.count(c) for c in "[{-?:")
+
+
+def _scan_depth(text: str) -> None:
+    """Refuse deep nesting before libyaml's composer sees it: that composer recurses in C and
+    crashes the process (a segmentation fault, no exception) somewhere past 10,000 levels.
+    The event parser keeps its own stack, so it is safe at any depth."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Base):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem("yaml-too-deep", event.start_mark.line, limit=MAX_DEPTH)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
+def _check_height(root) -> None:
+    """Nesting depth of the node tree, aliases followed (memoized, no recursion); cycles refused."""
+    heights: dict[int, int] = {}
+    active: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        else:
+            heights[key] = 1
+            continue
+        if done:
+            active.discard(key)
+            heights[key] = 1 + max((heights[id(c)] for c in children), default=0)
+        elif key not in heights:
+            if key in active:
+                raise YamlProblem("yaml-alias-bomb", node.start_mark.line)
+            active.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in heights)
+    if heights[id(root)] > MAX_DEPTH:  # name the line where the nesting passes the limit
+        node = root
+        for _ in range(MAX_DEPTH):
+            kids = node.value if isinstance(node, yaml.SequenceNode) else [n for p in node.value for n in p]
+            node = max(kids, key=lambda c: heights[id(c)])
+        raise YamlProblem("yaml-too-deep", node.start_mark.line, limit=MAX_DEPTH)
+
+
+def _syntax(exc: yaml.MarkedYAMLError) -> YamlProblem:
+    """The line to fix: where the construct that never ended began (an unclosed quote or
+    bracket runs to the end of the text), else where the parser stopped."""
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and "end of stream" in (exc.problem or ""):
+        mark = exc.context_mark
+    problem = exc.problem or exc.context or "?"
+    if exc.context and "end of stream" in problem:
+        problem = f"{exc.context}, {problem}"
+    return YamlProblem("yaml-syntax", mark.line if mark else None, problem=problem)
+
+
 def load(text: str):
     """Parse one YAML document into plain data. Returns (data, duplicates)."""
+    if _indicators(text) > SCAN_ABOVE:
+        try:
+            _scan_depth(text)
+        except yaml.MarkedYAMLError as exc:
+            raise _syntax(exc) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, []
+        _check_height(node)
         if "*" in text:
             _expanded_size(node)
         return loader.construct_document(node), loader.duplicates
@@ -95,12 +169,11 @@ def load(text: str):
         raise
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
-        tag = (exc.problem or "").split("tag")[-1].strip() or "?"
+        found = re.search(r"tag '([^']*)'", exc.problem or "")
+        tag = found.group(1).replace("tag:yaml.org,2002:", "!!") if found else "?"
         raise YamlProblem("yaml-tag", mark.line if mark else None, tag=tag) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "?"
-        raise YamlProblem("yaml-syntax", mark.line if mark else None, problem=problem) from None
+        raise _syntax(exc) from None
     except yaml.YAMLError as exc:
         raise YamlProblem("yaml-syntax", None, problem=str(exc).splitlines()[0]) from None
     except RecursionError:
@@ -110,7 +183,12 @@ def load(text: str):
 
 
 def compose(text: str):
-    """The node tree, for finding the line of a key or list item."""
+    """The node tree, for finding the line of a key or list item (None when load() refuses it)."""
+    if _indicators(text) > SCAN_ABOVE:
+        try:
+            _scan_depth(text)
+        except (YamlProblem, yaml.YAMLError):
+            return None
     loader = _Loader(text)
     try:
         return loader.get_single_node()

@@ -1,0 +1,413 @@
+"""Paired timings: each measured command runs as a child process, A and B interleaved.
+
+For each N: generate a repository once (git init + commit, so history exists), then
+
+  validate   `bulletin validate` (no cache folder)  vs  a bare parse: one process reads every
+             record file, splits the front matter and yaml.load(fm, Loader=yaml.CSafeLoader);
+             plus `bulletin validate` with its cache in place, when it leaves one;
+  build      `bulletin build --out X --today 2026-11-24` in a fresh clone (no cache, no output)
+             vs plain MkDocs + Material building the same Markdown files, records not in the nav;
+  edit       append a line to one record's body, then `bulletin build` again with the previous
+             output and cache in place  vs  the full cold build of the same round.
+
+Medians over --repeat rounds; peak memory is the child's peak RSS (wait4), or the sum over
+its process tree sampled every 0.2 s when that is larger (worker processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from . import synth
+
+PROJECT = Path(__file__).resolve().parent.parent
+TODAY = synth.TODAY.isoformat()
+CACHE_DIRS = (".cache",)          # where `bulletin` keeps its cache (removed for a cold run)
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+ENV.pop("CI", None)
+TARGETS = {"validate": "≤ 3.0", "validate-warm": "—", "build": "≤ 1.0", "edit": "< 5 s and ≤ 0.10"}
+
+BARE_PARSE = r"""
+import os, sys, yaml
+loader, n = yaml.CSafeLoader, 0
+for folder, dirs, files in os.walk(sys.argv[1]):
+    for name in files:
+        if not name.endswith(".md"):
+            continue
+        with open(os.path.join(folder, name), encoding="utf-8-sig") as fh:
+            text = fh.read()
+        if text.startswith("---\n"):
+            end = text.find("\n---", 3)
+            yaml.load(text[4:end + 1], Loader=loader)
+            n += 1
+print(n, "front matters parsed")
+"""
+
+MKDOCS_YML = """\
+site_name: Plain MkDocs baseline
+docs_dir: docs
+site_dir: site
+theme:
+  name: material
+  language: zh
+  font: false
+plugins:
+  - search
+nav:
+  - index.md
+not_in_nav: |
+  /**
+"""
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def tool(name: str) -> str:
+    here = Path(sys.executable).parent / name
+    return str(here) if here.exists() else (shutil.which(name) or name)
+
+
+# --- running one command --------------------------------------------------------------------
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of root and all its descendants, from /proc."""
+    parent, rss = {}, {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        pid = int(entry)
+        parent[pid] = int(fields[1])
+        rss[pid] = int(fields[21]) * page
+    total, todo = 0, [root]
+    children: dict[int, list[int]] = {}
+    for pid, ppid in parent.items():
+        children.setdefault(ppid, []).append(pid)
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, ()))
+    return total
+
+
+class Sampler(threading.Thread):
+    def __init__(self, pid: int, interval: float = 0.2):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self.done = threading.Event()
+
+    def run(self):
+        if not os.path.isdir("/proc"):
+            return
+        while not self.done.wait(self.interval):
+            try:
+                self.peak = max(self.peak, _tree_rss(self.pid))
+            except Exception:
+                return
+
+
+def run_measured(cmd: list[str], cwd: Path) -> dict:
+    """Run cmd as a child; wall seconds, exit code, CPU seconds, peak RSS (MB), stderr's tail."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=ENV)
+        sampler = Sampler(proc.pid)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        sampler.done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace")
+        out.seek(0)
+        last = out.read()[-300:].decode("utf-8", "replace").strip().splitlines()
+    peak = max(usage.ru_maxrss * 1024, sampler.peak)
+    return {"seconds": round(seconds, 3), "rc": proc.returncode, "cpu": round(usage.ru_utime + usage.ru_stime, 3),
+            "peak_mb": round(peak / 2**20, 1), "stderr": tail if proc.returncode else "",
+            "stdout_last": last[-1] if last else ""}
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.com",
+                    "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True, env=ENV,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def available(bulletin: str, command: str) -> bool:
+    try:
+        return subprocess.run([bulletin, command, "--help"], capture_output=True, env=ENV, timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+# --- preparing a repository -----------------------------------------------------------------
+
+def synth_version() -> str:
+    return hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:12]
+
+
+def prepare(base: Path, n: int, seed: int) -> tuple[Path, dict]:
+    """base/repo: n synthetic records, committed; reused when --keep already holds the same one."""
+    repo = base / "repo"
+    stamp = {"n": n, "seed": seed, "synth": synth_version()}
+    marker = base / "synth.json"
+    if repo.is_dir() and marker.is_file() and json.loads(marker.read_text()) == stamp and (repo / ".git").is_dir():
+        log(f"[N={n}] reusing {repo}")
+        return repo, {"reused": True}
+    shutil.rmtree(base, ignore_errors=True)
+    repo.mkdir(parents=True)
+    t = time.perf_counter()
+    synth.generate(repo, n, seed)
+    gen = time.perf_counter() - t
+    t = time.perf_counter()
+    git("init", "-q", "-b", "main", cwd=repo)
+    git("add", "-A", cwd=repo)
+    git("commit", "-qm", f"synthetic records: n={n} seed={seed}", cwd=repo)
+    commit = time.perf_counter() - t
+    marker.write_text(json.dumps(stamp))
+    size = sum(f.stat().st_size for f in (repo / "records").rglob("*.md"))
+    log(f"[N={n}] generated in {gen:.1f} s, committed in {commit:.1f} s, {size / 2**20:.1f} MB of records")
+    return repo, {"generate_s": round(gen, 2), "commit_s": round(commit, 2), "records_mb": round(size / 2**20, 1)}
+
+
+def prepare_mkdocs(base: Path, repo: Path) -> Path:
+    """A separate MkDocs project over a copy of the same record files; records not in the nav."""
+    mk = base / "mkdocs"
+    shutil.rmtree(mk, ignore_errors=True)
+    shutil.copytree(repo / "records", mk / "docs")
+    (mk / "docs" / "index.md").write_text("# Records\n\nPlain MkDocs + Material baseline.\n", encoding="utf-8")
+    (mk / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    return mk
+
+
+def clear_cache(repo: Path) -> None:
+    for name in CACHE_DIRS:
+        shutil.rmtree(repo / name, ignore_errors=True)
+
+
+def has_cache(repo: Path) -> bool:
+    return any((repo / name).exists() for name in CACHE_DIRS)
+
+
+def edit_one(repo: Path, round_no: int) -> str:
+    files = sorted((repo / "records").rglob("*.md"))
+    target = files[(round_no * 7919 + len(files) // 2) % len(files)]
+    with open(target, "a", encoding="utf-8") as fh:
+        fh.write(f"\n补充说明 Addendum {round_no + 1}: 基准测试追加的一行 / a line appended by the benchmark.\n")
+    return target.relative_to(repo).as_posix()
+
+
+# --- the pairs --------------------------------------------------------------------------------
+
+class Row:
+    def __init__(self, n: int, what: str, a: str, b: str, a_cmd=None, b_cmd=None):
+        self.n, self.what, self.a_name, self.b_name = n, what, a, b
+        self.a: list[dict] = []
+        self.b: list[dict] = []
+        self.a_cmd, self.b_cmd = a_cmd, b_cmd
+        self.note = ""
+
+    @staticmethod
+    def median(runs: list[dict]) -> float | None:
+        ok = [r["seconds"] for r in runs if r["rc"] == 0]
+        return round(statistics.median(ok), 3) if ok and len(ok) == len(runs) else None
+
+    @staticmethod
+    def peak(runs: list[dict]) -> float | None:
+        return max((r["peak_mb"] for r in runs), default=None)
+
+    def as_dict(self) -> dict:
+        ma, mb = self.median(self.a), self.median(self.b)
+        return {
+            "n": self.n, "what": self.what, "a": self.a_name, "b": self.b_name,
+            "a_cmd": self.a_cmd, "b_cmd": self.b_cmd,
+            "a_median_s": ma, "b_median_s": mb,
+            "ratio": round(ma / mb, 3) if ma is not None and mb else None,
+            "a_peak_mb": self.peak(self.a), "b_peak_mb": self.peak(self.b),
+            "target": TARGETS.get(self.what), "note": self.note,
+            "a_runs": self.a, "b_runs": self.b,
+        }
+
+
+def run_validate(n: int, repo: Path, bulletin: str, repeat: int) -> list[Row]:
+    a_cmd = [bulletin, "validate"]
+    b_cmd = [sys.executable, "-c", BARE_PARSE, "records"]
+    cold = Row(n, "validate", "bulletin validate (no cache)", "bare parse, CSafeLoader, 1 process",
+               " ".join(a_cmd), f"{sys.executable} -c BARE_PARSE records")
+    warm = Row(n, "validate-warm", "bulletin validate (warm cache)", "bare parse, CSafeLoader, 1 process",
+               " ".join(a_cmd), cold.b_cmd)
+    clear_cache(repo)
+    run_measured(b_cmd, repo)           # warm-ups, untimed: the OS file cache, .pyc files
+    run_measured(a_cmd, repo)
+    cache = False
+    for i in range(repeat):
+        clear_cache(repo)
+        cold.a.append(run_measured(a_cmd, repo))
+        cold.b.append(run_measured(b_cmd, repo))
+        warm.b.append(cold.b[-1])
+        if has_cache(repo):
+            cache = True
+            warm.a.append(run_measured(a_cmd, repo))
+        _say(cold, i, repeat)
+    if cold.a and cold.a[-1]["rc"] != 0:
+        cold.note = f"exit {cold.a[-1]['rc']}: {cold.a[-1]['stdout_last'] or cold.a[-1]['stderr'][-300:]}"
+    return [cold, warm] if cache else [cold]
+
+
+def run_builds(n: int, repo: Path, base: Path, bulletin: str, repeat: int, only: set[str], keep: bool) -> list[Row]:
+    can_build = available(bulletin, "build")
+    mk = prepare_mkdocs(base, repo)
+    mk_cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(mk / "mkdocs.yml")]
+    rows = {}
+    if "build" in only:
+        rows["build"] = Row(n, "build", "bulletin build (cold: fresh clone, no cache)",
+                            "plain MkDocs + Material, records not in nav",
+                            f"{bulletin} build --out site --today {TODAY}", "mkdocs build -q -f mkdocs.yml")
+    if "edit" in only:
+        rows["edit"] = Row(n, "edit", "edit one record + bulletin build (output and cache in place)",
+                           "bulletin build (cold)", f"{bulletin} build --out site --today {TODAY}",
+                           f"{bulletin} build --out site --today {TODAY}")
+    if not can_build:
+        for row in rows.values():
+            row.note = "not available: `bulletin build --help` fails"
+    edit_ok = can_build
+    for i in range(repeat):
+        clone = base / f"clone-{i}"
+        shutil.rmtree(clone, ignore_errors=True)
+        cold = None
+        if can_build:
+            git("clone", "-q", str(repo), str(clone), cwd=base)
+            out = clone / "site"
+            build_cmd = [bulletin, "build", "--out", str(out), "--today", TODAY]
+            cold = run_measured(build_cmd, clone)
+            if cold["rc"] != 0:
+                edit_ok = False
+                for row in rows.values():
+                    row.note = f"bulletin build exit {cold['rc']}: {cold['stderr'][-300:].strip()}"
+            if "build" in rows:
+                rows["build"].a.append(cold)
+        if "build" in rows:
+            shutil.rmtree(mk / "site", ignore_errors=True)
+            rows["build"].b.append(run_measured(mk_cmd, mk))
+            if rows["build"].b[-1]["rc"] != 0:
+                rows["build"].note += f" mkdocs exit {rows['build'].b[-1]['rc']}: {rows['build'].b[-1]['stderr'][-300:]}"
+        if "edit" in rows and cold is not None and edit_ok:
+            edited = edit_one(clone, i)
+            rows["edit"].a.append(run_measured(build_cmd, clone))
+            rows["edit"].b.append(cold)
+            rows["edit"].note = rows["edit"].note or f"edited e.g. {edited}"
+        for row in rows.values():
+            _say(row, i, repeat)
+        if not (keep and i == repeat - 1):
+            shutil.rmtree(clone, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(mk, ignore_errors=True)
+    return list(rows.values())
+
+
+def _say(row: Row, i: int, repeat: int) -> None:
+    a = f"{row.a[-1]['seconds']:.2f} s" if len(row.a) > i else "—"
+    b = f"{row.b[-1]['seconds']:.2f} s" if len(row.b) > i else "—"
+    log(f"[N={row.n}] {row.what} round {i + 1}/{repeat}: A {a}, B {b}")
+
+
+# --- output -------------------------------------------------------------------------------------
+
+def _s(x, unit=""):
+    return "n/a" if x is None else f"{x:,.2f}{unit}" if isinstance(x, float) else f"{x}{unit}"
+
+
+def table(rows: list[dict]) -> str:
+    out = ["| N | what (A vs B) | median A (s) | median B (s) | A / B | target | peak MB A / B |",
+           "|---:|---|---:|---:|---:|---|---:|"]
+    for r in rows:
+        a = r["a_median_s"]
+        a_text = _s(a) if a is not None else ("not available" if "not available" in r["note"] else
+                                               "failed" if r["a_runs"] else "n/a")
+        ratio = _s(r["ratio"]) + ("" if r["ratio"] is None else " ×")
+        peaks = f"{_s(r['a_peak_mb'])} / {_s(r['b_peak_mb'])}"
+        out.append(f"| {r['n']:,} | {r['a']} vs {r['b']} | {a_text} | {_s(r['b_median_s'])} | {ratio} | "
+                   f"{r['target'] or ''} | {peaks} |")
+    return "\n".join(out)
+
+
+def machine() -> dict:
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "generator"], cwd=PROJECT, capture_output=True, text=True)
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "bulletin_commit": rev.stdout.strip() + ("+dirty" if dirty.stdout.strip() else ""),
+            "date": dt.datetime.now().isoformat(timespec="seconds")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks",
+                                description="Bulletin benchmark: paired medians, ratios and peak memory.")
+    p.add_argument("--n", type=int, nargs="+", default=[1000, 10000], help="record counts (default: 1000 10000)")
+    p.add_argument("--repeat", type=int, default=3, help="rounds per pair (default 3)")
+    p.add_argument("--only", help="comma list of validate,build,edit (default: all; validate only at N >= 100,000)")
+    p.add_argument("--out", type=Path, help="write the results as JSON here")
+    p.add_argument("--keep", type=Path, metavar="DIR",
+                   help="keep the generated repositories in DIR (and reuse them when n and seed match)")
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args(argv)
+    only_arg = None
+    if args.only:
+        only_arg = {x.strip() for x in args.only.split(",") if x.strip()}
+        bad = only_arg - {"validate", "build", "edit"}
+        if bad:
+            p.error(f"--only: unknown {', '.join(sorted(bad))}; choose from validate, build, edit")
+    bulletin = tool("bulletin")
+    work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results = {"machine": machine(), "today": TODAY, "seed": args.seed, "repeat": args.repeat,
+               "setup": {}, "rows": []}
+    rows: list[dict] = []
+    try:
+        for n in args.n:
+            only = only_arg or ({"validate"} if n >= 100_000 else {"validate", "build", "edit"})
+            base = work / f"n{n}"
+            repo, setup = prepare(base, n, args.seed)
+            results["setup"][str(n)] = setup
+            found: list[Row] = []
+            if "validate" in only:
+                found += run_validate(n, repo, bulletin, args.repeat)
+            if only & {"build", "edit"}:
+                found += run_builds(n, repo, base, bulletin, args.repeat, only, keep=bool(args.keep))
+            rows += [r.as_dict() for r in found]
+            results["rows"] = rows
+            if args.out:
+                args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"Bulletin benchmark, {results['machine']['cpus']} CPUs, Python {results['machine']['python']}, "
+          f"bulletin {results['machine']['bulletin_commit']}, medians of {args.repeat}, --today {TODAY}\n")
+    print(table(rows))
+    for r in rows:
+        if r["note"]:
+            print(f"\n- N={r['n']:,} {r['what']}: {r['note']}")
+    if args.out:
+        log(f"results: {args.out}")
+    return 0

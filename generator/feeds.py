@@ -1,0 +1,333 @@
+"""Feeds and downloads: Atom, RSS 2.0, iCalendar, JSON and CSV, from plain data.
+
+Nothing here knows about records or MkDocs. Everything is deterministic: no
+clock is read; every date comes in as an argument.
+
+- ``atom_feed`` / ``rss_feed``: entries are written in the order given (newest
+  first is the caller's job). Relative entry URLs are resolved against
+  ``site_url``. Dates become midnight UTC (a ``datetime`` is kept as given;
+  a naive one is taken as UTC).
+- ``ics_calendar``: RFC 5545, all-day events, CRLF, lines folded at 75 octets
+  without splitting a UTF-8 character; Outlook and Thunderbird subscribe to it.
+- ``records_json``: compact UTF-8 JSON, dates as ISO strings, keys sorted.
+- ``csv_bytes``: UTF-8 with BOM and CRLF, for Excel, with a formula-injection guard.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from email.utils import format_datetime
+from urllib.parse import quote, urljoin
+from xml.sax.saxutils import escape, quoteattr
+
+GENERATOR = "Bulletin"
+PRODID = "-//Bulletin//Bulletin//ZH"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str                   # stable and unique; a non-URI id becomes "urn:bulletin:<id>" in Atom
+    title: str
+    url: str                  # absolute, or relative to site_url
+    updated: date             # a date (midnight UTC) or a datetime
+    summary: str = ""         # plain text
+    author: str = ""
+    categories: tuple = ()
+
+
+@dataclass(frozen=True)
+class CalEvent:
+    uid: str                  # unique in the calendar and stable across builds, e.g. "CAPA-2026-001-due@bulletin"
+    summary: str
+    start: date
+    end: date | None = None   # last day, inclusive; None = a one-day event
+    url: str = ""
+    description: str = ""
+    categories: tuple = ()
+
+
+# ---------------------------------------------------------------- XML helpers
+
+def _clean(value) -> str:
+    return _XML_BAD.sub("", "" if value is None else str(value))
+
+
+def _t(value) -> str:
+    return escape(_clean(value))
+
+
+def _a(value) -> str:
+    return quoteattr(_clean(value))
+
+
+def _utc(d: date) -> datetime:
+    if isinstance(d, datetime):
+        return d.replace(tzinfo=timezone.utc) if d.tzinfo is None else d.astimezone(timezone.utc)
+    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+
+
+def _rfc3339(d: date) -> str:
+    return _utc(d).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rfc822(d: date) -> str:
+    return format_datetime(_utc(d), usegmt=True)
+
+
+def _base(site_url: str) -> str:
+    return site_url if not site_url or site_url.endswith("/") else site_url + "/"
+
+
+def _abs(url: str, site_url: str) -> str:
+    url = _clean(url).strip()
+    return urljoin(_base(site_url), url) if site_url else url
+
+
+def _atom_id(entry_id: str) -> str:
+    entry_id = _clean(entry_id).strip()
+    if _URI.match(entry_id):
+        return entry_id
+    return "urn:bulletin:" + quote(entry_id, safe="-._~")
+
+
+# ---------------------------------------------------------------- Atom and RSS
+
+def atom_feed(entries: list[FeedEntry], *, title: str, site_url: str, feed_url: str,
+              updated: date, lang: str = "zh") -> str:
+    """An Atom 1.0 (RFC 4287) document."""
+    site, feed = _abs(site_url, ""), _abs(feed_url, site_url)
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="{ATOM_NS}" xml:lang={_a(lang)}>',
+        f'  <title type="text">{_t(title)}</title>',
+        f"  <id>{_t(feed if _URI.match(feed) else _atom_id(feed or title))}</id>",
+        f"  <updated>{_rfc3339(updated)}</updated>",
+        f'  <link rel="self" type="application/atom+xml" href={_a(feed)}/>',
+        f'  <link rel="alternate" type="text/html" href={_a(site)}/>',
+        f"  <author><name>{_t(title)}</name></author>",
+        f"  <generator>{GENERATOR}</generator>",
+    ]
+    for e in entries:
+        out.append("  <entry>")
+        out.append(f'    <title type="text">{_t(e.title)}</title>')
+        out.append(f"    <id>{_t(_atom_id(e.id))}</id>")
+        out.append(f'    <link rel="alternate" type="text/html" href={_a(_abs(e.url, site_url))}/>')
+        out.append(f"    <updated>{_rfc3339(e.updated)}</updated>")
+        if e.author:
+            out.append(f"    <author><name>{_t(e.author)}</name></author>")
+        for c in e.categories:
+            out.append(f"    <category term={_a(c)}/>")
+        if e.summary:
+            out.append(f'    <summary type="text">{_t(e.summary)}</summary>')
+        out.append("  </entry>")
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def rss_feed(entries: list[FeedEntry], *, title: str, site_url: str, feed_url: str,
+             updated: date, lang: str = "zh") -> str:
+    """An RSS 2.0 document. Summaries are plain text (HTML-escaped inside <description>)."""
+    site, feed = _abs(site_url, ""), _abs(feed_url, site_url)
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<rss version="2.0" xmlns:atom="{ATOM_NS}" xmlns:dc="{DC_NS}">',
+        "  <channel>",
+        f"    <title>{_t(title)}</title>",
+        f"    <link>{_t(site)}</link>",
+        f"    <description>{_t(title)}</description>",
+        f"    <language>{_t(lang)}</language>",
+        f"    <lastBuildDate>{_rfc822(updated)}</lastBuildDate>",
+        f"    <generator>{GENERATOR}</generator>",
+        f'    <atom:link href={_a(feed)} rel="self" type="application/rss+xml"/>',
+    ]
+    for e in entries:
+        out.append("    <item>")
+        out.append(f"      <title>{_t(e.title)}</title>")
+        out.append(f"      <link>{_t(_abs(e.url, site_url))}</link>")
+        out.append(f'      <guid isPermaLink="false">{_t(e.id)}</guid>')
+        out.append(f"      <pubDate>{_rfc822(e.updated)}</pubDate>")
+        if e.author:
+            out.append(f"      <dc:creator>{_t(e.author)}</dc:creator>")
+        for c in e.categories:
+            out.append(f"      <category>{_t(c)}</category>")
+        if e.summary:
+            out.append(f"      <description>{_t(html.escape(_clean(e.summary), quote=False))}</description>")
+        out.append("    </item>")
+    out += ["  </channel>", "</rss>"]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- iCalendar
+
+_ICS_CTL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def ics_text(value) -> str:
+    """RFC 5545 TEXT escaping: backslash, semicolon, comma, newline."""
+    s = "" if value is None else str(value)
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _ICS_CTL.sub("", s)
+    return s.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def ics_fold(line: str, limit: int = 75) -> str:
+    """Fold one content line into lines of at most `limit` UTF-8 octets (continuations start with a space)."""
+    parts, cur, size = [], [], 0
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > limit:
+            parts.append("".join(cur))
+            cur, size = [" "], 1
+        cur.append(ch)
+        size += n
+    parts.append("".join(cur))
+    return "\r\n".join(parts)
+
+
+def _ics_date(d: date) -> str:
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
+
+
+def _ics_stamp(d: date) -> str:
+    return _utc(d).strftime("%Y%m%dT%H%M%SZ")
+
+
+def ics_calendar(events: list[CalEvent], *, name: str, stamp: date, base_url: str = "") -> str:
+    """An iCalendar (RFC 5545) document of all-day events, in the order given.
+
+    DTEND is the day after ``end`` (or ``start``). The URL is also appended to
+    the description, because Outlook does not show the URL property. Relative
+    URLs are resolved against ``base_url`` when it is given. Raises ValueError
+    on a repeated UID.
+    """
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{ics_text(name)}",
+        f"X-WR-CALNAME:{ics_text(name)}",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
+    ]
+    dtstamp = _ics_stamp(stamp)
+    seen = set()
+    for ev in events:
+        uid = _clean(ev.uid).strip()
+        if not uid:
+            raise ValueError("calendar event without a UID")
+        if uid in seen:
+            raise ValueError(f"repeated calendar UID: {uid}")
+        seen.add(uid)
+        start = ev.start.date() if isinstance(ev.start, datetime) else ev.start
+        end = ev.end.date() if isinstance(ev.end, datetime) else ev.end
+        last = max(end, start) if end is not None else start
+        url = _ICS_CTL.sub("", _clean(ev.url)).strip()
+        if url and base_url:
+            url = urljoin(_base(base_url), url)
+        description = ev.description or ""
+        if url:
+            description = f"{description}\n\n{url}" if description else url
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{ics_text(uid)}",
+            f"DTSTAMP:{dtstamp}",
+            f"DTSTART;VALUE=DATE:{_ics_date(start)}",
+            f"DTEND;VALUE=DATE:{_ics_date(last + timedelta(days=1))}",
+            f"SUMMARY:{ics_text(ev.summary)}",
+        ]
+        if description:
+            lines.append(f"DESCRIPTION:{ics_text(description)}")
+        if url:
+            lines.append(f"URL:{url}")
+        cats = [ics_text(c) for c in ev.categories if str(c)]
+        if cats:
+            lines.append("CATEGORIES:" + ",".join(cats))
+        lines += [
+            "TRANSP:TRANSPARENT",
+            "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE",
+            "X-MICROSOFT-CDO-BUSYSTATUS:FREE",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(ics_fold(line) + "\r\n" for line in lines)
+
+
+# ---------------------------------------------------------------- JSON and CSV
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_jsonable(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def records_json(rows, *, indent: int | None = None, sort_keys: bool = True) -> str:
+    """JSON text of `rows` (a list of dicts, or any JSON-like value), order of the list kept.
+
+    Dates become ISO strings, tuples lists, NaN null; non-ASCII is written as is;
+    "</" is written "<\\/" so the text can also be inlined in a <script> element.
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(_jsonable(rows), ensure_ascii=False, sort_keys=sort_keys, indent=indent,
+                      separators=separators, allow_nan=False)
+    return text.replace("</", "<\\/") + "\n"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """One CSV cell: None -> "", lists joined with "、", dates ISO, formula-like text prefixed with '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "" if isinstance(value, float) and not math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        text = "、".join(_plain(v) for v in items if v is not None)
+    else:
+        text = _plain(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _plain(value) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict) and "text" in value:
+        return str(value["text"])
+    return str(value)
+
+
+def csv_bytes(columns: list[str], rows: list[list]) -> bytes:
+    """CSV for Excel: UTF-8 with BOM, CRLF line ends, a header row of `columns`."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([csv_cell(c) for c in columns])
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

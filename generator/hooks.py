@@ -1,0 +1,133 @@
+"""The MkDocs hook: validated records in, virtual pages out. With build.py, the only module that imports MkDocs.
+
+mkdocs.yml names this file under `hooks:`, so `mkdocs build` and `mkdocs serve` build the whole site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import posixpath
+import re
+from pathlib import Path
+
+import nh3
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import File
+
+from generator import git, pages
+from generator.cli import today_in
+from generator.config import ConfigError, load_config
+from generator.validate import load_repository
+
+log = logging.getLogger("mkdocs.hooks.bulletin")
+ASSETS = Path(__file__).resolve().parent / "assets"
+PRELOADED: dict = {}  # root -> Result, set by `bulletin build` so records are read once
+_site: pages.Site | None = None
+
+ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
+    "div", "span", "section", "aside", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "details", "summary", "figure", "figcaption", "img", "input", "br", "hr", "sup", "sub", "mark", "kbd",
+    "abbr", "caption", "colgroup", "col", "del", "ins", "s", "u",
+}
+ALLOWED_ATTRS = {
+    "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "aria-describedby",
+          "aria-labelledby", "align"},
+    "a": {"href", "title", "download"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "input": {"type", "checked", "disabled"},
+    "ol": {"start"},
+    "code": {"class"},
+}
+HREF_MD = re.compile(r'<a\b[^>]*\bhref="([^"#?]+\.md)(?:#[^"]*)?"[^>]*>.*?</a>', re.S)
+
+
+def _settings(config) -> dict:
+    return dict(config.extra.get("bulletin") or {})
+
+
+def on_config(config):
+    global _site
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    root = Path(config.config_file_path).resolve().parent
+    opts = _settings(config)
+    try:
+        result = PRELOADED.pop(str(root), None) or load_repository(root, load_config(root))
+    except ConfigError as exc:
+        raise Abort(f"{exc.path}:{exc.line or 1}: error: {exc.problem}") from None
+    cfg = result.config
+    if result.errors:
+        for p in result.errors:
+            log.error(f"{p.path}:{p.line or 1}: error: {p.message(cfg.language)}")
+        raise Abort(f"{len(result.errors)} error(s) in the records: run `bulletin validate`")
+    today = opts.get("today") or today_in(cfg.time_zone)
+    if isinstance(today, str):
+        today = dt.date.fromisoformat(today)
+    history, shallow = git.history(root), git.is_shallow(root)
+    if shallow:
+        log.warning("shallow clone: record history and dates are incomplete; fetch the full history "
+                    "(GitHub Actions: fetch-depth: 0, GitLab: GIT_DEPTH: \"0\")")
+    _site = pages.build_site(result.records, cfg, audience=opts.get("audience") or "all-staff", today=today,
+                             history=history, shallow=shallow, extra_pages=pages.load_extra_pages(root, cfg.language))
+    config["site_name"] = cfg.site_name or config["site_name"]
+    config.theme["language"] = cfg.language
+    if not config["nav"]:
+        config["nav"] = _site.nav
+    for css in ("assets/bulletin.css",):
+        if css not in config["extra_css"]:
+            config["extra_css"].append(css)
+    if "assets/bulletin-table.js" not in [str(s) for s in config["extra_javascript"]]:
+        config["extra_javascript"].append("assets/bulletin-table.js")
+    return config
+
+
+def on_files(files, config):
+    docs = Path(config["docs_dir"]).resolve()
+    for f in list(files):
+        if f.generated_by or not f.abs_src_path or not Path(f.abs_src_path).resolve().is_relative_to(docs):
+            continue  # theme files
+        src = f.src_uri
+        if f.is_documentation_page():
+            if src not in _site.record_src:
+                files.remove(f)
+        elif src not in _site.attachments:
+            files.remove(f)  # attachments only where a visible record links to them
+    for src, content in _site.files.items():
+        files.append(File.generated(config, src, content=content))
+    for asset in sorted(ASSETS.iterdir()):
+        files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    src = page.file.src_uri
+    if src in _site.record_src:
+        return _site.record_page(src)
+    return markdown
+
+
+def on_page_content(html, page, config, files):
+    src = page.file.src_uri
+    if src not in _site.record_src:
+        return html
+    html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, generic_attribute_prefixes={"data-"},
+                     link_rel=None, url_schemes={"http", "https", "mailto", "tel"})
+    return HREF_MD.sub(lambda m: _hidden_link(m, src), html)
+
+
+def _hidden_link(match, src: str) -> str:
+    """A link to a record this audience may not see becomes a note that a reference exists."""
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(src), match.group(1)))
+    if target in _site.hidden_src:
+        return f'<span class="bl-hidden-ref">{_site.renderer.w("hidden_ref")}</span>'
+    return match.group(0)
+
+
+def on_serve(server, config, builder):
+    root = Path(config.config_file_path).resolve().parent
+    for folder in ("site_config", "templates", "docs"):
+        if (root / folder).is_dir():
+            server.watch(str(root / folder))
+    return server

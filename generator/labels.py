@@ -1,0 +1,142 @@
+"""The site's own words (page titles, column names, states, value names), in Chinese and English."""
+
+from __future__ import annotations
+
+UI: dict[str, tuple[str, str]] = {
+    "board": ("公告栏", "Bulletin board"),
+    "active_notices": ("当前公告", "Notices in force"),
+    "no_notices": ("目前没有生效的公告", "No notice is in force"),
+    "latest_minutes": ("最新会议纪要", "Latest minutes"),
+    "capa_summary": ("CAPA 概况", "CAPA summary"),
+    "open": ("进行中", "Open"),
+    "overdue": ("已逾期", "Overdue"),
+    "closed_this_month": ("本月关闭", "Closed this month"),
+    "pinned": ("置顶", "Pinned"),
+    "issued_by": ("发布部门", "Issued by"),
+    "effective": ("生效", "Effective"),
+    "expires": ("失效", "Expires"),
+    "no_expiry": ("长期有效", "No expiry"),
+    "audience": ("发布对象", "Audience"),
+    "all_staff": ("全体员工", "All staff"),
+    "notice_archive": ("通知公告", "Notices"),
+    "meetings": ("会议纪要", "Meeting minutes"),
+    "capa": ("纠正预防措施（CAPA）", "CAPA"),
+    "reports": ("部门报告", "Reports"),
+    "capa_board": ("CAPA 看板", "CAPA board"),
+    "actions": ("行动项跟踪", "Action tracker"),
+    "report_matrix": ("报告提交情况", "Report completeness"),
+    "kpi": ("绩效指标", "KPIs"),
+    "archive": ("归档", "Archive"),
+    "by_year": ("按年份", "By year"),
+    "by_department": ("按部门", "By department"),
+    "departments": ("部门", "Departments"),
+    "people": ("人员", "People"),
+    "guide": ("提交指南", "Contributor guide"),
+    "exports": ("订阅与导出", "Feeds and exports"),
+    "state": ("状态", "State"),
+    "days_late": ("逾期天数", "Days late"),
+    "days_late_n": ("逾期 {n} 天", "{n} days late"),
+    "age_n": ("已 {n} 天", "{n} days old"),
+    "due": ("期限", "Due"),
+    "owner": ("负责人", "Owner"),
+    "item": ("事项", "Item"),
+    "source": ("来源记录", "From"),
+    "backlinks": ("引用本记录的记录", "Referred to by"),
+    "no_backlinks": ("没有其他记录引用本记录", "No record refers to this one"),
+    "hidden_ref": ("一条受限记录（无权查看）", "a record you may not see"),
+    "history": ("修改历史", "History"),
+    "created": ("创建", "Created"),
+    "last_changed": ("最后修改", "Last changed"),
+    "no_history": ("没有 Git 历史", "No Git history"),
+    "shallow": ("浅克隆：历史不完整", "shallow clone: history incomplete"),
+    "date": ("日期", "Date"),
+    "author": ("作者", "Author"),
+    "message": ("说明", "Message"),
+    "withdrawn_banner": ("本记录已作废", "This record is withdrawn"),
+    "open_items": ("未完成事项", "Open items"),
+    "owned_records": ("负责的记录", "Records owned"),
+    "reports_owed": ("应交报告", "Reports owed"),
+    "none": ("无", "None"),
+    "period": ("期间", "Period"),
+    "department": ("部门", "Department"),
+    "kind": ("类型", "Kind"),
+    "id": ("编号", "ID"),
+    "title": ("标题", "Title"),
+    "count": ("数量", "Count"),
+    "capa_opened_closed": ("每月新开 / 关闭的 CAPA", "CAPAs opened / closed per month"),
+    "opened": ("新开", "Opened"),
+    "closed": ("关闭", "Closed"),
+    "on_time_rate": ("按期关闭率（%）", "On-time closure rate (%)"),
+    "mean_days": ("平均关闭天数", "Mean days to close"),
+    "overdue_month_end": ("月末逾期 CAPA 数", "Overdue CAPAs at month end"),
+    "notices_meetings": ("每月公告 / 会议数", "Notices and meetings per month"),
+    "extended": ("延期过的 CAPA", "CAPAs with an extended due date"),
+    "filter": ("筛选", "Filter"),
+    "all": ("全部", "All"),
+    "shown": ("显示 {shown} / {total} 条", "{shown} of {total} shown"),
+    "prev": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "no_rows": ("没有符合条件的记录", "No matching record"),
+    "download_csv": ("下载 CSV（Excel）", "Download CSV (Excel)"),
+    "feed_notices": ("公告订阅（Atom）", "Notice feed (Atom)"),
+    "feed_rss": ("公告订阅（RSS）", "Notice feed (RSS)"),
+    "calendar": ("会议与期限日历（可在 Outlook 订阅）", "Meetings and due dates calendar (subscribe in Outlook)"),
+    "records_json": ("全部记录（JSON）", "All records (JSON)"),
+    "legend": ("图例", "Legend"),
+    "action": ("行动项", "Action"),
+    "n_records": ("{n} 条记录", "{n} records"),
+}
+
+# Names of field values, by field. Values not listed show as written.
+VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "status": {
+        "draft": ("草稿", "Draft"), "approved": ("已批准", "Approved"),
+        "open": ("已立项", "Open"), "analysis": ("分析中", "Analysis"), "implementing": ("实施中", "Implementing"),
+        "verification": ("验证中", "Verification"), "closed": ("已关闭", "Closed"), "cancelled": ("已取消", "Cancelled"),
+    },
+    "action_status": {"open": ("未完成", "Open"), "done": ("已完成", "Done"), "cancelled": ("已取消", "Cancelled")},
+    "notice_state": {
+        "active": ("生效中", "In force"), "scheduled": ("待生效", "Scheduled"), "expired": ("已失效", "Expired"),
+        "superseded": ("已被替代", "Superseded"), "withdrawn": ("已作废", "Withdrawn"),
+    },
+    "report_state": {
+        "on-time": ("按时", "On time"), "late": ("迟交", "Late"), "missing": ("未交", "Missing"),
+        "pending": ("未到期", "Not yet due"),
+    },
+    "kind": {
+        "management-review": ("管理评审", "Management review"), "management": ("管理会议", "Management meeting"),
+        "department": ("部门会议", "Department meeting"), "project": ("项目会议", "Project meeting"),
+        "other": ("其他", "Other"), "monthly": ("月报", "Monthly"), "quarterly": ("季报", "Quarterly"),
+        "annual": ("年报", "Annual"),
+    },
+    "category": {
+        "announcement": ("公告", "Announcement"), "policy": ("方针/制度", "Policy"), "rule": ("规定", "Rule"),
+        "circular": ("通报", "Circular"), "manual": ("手册", "Manual"), "other": ("其他", "Other"),
+    },
+    "source": {
+        "customer-complaint": ("客户投诉", "Customer complaint"), "internal-audit": ("内部审核", "Internal audit"),
+        "external-audit": ("外部审核", "External audit"), "management-review": ("管理评审", "Management review"),
+        "process": ("过程异常", "Process"), "supplier": ("供应商", "Supplier"), "other": ("其他", "Other"),
+    },
+    "visibility": {
+        "all-staff": ("全体员工", "All staff"), "management": ("管理层", "Management"),
+        "restricted": ("受限", "Restricted"),
+    },
+    "bool": {"true": ("是", "Yes"), "false": ("否", "No")},
+}
+
+
+class Words:
+    """The site's words in one language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.i = 1 if lang == "en" else 0
+
+    def __call__(self, key: str, **args) -> str:
+        text = UI[key][self.i]
+        return text.format(**args) if args else text
+
+    def value(self, group: str, value) -> str:
+        pair = VALUES.get(group, {}).get(str(value))
+        return pair[self.i] if pair else ("" if value is None else str(value))

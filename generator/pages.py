@@ -1,0 +1,310 @@
+"""Audience filter, then every generated page and file as plain text: the site without MkDocs.
+
+`build_site` is called once per build with the validated records; the MkDocs hook only hands
+its output to MkDocs (virtual files) and asks it for each record page's Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from . import charts, feeds, state
+from .config import Config
+from .labels import Words
+from .records import RECORDS_DIR, Record, Records
+from .render import Renderer
+from .validate import SCHEME, links
+
+AUDIENCES = ("all-staff", "management", "restricted")
+REF_FIELDS = ("related", "supersedes", "source_ref")
+
+
+def visible_to(audience: str, record: Record) -> bool:
+    """Audiences nest: management sees all-staff and management; restricted sees everything."""
+    level = AUDIENCES.index(audience)
+    vis = record.visibility if record.visibility in AUDIENCES else "restricted"
+    return AUDIENCES.index(vis) <= level
+
+
+def src_of(record: Record) -> str:
+    """The page's path inside docs_dir (records/)."""
+    return record.path[len(RECORDS_DIR) + 1:]
+
+
+def url_of(src: str) -> str:
+    """MkDocs' directory URL of a page source (use_directory_urls)."""
+    if src == "index.md":
+        return ""
+    if src.endswith("/index.md"):
+        return src[: -len("index.md")]
+    return src[:-3] + "/" if src.endswith(".md") else src
+
+
+def relative(from_src: str, to_url: str) -> str:
+    base = url_of(from_src) if from_src.endswith(".md") else posixpath.dirname(from_src) + "/"
+    target = to_url or "."
+    out = posixpath.relpath(target, base.rstrip("/") or ".")
+    if to_url.endswith("/") or not to_url:
+        out = out.rstrip("/") + "/"
+    return out
+
+
+@dataclass
+class Site:
+    """Everything one build adds to MkDocs: generated files, record pages, attachments to publish."""
+    audience: str
+    today: dt.date
+    lang: str
+    records: Records                              # visible records only
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    nav: list = field(default_factory=list)
+    record_src: dict[str, Record] = field(default_factory=dict)
+    hidden_src: set[str] = field(default_factory=set)
+    hidden_ids: set[str] = field(default_factory=set)
+    attachments: set[str] = field(default_factory=set)   # docs-relative paths to publish
+    backlinks: dict[str, list] = field(default_factory=dict)
+    history: dict = field(default_factory=dict)
+    shallow: bool = False
+    renderer: Renderer | None = None
+
+    def record_page(self, src: str) -> str:
+        record = self.record_src[src]
+        return self.renderer.record(record, self)
+
+
+def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, history=None,
+               shallow: bool = False, extra_pages: dict | None = None) -> Site:
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}")
+    visible = Records([r for r in records if visible_to(audience, r)])
+    words = Words(cfg.language)
+    site = Site(audience, today, cfg.language, visible, history=history or {}, shallow=shallow)
+    site.record_src = {src_of(r): r for r in visible}
+    hidden = [r for r in records if not visible_to(audience, r)]
+    site.hidden_src = {src_of(r) for r in hidden}
+    site.hidden_ids = {r.id for r in hidden} | {f for r in hidden for f in (r.get("former_ids") or [])}
+    site.attachments = _attachments(visible)
+    site.backlinks = _backlinks(visible)
+    site.renderer = Renderer(cfg, words, visible, site)
+    _generate(site, cfg, words, extra_pages or {})
+    return site
+
+
+def _attachments(visible: Records) -> set[str]:
+    """Only files that a visible record links to are published."""
+    out = set()
+    for r in visible:
+        here = posixpath.dirname(src_of(r))
+        for _, raw in links(r.body):
+            target = raw[1:-1].strip() if raw.startswith("<") else raw.strip()
+            if not target or target.startswith("#") or SCHEME.match(target) or "\\" in target:
+                continue
+            path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+            if path and not path.endswith(".md"):
+                out.add(posixpath.normpath(posixpath.join(here, path)))
+    return out
+
+
+def _backlinks(visible: Records) -> dict[str, list]:
+    """Target ID -> [(source record, how it refers)] over visible records."""
+    out: dict[str, list] = defaultdict(list)
+    for r in visible:
+        for key in REF_FIELDS:
+            value = r.get(key)
+            for target in value if isinstance(value, list) else [value]:
+                if isinstance(target, str) and target in visible.by_id and target != r.id:
+                    out[target].append((r, key))
+        for a in r.get("actions") or []:
+            if isinstance(a, dict) and a.get("capa") in visible.by_id:
+                out[a["capa"]].append((r, "actions.capa"))
+    return out
+
+
+def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
+    rd, recs, today = site.renderer, site.records, site.today
+    live = [r for r in recs if state.counts(r)]
+    by_type = {t: [r for r in recs if r.type == t] for t in cfg.types}
+    notices = by_type.get("notice", [])
+    owed = state.reports_owed(cfg, [r for r in live if r.type == "report"], today)
+    actions = state.open_actions(live, today)
+    kpis = state.kpis(live, today)
+
+    f = site.files
+    f["index.md"] = rd.page("board.html", "index.md", w("board"), board=state.board(notices, today),
+                            meetings=sorted([r for r in live if r.type == "meeting"],
+                                            key=lambda r: (r.get("date"), r.id), reverse=True)[:5],
+                            totals=kpis.totals, closed_this_month=_closed_in_month(live, today))
+    for rtype, rt in cfg.types.items():
+        src = f"{rt.folder}/index.md"
+        f[src] = rd.page("index_table.html", src, rt.title(cfg.language), rtype=rtype,
+                         count=len(by_type[rtype]), csv=f"exports/{rtype}.csv")
+        f[f"{rt.folder}/index.json"] = rd.index_json(rtype, by_type[rtype], src)
+        f[f"exports/{rtype}.csv"] = rd.csv(rtype, by_type[rtype])
+    capas = [r for r in live if r.type == "capa"]
+    f["capa/board.md"] = rd.page("capa_board.html", "capa/board.md", w("capa_board"), capas=capas)
+    f["actions.md"] = rd.page("actions.html", "actions.md", w("actions"), actions=actions)
+    f["reports/matrix.md"] = rd.page("matrix.html", "reports/matrix.md", w("report_matrix"),
+                                     matrix=_matrix(owed))
+    f["kpi.md"] = rd.page("kpi.html", "kpi.md", w("kpi"), k=kpis, charts=_charts(kpis, w))
+    years = sorted({int(r.id.split("-")[1]) for r in recs}, reverse=True)
+    f["archive/index.md"] = rd.page("archive.html", "archive/index.md", w("archive"), years=years,
+                                    counts=_year_counts(recs), departments=cfg.departments)
+    for y in years:
+        src = f"archive/{y}.md"
+        f[src] = rd.page("archive_year.html", src, f"{w('archive')} · {y}", year=y,
+                         groups=[(cfg.types[t], [r for r in by_type[t] if r.id.split("-")[1] == str(y)])
+                                 for t in cfg.types])
+    f["departments/index.md"] = rd.page("directory.html", "departments/index.md", w("departments"),
+                                        kind="departments")
+    for code, dept in cfg.departments.items():
+        src = f"departments/{code}.md"
+        f[src] = rd.page("department.html", src, dept.name if cfg.language == "zh" else (dept.name_en or dept.name),
+                         department=dept, actions=[a for a in actions if _dept_of(cfg, a.owner) == code],
+                         owned=[r for r in recs if r.get("department") == code],
+                         owed=[o for o in owed if o.department == code and o.state in ("missing", "pending")])
+    f["people/index.md"] = rd.page("directory.html", "people/index.md", w("people"), kind="people")
+    for pid, person in cfg.people.items():
+        src = f"people/{pid}.md"
+        f[src] = rd.page("person.html", src, person.name, who=person,
+                         actions=[a for a in actions if a.owner == pid],
+                         owned=[r for r in recs if pid in _people_of(r)],
+                         owed=[o for o in owed if o.department == person.department and o.state == "missing"])
+    f["exports.md"] = rd.page("exports.html", "exports.md", w("exports"), types=cfg.types)
+    for src, (title, markdown) in extra_pages.items():
+        f[src] = f"# {title}\n\n{markdown}" if not markdown.lstrip().startswith("# ") else markdown
+    _feeds(site, cfg, w, live, notices)
+    site.nav = _nav(cfg, w, extra_pages)
+
+
+def _closed_in_month(live, today):
+    return sum(1 for r in live if r.type == "capa" and r.get("status") == "closed"
+               and isinstance(r.get("closed_on"), dt.date)
+               and (r.get("closed_on").year, r.get("closed_on").month) == (today.year, today.month))
+
+
+def _dept_of(cfg: Config, pid: str) -> str | None:
+    p = cfg.people.get(pid)
+    return p.department if p else None
+
+
+def _people_of(r: Record) -> set[str]:
+    """People a record belongs to: its owner, chair, recorder, author."""
+    return {r.get(k) for k in ("owner", "chair", "recorder", "author") if isinstance(r.get(k), str)}
+
+
+def _year_counts(recs) -> dict:
+    out: dict = defaultdict(lambda: defaultdict(int))
+    for r in recs:
+        out[int(r.id.split("-")[1])][r.type] += 1
+    return out
+
+
+def _matrix(owed: list) -> list:
+    """[(kind, year, periods, [(department, {period: Owed})])], newest year first."""
+    grouped: dict = defaultdict(lambda: defaultdict(dict))
+    for o in owed:
+        grouped[(o.kind, o.period[:4])][o.department][o.period] = o
+    out = []
+    for (kind, year), rows in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1]), reverse=True):
+        periods = sorted({p for cells in rows.values() for p in cells})
+        out.append((kind, year, periods, sorted(rows.items())))
+    return out
+
+
+def _charts(k, w: Words) -> list[tuple[str, str]]:
+    labels = k.months
+    return [
+        (w("capa_opened_closed"), charts.bar_chart(w("capa_opened_closed"), labels,
+                                                    [(w("opened"), k.capa_opened), (w("closed"), k.capa_closed)])),
+        (w("on_time_rate"), charts.line_chart(w("on_time_rate"), labels, [(w("on_time_rate"), k.on_time_rate)],
+                                              percent=True)),
+        (w("mean_days"), charts.line_chart(w("mean_days"), labels, [(w("mean_days"), k.mean_days_to_close)])),
+        (w("overdue_month_end"), charts.bar_chart(w("overdue_month_end"), labels,
+                                                   [(w("overdue"), k.overdue_at_month_end)])),
+        (w("notices_meetings"), charts.bar_chart(w("notices_meetings"), labels,
+                                                  [(w("notice_archive"), k.notices), (w("meetings"), k.meetings)])),
+    ]
+
+
+def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> None:
+    rd, today = site.renderer, site.today
+    sup = state.superseded_by(notices, today)
+    shown = sorted([n for n in notices if state.counts(n) and state.notice_state(n, today, sup) != "scheduled"],
+                   key=lambda n: (n.get("issued_on"), n.id), reverse=True)[:50]
+    entries = [feeds.FeedEntry(id=n.id, title=f"{n.id} {n.title}", url=url_of(src_of(n)),
+                               updated=n.get("issued_on"), summary=_summary(n.body),
+                               author=rd.dept_name(n.get("department")),
+                               categories=(w.value("category", n.get("category")),)) for n in shown]
+    args = dict(title=f"{cfg.site_name} · {w('notice_archive')}", site_url="./", feed_url="feed.xml",
+                updated=today, lang=cfg.language)
+    site.files["feed.xml"] = feeds.atom_feed(entries, **args)
+    site.files["rss.xml"] = feeds.rss_feed(entries, **{**args, "feed_url": "rss.xml"})
+    events = []
+    for r in live:
+        if r.type == "meeting" and isinstance(r.get("date"), dt.date):
+            events.append(feeds.CalEvent(uid=f"{r.id}@bulletin", summary=f"{r.id} {r.title}", start=r.get("date"),
+                                         url=url_of(src_of(r)), categories=(w("meetings"),)))
+        if r.type == "capa" and r.get("status") not in state.CLOSED_CAPA and isinstance(r.get("due"), dt.date):
+            events.append(feeds.CalEvent(uid=f"{r.id}-due@bulletin", summary=f"{w('due')}: {r.id} {r.title}",
+                                         start=r.get("due"), url=url_of(src_of(r)), categories=("CAPA",)))
+    for a in state.open_actions(live, today):
+        if a.due:
+            events.append(feeds.CalEvent(uid=f"{a.record.id}-A{a.n}@bulletin",
+                                         summary=f"{w('due')}: {a.ref} {a.text}", start=a.due,
+                                         url=url_of(src_of(a.record)), description=rd.person_name(a.owner)))
+    site.files["calendar.ics"] = feeds.ics_calendar(events, name=cfg.site_name, stamp=today)
+    site.files["records.json"] = feeds.records_json([_plain(r) for r in site.records])
+
+
+def _summary(body: str, limit: int = 200) -> str:
+    lines = [ln.strip() for ln in body.split("\n") if ln.strip() and not ln.lstrip().startswith("#")]
+    text = " ".join(lines)
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _plain(r: Record) -> dict:
+    return {"id": r.id, "type": r.type, "path": r.path, "url": url_of(src_of(r)), **{
+        k: v for k, v in r.fields.items() if k != "id"}}
+
+
+def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:
+    t = cfg.types
+    nav = [
+        {w("board"): "index.md"},
+        {t["notice"].title(cfg.language): "notices/index.md"} if "notice" in t else None,
+        {t["meeting"].title(cfg.language): "meetings/index.md"} if "meeting" in t else None,
+        {t["capa"].title(cfg.language): [{w("capa"): "capa/index.md"}, {w("capa_board"): "capa/board.md"}]}
+        if "capa" in t else None,
+        {w("actions"): "actions.md"},
+        {t["report"].title(cfg.language): [{t["report"].title(cfg.language): "reports/index.md"},
+                                            {w("report_matrix"): "reports/matrix.md"}]} if "report" in t else None,
+        {w("kpi"): "kpi.md"},
+        {w("archive"): [{w("by_year"): "archive/index.md"}, {w("departments"): "departments/index.md"},
+                        {w("people"): "people/index.md"}]},
+        {w("exports"): "exports.md"},
+    ]
+    nav += [{title: src} for src, (title, _) in extra_pages.items()]
+    return [item for item in nav if item]
+
+
+def history_entries(site: Site, record: Record) -> list:
+    return site.history.get(record.path, [])
+
+
+def load_extra_pages(root: Path, lang: str) -> dict:
+    """Pages written by hand beside the project (docs/contributing.md → the contributor guide)."""
+    from .labels import UI
+
+    guide = root / "docs" / "contributing.md"
+    if guide.is_file():
+        return {"guide.md": (UI["guide"][1 if lang == "en" else 0], guide.read_text("utf-8"))}
+    return {}
+
+
+__all__ = ["build_site", "visible_to", "url_of", "relative", "src_of", "Site", "json"]

@@ -1,0 +1,218 @@
+"""Jinja2 over templates/site/: page models in, Markdown (with HTML blocks) out. All record text is escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import feeds, state
+from .config import Config
+from .labels import Words
+from .records import Record, Records
+from .schema import FieldSpec
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
+CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
+LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
+
+
+class Renderer:
+    def __init__(self, cfg: Config, words: Words, visible: Records, site):
+        self.cfg, self.w, self.visible, self.site = cfg, words, visible, site
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                                      trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+    # --- names and links ---------------------------------------------------------------------
+    def person_name(self, pid) -> str:
+        p = self.cfg.people.get(pid) if isinstance(pid, str) else None
+        return p.name if p else str(pid or "")
+
+    def dept_name(self, code) -> str:
+        d = self.cfg.departments.get(code) if isinstance(code, str) else None
+        if not d:
+            return str(code or "")
+        return (d.name_en or d.name) if self.w.lang == "en" else d.name
+
+    def _ctx(self, src: str) -> dict:
+        from .pages import relative, src_of, url_of
+
+        def link(target_src: str) -> str:
+            return relative(src, url_of(target_src))
+
+        def rec(rid, with_title=True) -> Markup:
+            r = self.visible.get(rid) if isinstance(rid, str) else None
+            if r is None:
+                if rid in self.site.hidden_ids:
+                    return Markup('<span class="bl-hidden-ref">{}</span>').format(self.w("hidden_ref"))
+                return Markup(escape(rid))
+            label = f"{r.id} {r.title}" if with_title else r.id
+            return Markup('<a href="{}">{}</a>').format(link(src_of(r)), label)
+
+        def person(pid) -> Markup:
+            if isinstance(pid, str) and pid in self.cfg.people:
+                return Markup('<a href="{}">{}</a>').format(link(f"people/{pid}.md"), self.person_name(pid))
+            return Markup(escape(pid or ""))
+
+        def dept(code) -> Markup:
+            if isinstance(code, str) and code in self.cfg.departments:
+                return Markup('<a href="{}">{}</a>').format(link(f"departments/{code}.md"), self.dept_name(code))
+            return Markup(escape(code or ""))
+
+        def badge(group: str, value, extra: str = "") -> Markup:
+            return Markup('<span class="bl-badge bl-{}-{}{}">{}</span>').format(
+                group.replace("_", "-"), value, f" {extra}" if extra else "", self.w.value(group, value))
+
+        return dict(w=self.w, link=link, rec=rec, person=person, dept=dept, badge=badge, today=self.site.today,
+                    state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang,
+                    value=lambda r, name: self.value(r, name, rec, person, dept, badge))
+
+    # --- pages -------------------------------------------------------------------------------
+    def page(self, template: str, src: str, title: str, **ctx) -> str:
+        html = self.env.get_template(template).render(**self._ctx(src), title=title, **ctx)
+        return f"# {_md_escape(title)}\n\n{html.strip()}\n"
+
+    def record(self, record: Record, site) -> str:
+        from .pages import src_of
+
+        src = src_of(record)
+        ctx = self._ctx(src)
+        rtype = self.cfg.types[record.type]
+        fields = [(spec, record.get(name)) for name, spec in rtype.fields.items()
+                  if name not in CARD_SKIP and record.get(name) not in (None, "", [])]
+        top = self.env.get_template("record_top.html").render(
+            **ctx, r=record, rtype=rtype, fields=fields,
+            notice_state=(state.notice_state(record, site.today, state.superseded_by(
+                self.visible.of_type("notice"), site.today)) if record.type == "notice" else None),
+            days_late=state.capa_days_late(record, site.today) if record.type == "capa" else 0,
+            age=state.capa_age(record, site.today) if record.type == "capa" else None)
+        bottom = self.env.get_template("record_bottom.html").render(
+            **ctx, r=record, rtype=rtype, actions=state.actions_of(record, site.today),
+            backlinks=site.backlinks.get(record.id, []), history=site.history.get(record.path, []),
+            shallow=site.shallow)
+        body = LEADING_H1.sub("", record.body, count=1)
+        return f"# {_md_escape(record.title)}\n\n{top.strip()}\n\n{body}\n\n{bottom.strip()}\n"
+
+    def value(self, record: Record, name: str, rec, person, dept, badge) -> Markup:
+        spec = self.cfg.types[record.type].fields.get(name)
+        return self._value(record.get(name), spec, rec, person, dept, badge, name)
+
+    def _value(self, v, spec: FieldSpec | None, rec, person, dept, badge, name="") -> Markup:
+        kind = spec.kind if spec else "text"
+        if v is None:
+            return Markup("")
+        if kind == "list" and isinstance(v, list):
+            parts = [self._value(x, spec.of, rec, person, dept, badge, name) for x in v]
+            return Markup("、").join(parts)
+        if kind == "object" and isinstance(v, dict):
+            items = [Markup("<li>{}：{}</li>").format(
+                (spec.struct.fields[k].title(self.w.lang) if k in spec.struct.fields else k),
+                self._value(x, spec.struct.fields.get(k), rec, person, dept, badge, k)) for k, x in v.items()]
+            return Markup('<ul class="bl-sub">{}</ul>').format(Markup("").join(items))
+        if kind == "person":
+            return person(v)
+        if kind == "dept":
+            return dept(v)
+        if kind in ("ref", "source_ref"):
+            return rec(v)
+        if kind == "audience":
+            return (Markup(escape(self.w("all_staff"))) if v == "all" or v == ["all"]
+                    else Markup("、").join(dept(x) for x in (v if isinstance(v, list) else [v])))
+        if kind == "bool":
+            return Markup(escape(self.w.value("bool", "true" if v else "false")))
+        if kind == "choice":
+            group = name if name in ("status", "kind", "category", "source", "visibility") else ""
+            return badge(group, v) if name == "status" else Markup(escape(self.w.value(group, v)))
+        if isinstance(v, dt.date):
+            return Markup(escape(v.isoformat()))
+        return Markup(escape(str(v)))
+
+    # --- data files --------------------------------------------------------------------------
+    def _columns(self, rtype: str) -> list[tuple[str, str, str, bool]]:
+        """(key, label, cell type, filterable) for the index table of a type."""
+        common = [("id", self.w("id"), "link", False), ("title", self.w("title"), "link", False)]
+        per_type = {
+            "meeting": [("kind", "kind", "text", True), ("date", "date", "date", False),
+                        ("department", "department", "text", True), ("status", "status", "badge", True)],
+            "notice": [("category", "category", "text", True), ("department", "department", "text", True),
+                       ("issued_on", "issued_on", "date", False), ("state", "state", "badge", True)],
+            "capa": [("source", "source", "text", True), ("department", "department", "text", True),
+                     ("owner", "owner", "text", True), ("opened_on", "opened_on", "date", False),
+                     ("due", "due", "date", False), ("status", "status", "badge", True),
+                     ("days_late", "days_late", "number", False)],
+            "report": [("kind", "kind", "text", True), ("department", "department", "text", True),
+                       ("period", "period", "text", True), ("submitted_on", "submitted_on", "date", False),
+                       ("author", "author", "text", False)],
+        }.get(rtype, [("department", "department", "text", True)])
+        fields = self.cfg.types[rtype].fields
+        out = list(common)
+        for key, label, kind, filt in per_type:
+            title = fields[key].title(self.w.lang) if key in fields else self.w(label)
+            out.append((key, title, kind, filt))
+        return out
+
+    def index_json(self, rtype: str, records: list[Record], src: str) -> str:
+        from .pages import relative, src_of, url_of
+
+        today = self.site.today
+        sup = state.superseded_by(records, today) if rtype == "notice" else {}
+        rows = []
+        for r in sorted(records, key=lambda r: r.id, reverse=True):
+            href = relative(src, url_of(src_of(r)))
+            row: dict = {"id": {"text": r.id, "href": href}, "title": {"text": r.title, "href": href}}
+            for key, _, kind, _ in self._columns(rtype)[2:]:
+                v = r.get(key)
+                if key == "state":
+                    s = state.notice_state(r, today, sup)
+                    row[key] = {"text": self.w.value("notice_state", s), "value": s, "cls": f"bl-badge bl-notice-state-{s}"}
+                elif key == "status":
+                    s = "withdrawn" if r.withdrawn else v
+                    group = "notice_state" if r.withdrawn else "status"
+                    row[key] = {"text": self.w.value(group, s), "value": s, "cls": f"bl-badge bl-status-{s}"}
+                elif key == "days_late":
+                    row[key] = state.capa_days_late(r, today) or ""
+                elif key == "department":
+                    row[key] = self.dept_name(v)
+                elif key in ("owner", "author"):
+                    row[key] = self.person_name(v)
+                elif key in ("kind", "category", "source"):
+                    row[key] = self.w.value(key, v)
+                elif isinstance(v, dt.date):
+                    row[key] = v.isoformat()
+                else:
+                    row[key] = "" if v is None else str(v)
+            rows.append(row)
+        w = self.w
+        data = {
+            "columns": [{"key": k, "label": label, "type": kind, "filter": f} for k, label, kind, f in self._columns(rtype)],
+            "rows": rows,
+            "labels": {"search": w("filter"), "all": w("all"), "shown": w("shown"), "prev": w("prev"),
+                       "next": w("next"), "none": w("no_rows")},
+            "page_size": 50,
+            "sort": {"key": "id", "dir": "desc"},
+        }
+        import json
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    def csv(self, rtype: str, records: list[Record]) -> bytes:
+        fields = self.cfg.types[rtype].fields
+        keys = [k for k in fields if k not in ("actions", "amendments", "withdrawn", "verification", "due_extensions")]
+        rows = []
+        for r in sorted(records, key=lambda r: r.id):
+            row = []
+            for k in keys:
+                v = r.get(k)
+                if k == "withdrawn":
+                    v = bool(v)
+                row.append(v)
+            rows.append(row)
+        return feeds.csv_bytes(keys, rows)
+
+
+def _md_escape(text: str) -> str:
+    """A title as a Markdown heading: HTML escaped, Markdown punctuation neutralised."""
+    text = str(escape(text)).replace("\n", " ")
+    return re.sub(r"([\\`*_\[\]{}<>#|!])", r"\\\1", text)

@@ -1,0 +1,49 @@
+"""Shared fixtures: real repositories in tmp_path and the real `bulletin` command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT.parent / "shared"
+CORPUS = SHARED / "real-corpus" / "out"
+BULLETIN = str(Path(sys.executable).parent / "bulletin")
+DEMO_TODAY = "2026-11-24"
+
+
+def run(args: list[str], cwd: Path, check: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run a real command; text in and out, never raises unless check."""
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=check, env=full_env, timeout=600)
+
+
+def bulletin(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The installed `bulletin` console command, as a user runs it."""
+    return run([BULLETIN, *args], cwd=cwd, env=env)
+
+
+def git(*args: str, cwd: Path) -> str:
+    return run(["git", "-c", "user.name=Test User", "-c", "user.email=test@example.com", *args],
+               cwd=cwd, check=True).stdout
+
+
+def copy_demo(dest: Path) -> Path:
+    """A copy of the demo company (records/ and site_config/) as a fresh Git repository."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("records", "site_config"):
+        shutil.copytree(PROJECT / name, dest / name)
+    git("init", "-q", "-b", "main", cwd=dest)
+    git("add", "-A", cwd=dest)
+    git("commit", "-qm", "demo records", cwd=dest)
+    return dest
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    return copy_demo(tmp_path / "repo")
