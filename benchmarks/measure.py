@@ -127,11 +127,20 @@ class Sampler(threading.Thread):
                 return
 
 
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_measured(cmd: list[str], cwd: Path) -> dict:
-    """Run cmd as a child; wall seconds, exit code, CPU seconds, peak RSS (MB), stderr's tail."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run cmd as a child; wall seconds, exit code, CPU seconds, peak RSS (MB), stderr's tail.
+
+    Through /usr/bin/time when present: a child's ru_maxrss starts at the RSS of the process
+    that forked it, and /usr/bin/time is small, where this Python process is not.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r") as rss_file:
+        full = [TIME, "-q", "-f", "%M", "-o", rss_file.name, *cmd] if TIME else cmd
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=ENV)
+        proc = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=err, env=ENV)
         sampler = Sampler(proc.pid)
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -143,7 +152,13 @@ def run_measured(cmd: list[str], cwd: Path) -> dict:
         tail = err.read()[-2000:].decode("utf-8", "replace")
         out.seek(0)
         last = out.read()[-300:].decode("utf-8", "replace").strip().splitlines()
-    peak = max(usage.ru_maxrss * 1024, sampler.peak)
+        maxrss_kb = usage.ru_maxrss
+        if TIME:
+            try:
+                maxrss_kb = int(rss_file.read().strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                pass
+    peak = max(maxrss_kb * 1024, sampler.peak)
     return {"seconds": round(seconds, 3), "rc": proc.returncode, "cpu": round(usage.ru_utime + usage.ru_stime, 3),
             "peak_mb": round(peak / 2**20, 1), "stderr": tail if proc.returncode else "",
             "stdout_last": last[-1] if last else ""}
@@ -179,7 +194,9 @@ def prepare(base: Path, n: int, seed: int) -> tuple[Path, dict]:
     shutil.rmtree(base, ignore_errors=True)
     repo.mkdir(parents=True)
     t = time.perf_counter()
-    synth.generate(repo, n, seed)
+    # in a child process, so that this one stays small (its RSS is no one's peak)
+    subprocess.run([sys.executable, "-m", "benchmarks.synth", str(repo), str(n), "--seed", str(seed)],
+                   cwd=PROJECT, check=True, env=ENV, stderr=subprocess.DEVNULL)
     gen = time.perf_counter() - t
     t = time.perf_counter()
     git("init", "-q", "-b", "main", cwd=repo)
@@ -335,8 +352,12 @@ def _say(row: Row, i: int, repeat: int) -> None:
 
 # --- output -------------------------------------------------------------------------------------
 
-def _s(x, unit=""):
-    return "n/a" if x is None else f"{x:,.2f}{unit}" if isinstance(x, float) else f"{x}{unit}"
+def _s(x, digits=None):
+    if x is None:
+        return "n/a"
+    if digits is None:
+        digits = 3 if abs(x) < 1 else 2
+    return f"{x:,.{digits}f}"
 
 
 def table(rows: list[dict]) -> str:
@@ -346,8 +367,8 @@ def table(rows: list[dict]) -> str:
         a = r["a_median_s"]
         a_text = _s(a) if a is not None else ("not available" if "not available" in r["note"] else
                                                "failed" if r["a_runs"] else "n/a")
-        ratio = _s(r["ratio"]) + ("" if r["ratio"] is None else " ×")
-        peaks = f"{_s(r['a_peak_mb'])} / {_s(r['b_peak_mb'])}"
+        ratio = _s(r["ratio"], 2) + ("" if r["ratio"] is None else " ×")
+        peaks = f"{_s(r['a_peak_mb'], 0)} / {_s(r['b_peak_mb'], 0)}"
         out.append(f"| {r['n']:,} | {r['a']} vs {r['b']} | {a_text} | {_s(r['b_median_s'])} | {ratio} | "
                    f"{r['target'] or ''} | {peaks} |")
     return "\n".join(out)

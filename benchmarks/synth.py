@@ -533,6 +533,7 @@ class Synth:
         meeting_dates = [[m.date for m in ms] for ms in meetings_by_plant]
         for i, rec in enumerate(self.records):
             v = self.values()
+            v.update(rec.extra.pop("v"))
             getattr(self, "fill_" + rec.type)(rec, v)
             if rec.type == "capa":
                 self.link_capa(rec, meetings_by_plant[rec.plant], meeting_dates[rec.plant])
@@ -546,6 +547,32 @@ class Synth:
             if r.random() < 0.002:
                 rec.extra["former_ids"] = [f"{PREFIX[rec.type]}-{rec.date.year}-9{r.randint(1000, 9999)}"]
 
+    def name(self) -> None:
+        """Titles and file-name slugs, before paths (bodies link to other records' files)."""
+        for rec in self.records:
+            v = self.values()
+            rec.extra["v"] = {"part": v["part"], "cust": v["cust"]}  # the CAPA's fields name the same
+            if rec.type == "meeting":
+                rec.title, rec.slug = self.title_from(MEETING_TOPICS[rec.fields["kind"]], v, rec)
+            elif rec.type == "notice":
+                cat = rec.fields["category"]
+                if "topic" in rec.extra:
+                    rec.title, rec.slug = NOTICE_TOPICS[cat][rec.extra["topic"]][:2]
+                else:
+                    rec.title, rec.slug = self.title_from(NOTICE_TOPICS[cat], v, rec)
+            elif rec.type == "capa":
+                rec.title, rec.slug = self.title_from(CAPA_TOPICS, v, rec)
+            else:
+                kind, period = rec.fields["kind"], str(rec.fields["period"])
+                if kind == "monthly":
+                    when = f"{period[:4]}年{int(period[5:])}月月度"
+                elif kind == "quarterly":
+                    when = f"{period[:4]}年第{period[-1:]}季度"
+                else:
+                    when = f"{period}年度"
+                rec.title = f"{self.co.dept_name[rec.dept]}{when}报告"
+                rec.slug = f"{rec.dept.lower()}-{period.lower()}" + ("" if kind == "monthly" else f"-{kind}")
+
     def title_from(self, pool: list, v: dict, rec: Rec) -> tuple[str, str]:
         item = self.rng.choice(pool)
         fmt = dict(v, dept=self.co.dept_name[rec.dept], year=rec.date.year, month=rec.date.month)
@@ -554,7 +581,6 @@ class Synth:
     def fill_meeting(self, rec: Rec, v: dict) -> None:
         r, co = self.rng, self.co
         kind = rec.fields["kind"]
-        rec.title, rec.slug = self.title_from(MEETING_TOPICS[kind], v, rec)
         staff = co.staff[rec.dept]
         chair = co.gm[rec.plant] if kind in ("management", "management-review") else staff[0]
         pool = [co.staff[d][0] for d in co.depts[rec.plant]] if kind in ("management", "management-review") \
@@ -598,10 +624,6 @@ class Synth:
     def fill_notice(self, rec: Rec, v: dict) -> None:
         r, co = self.rng, self.co
         cat = rec.fields["category"]
-        if "topic" in rec.extra:
-            rec.title, rec.slug = NOTICE_TOPICS[cat][rec.extra["topic"]][:2]
-        else:
-            rec.title, rec.slug = self.title_from(NOTICE_TOPICS[cat], v, rec)
         f = {"category": cat, "issued_on": rec.date}
         if r.random() < 0.3:
             f["effective_from"] = _days(rec.date, r.randint(1, 30))
@@ -626,22 +648,13 @@ class Synth:
 
     def fill_report(self, rec: Rec, v: dict) -> None:
         r = self.rng
-        kind, period = rec.fields["kind"], str(rec.fields["period"])
-        if kind == "monthly":
-            when = f"{period[:4]}年{int(period[5:])}月月度"
-        elif kind == "quarterly":
-            when = f"{period[:4]}年第{period[-1:]}季度"
-        else:
-            when = f"{period}年度"
-        rec.title = f"{self.co.dept_name[rec.dept]}{when}报告"
-        rec.slug = f"{rec.dept.lower()}-{period.lower()}" + ("" if kind == "monthly" else f"-{kind}")
+        kind = rec.fields["kind"]
         rec.fields = {"kind": kind, "period": rec.fields["period"], "submitted_on": rec.date,
                       "author": r.choice(self.co.staff[rec.dept][:6])}
 
     def fill_capa(self, rec: Rec, v: dict) -> None:
         r, co = self.rng, self.co
         src, st = rec.fields["source"], rec.fields["status"]
-        rec.title, rec.slug = self.title_from(CAPA_TOPICS, v, rec)
         staff = co.staff[rec.dept]
         plant_staff = [p for d in co.depts[rec.plant] for p in co.staff[d][:6]]
         opened = rec.date
@@ -875,6 +888,7 @@ def generate(dest: Path, n: int, seed: int = 1) -> None:
     s.plan_notices()
     s.plan_capas()
     s.number()
+    s.name()
     s.paths()
     s.fill()
     s.write_config(dest)

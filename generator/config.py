@@ -58,6 +58,7 @@ class Config:
     time_zone: str = "Asia/Shanghai"
     site_name: str = "Bulletin"
     company: str = ""
+    site_url: str = ""
     departments: dict[str, Department] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     schedule: list[ScheduleEntry] = field(default_factory=list)
@@ -118,6 +119,7 @@ def load_config(root: Path) -> Config:
         time_zone=str(site.get("time_zone", "Asia/Shanghai")),
         site_name=str(site.get("site_name", "Bulletin")),
         company=str(site.get("company", "")),
+        site_url=str(site.get("site_url") or ""),
     )
     if cfg.language not in ("zh", "en"):
         raise ConfigError(f"{CONFIG_DIR}/site.yml", None, f"language must be zh or en, not {cfg.language}")

@@ -77,8 +77,10 @@ def create(root: Path, cfg: Config, rtype: str, title: str, today: dt.date, **va
     rid = next_id(root, cfg, rtype, today)
     name = f"{rid}-{slug(title)}.md" if slug(title) else f"{rid}.md"
     path = root / RECORDS_DIR / cfg.types[rtype].folder / str(today.year) / name
-    text = environment(root).get_template(f"new/{rtype}.md.j2").render(
-        id=rid, title=title, today=today.isoformat(), year=today.year,
+    # a type added in site_config/types.yml without its own template gets the generic one
+    template = environment(root).select_template([f"new/{rtype}.md.j2", "new/record.md.j2"])
+    text = template.render(
+        id=rid, title=title, today=today.isoformat(), year=today.year, fields=cfg.types[rtype].fields,
         **{k: (v or "") for k, v in values.items()},
     )
     path.parent.mkdir(parents=True, exist_ok=True)

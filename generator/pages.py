@@ -241,7 +241,8 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> None:
                                updated=n.get("issued_on"), summary=_summary(n.body),
                                author=rd.dept_name(n.get("department")),
                                categories=(w.value("category", n.get("category")),)) for n in shown]
-    args = dict(title=f"{cfg.site_name} · {w('notice_archive')}", site_url="./", feed_url="feed.xml",
+    base = cfg.site_url.rstrip("/") + "/" if cfg.site_url else "./"
+    args = dict(title=f"{cfg.site_name} · {w('notice_archive')}", site_url=base, feed_url="feed.xml",
                 updated=today, lang=cfg.language)
     site.files["feed.xml"] = feeds.atom_feed(entries, **args)
     site.files["rss.xml"] = feeds.rss_feed(entries, **{**args, "feed_url": "rss.xml"})
@@ -258,7 +259,8 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> None:
             events.append(feeds.CalEvent(uid=f"{a.record.id}-A{a.n}@bulletin",
                                          summary=f"{w('due')}: {a.ref} {a.text}", start=a.due,
                                          url=url_of(src_of(a.record)), description=rd.person_name(a.owner)))
-    site.files["calendar.ics"] = feeds.ics_calendar(events, name=cfg.site_name, stamp=today)
+    site.files["calendar.ics"] = feeds.ics_calendar(events, name=cfg.site_name, stamp=today,
+                                                    base_url=cfg.site_url)
     site.files["records.json"] = feeds.records_json([_plain(r) for r in site.records])
 
 

@@ -141,7 +141,7 @@ def test_review_template_has_a_checklist_per_record_type_in_both_languages(path)
 
 def test_ci_guide_has_the_nginx_block_and_private_pages():
     text = (PROJECT / "docs" / "ci.md").read_text("utf-8")
-    server = re.search(r"server \{.*?\n\}", text, re.S)
+    server = re.search(r"^( *)server \{\n.*?\n\1\}$", text, re.S | re.M)
     assert server, "docs/ci.md needs an nginx server block"
     assert "charset utf-8;" in server.group(0)
     assert "fetch-depth: 0" in text and 'GIT_DEPTH: "0"' in text
@@ -157,3 +157,25 @@ def test_contributor_guide_explains_every_change_control_message():
             assert f"`{code}`" in text, f"docs/contributing.md does not explain {code}"
     for code in ("not-utf8", "missing", "unknown-key", "unknown-person", "duplicate-id", "link-missing"):
         assert f"`{code}`" in text, f"docs/contributing.md does not explain {code}"
+
+
+def test_contributor_guide_templates_validate(tmp_path):
+    """Each template in docs/contributing.md, pasted as it is, is a valid record."""
+    text = (PROJECT / "docs" / "contributing.md").read_text("utf-8")
+    templates = re.findall(r"<!-- template: (\S+) -->\n```markdown\n(.*?)```", text, re.S)
+    assert {path.split("/")[1] for path, _ in templates} == {"meetings", "notices", "capa", "reports"}
+    config = tmp_path / "site_config"
+    config.mkdir()
+    (config / "departments.yml").write_text("- {code: QA, name: 品管部}\n- {code: GM, name: 总经理办公室}\n"
+                                            "- {code: PRD, name: 生产部}\n", "utf-8")
+    (config / "people.yml").write_text(
+        "- {id: zhangwei, name: 张伟, department: QA, roles: [management-rep, qa]}\n"
+        "- {id: lina, name: 李娜, department: QA, roles: [qa]}\n"
+        "- {id: wangjun, name: 王军, department: GM, roles: [gm]}\n", "utf-8")
+    for path, body in templates:
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, "utf-8")
+    proc = bulletin("validate", "--lang", "en", "--today", "2026-11-24", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "checked 4 records: 0 errors, 0 warnings" in proc.stdout

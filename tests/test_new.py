@@ -128,7 +128,7 @@ def test_title_is_required(repo):
 def test_new_record_validates(repo, rtype, options):
     path = new(repo, rtype, "--title", "Neu: \"quoted\" #1 \\ 测试", "--today", "2026-12-01", *options)
     assert validate(repo) == ["checked 13 records: 0 errors, 0 warnings"]
-    record = load_repository(repo).records.get(Path(path).name[: len(path.split("/")[-1].split("-neu")[0])])
+    record = load_repository(repo).records.get("-".join(Path(path).name.split("-")[:3]))
     assert record is not None and record.title == 'Neu: "quoted" #1 \\ 测试'
     assert record.fields["department"] == options[1]
 

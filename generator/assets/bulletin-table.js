@@ -358,8 +358,16 @@
     pager.appendChild(prev);
     pager.appendChild(pageText);
     pager.appendChild(next);
-    prev.addEventListener("click", function () { state.page -= 1; self.render(); });
-    next.addEventListener("click", function () { state.page += 1; self.render(); });
+    function turn(delta) {
+      state.page += delta;
+      self.render();
+      // paging from the bottom of a long page: bring the top of the table back into view
+      if (container.getBoundingClientRect && container.scrollIntoView && container.getBoundingClientRect().top < 0) {
+        container.scrollIntoView();
+      }
+    }
+    prev.addEventListener("click", function () { turn(-1); });
+    next.addEventListener("click", function () { turn(1); });
 
     var timer = null;
     search.addEventListener("input", function () {

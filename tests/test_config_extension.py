@@ -1,0 +1,162 @@
+"""A company extends the record types through site_config/types.yml alone, no Python:
+a new field, a new allowed value, a whole new type. Validation follows the data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import bulletin
+from test_cases import BASE
+
+CAPA3 = "records/capa/2026/CAPA-2026-003-line-stop.md"
+MTG3 = "records/meetings/2026/MTG-2026-003-project-kickoff.md"
+
+TYPES = """\
+# Our additions. 本公司的补充。
+types:
+  capa:
+    fields:
+      supplier_code:
+        kind: text
+        required_when: {source: supplier}
+        label: {zh: 供应商代码, en: Supplier code}
+  meeting:
+    fields:
+      kind:
+        values: [management-review, management, department, project, other, safety]
+      safety_officer: {kind: person, required_when: {kind: safety}, label: {zh: 安全员, en: Safety officer}}
+"""
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    repo = Path(shutil.copytree(BASE, tmp_path / "repo"))
+    edit(repo, CAPA3, ("source: process\n", "source: supplier\nsupplier_code: SUP-0042\n"))
+    edit(repo, MTG3, ("kind: project\n", "kind: safety\nsafety_officer: zhouqiang\n"))
+    return repo
+
+
+def edit(repo: Path, rel: str, *subs) -> None:
+    path = repo / rel
+    text = path.read_text("utf-8")
+    for old, new in subs:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, "utf-8")
+
+
+def problems(repo: Path) -> list[tuple]:
+    result = bulletin("validate", "--format", "json", "--lang", "en", cwd=repo)
+    assert result.returncode in (0, 1), result.stderr
+    return [(p["path"], p["line"], p["field"], p["code"], p["message"]) for p in json.loads(result.stdout)]
+
+
+def test_unknown_before_types_yml(repo):
+    assert problems(repo) == [
+        (CAPA3, 6, "supplier_code", "unknown-key", "unknown field supplier_code"),
+        (MTG3, 5, "kind", "bad-choice",
+         "kind is safety, which is not allowed; choose one of: management-review, management, department, "
+         "project, other"),
+        (MTG3, 6, "safety_officer", "unknown-key", "unknown field safety_officer"),
+    ]
+
+
+def test_accepted_after_types_yml(repo):
+    (repo / "site_config/types.yml").write_text(TYPES, "utf-8")
+    result = bulletin("validate", "--lang", "en", cwd=repo)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "checked 12 records: 0 errors, 0 warnings\n"
+
+
+def test_new_field_values_are_checked(repo):
+    (repo / "site_config/types.yml").write_text(TYPES, "utf-8")
+    edit(repo, CAPA3, ("supplier_code: SUP-0042\n", "supplier_code: [SUP-0042, SUP-0043]\n"))
+    edit(repo, MTG3, ("safety_officer: zhouqiang\n", "safety_officer: zhouqian\n"))
+    assert problems(repo) == [
+        (CAPA3, 6, "supplier_code", "expected-text", "supplier_code must be text, found [SUP-0042, SUP-0043]"),
+        (MTG3, 6, "safety_officer", "unknown-person",
+         "safety_officer: the person zhouqian is not in site_config/people.yml; did you mean zhouqiang?"),
+    ]
+
+
+def test_new_field_requirement_follows_the_new_value(repo):
+    (repo / "site_config/types.yml").write_text(TYPES, "utf-8")
+    edit(repo, CAPA3, ("supplier_code: SUP-0042\n", ""))
+    edit(repo, MTG3, ("safety_officer: zhouqiang\n", ""))
+    assert problems(repo) == [
+        (CAPA3, 2, "supplier_code", "missing-when", "supplier_code is required when source is supplier"),
+        (MTG3, 2, "safety_officer", "missing-when", "safety_officer is required when kind is safety"),
+    ]
+
+
+def test_defaults_still_apply_under_an_overlay(repo):
+    """types.yml is merged over the defaults: what it does not mention stays as it was."""
+    (repo / "site_config/types.yml").write_text(TYPES, "utf-8")
+    edit(repo, CAPA3, ("owner: lina\n", ""), ("approved_by: wangjun\n", "approved_by: zhangwei\n"))
+    assert [p[2:4] for p in problems(repo)] == [("owner", "missing"), ("approved_by", "missing-role")]
+
+
+def test_a_new_type(repo):
+    (repo / "site_config/types.yml").write_text(TYPES + """\
+  audit:
+    folder: audits
+    prefix: AUD
+    label: {zh: 审核, en: Audit}
+    fields:
+      auditor: {kind: person, required: true, role: auditor}
+      audited_on: {kind: date, required: true}
+""", "utf-8")
+    folder = repo / "records/audits/2026"
+    folder.mkdir(parents=True)
+    (folder / "AUD-2026-001-process-audit.md").write_text(
+        "---\nid: AUD-2026-001\ntitle: Process audit\ndepartment: QA\nauditor: zhangwei\naudited_on: 2026-05-04\n"
+        "related: [CAPA-2026-002]\n---\n", "utf-8")
+    (folder / "AUD-2026-002-bad.md").write_text(
+        "---\nid: AUD-2026-002\ntitle: Bad audit\ndepartment: QA\nauditor: lina\naudited_on: 2026-05-04\n---\n", "utf-8")
+    assert problems(repo) == [
+        ("records/audits/2026/AUD-2026-002-bad.md", 5, "auditor", "missing-role",
+         "auditor: lina must have the role auditor (roles in site_config/people.yml)"),
+    ]
+    capa = repo / "records/capa/2026/CAPA-2026-002-audit-finding.md"  # refer to it by ID, like any record
+    capa.write_text(capa.read_text("utf-8").replace("source_ref: MTG-2026-001", "source_ref: AUD-2026-009"), "utf-8")
+    assert [p[3] for p in problems(repo)] == ["missing-role", "ref-missing"]
+
+
+def test_bulletin_new_for_a_type_without_its_own_template(repo):
+    (repo / "site_config/types.yml").write_text(TYPES + """\
+  audit:
+    folder: audits
+    prefix: AUD
+    fields:
+      auditor: {kind: person, required: true}
+      audited_on: {kind: date, required: true}
+      scope: {kind: choice, values: [process, product, system], required: true}
+      notes: {kind: text}
+""", "utf-8")
+    result = bulletin("new", "audit", "--title", "Layered audit", "--today", "2026-05-04", "--department", "QA",
+                      "--person", "zhangwei", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "records/audits/2026/AUD-2026-001-layered-audit.md\n"
+    text = (repo / result.stdout.strip()).read_text("utf-8")
+    assert "auditor: zhangwei\naudited_on: 2026-05-04\nscope: process" in text
+    assert bulletin("validate", "--lang", "en", cwd=repo).stdout == "checked 13 records: 0 errors, 0 warnings\n"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("types:\n  capa:\n    fields:\n      x: {kind: colour}\n", "unknown kind colour"),
+    ("types:\n  capa:\n    rules: [no_such_rule]\n", "unknown rule no_such_rule"),
+    ("types:\n  meeting:\n    fields:\n      kind: {kind: choice, values: []}\n", "a choice needs values"),
+    ("types:\n  memo:\n    prefix: MEM\n", "folder is required"),
+    ("types: [capa]\n", "types"),
+])
+def test_a_broken_types_yml_exits_2_naming_the_problem(repo, text, words):
+    (repo / "site_config/types.yml").write_text(text, "utf-8")
+    result = bulletin("validate", "--lang", "en", cwd=repo)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert result.stderr.startswith("site_config/types.yml:")
+    assert words in result.stderr
