@@ -252,6 +252,11 @@ class Row:
         return round(statistics.median(ok), 3) if ok and len(ok) == len(runs) else None
 
     @staticmethod
+    def cpu(runs: list[dict]) -> float | None:
+        ok = [r["cpu"] for r in runs if r["rc"] == 0]
+        return round(statistics.median(ok), 3) if ok and len(ok) == len(runs) else None
+
+    @staticmethod
     def peak(runs: list[dict]) -> float | None:
         return max((r["peak_mb"] for r in runs), default=None)
 
@@ -262,6 +267,7 @@ class Row:
             "a_cmd": self.a_cmd, "b_cmd": self.b_cmd,
             "a_median_s": ma, "b_median_s": mb,
             "ratio": round(ma / mb, 3) if ma is not None and mb else None,
+            "a_cpu_s": self.cpu(self.a), "b_cpu_s": self.cpu(self.b),
             "a_peak_mb": self.peak(self.a), "b_peak_mb": self.peak(self.b),
             "target": TARGETS.get(self.what), "note": self.note,
             "a_runs": self.a, "b_runs": self.b,
@@ -361,8 +367,8 @@ def _s(x, digits=None):
 
 
 def table(rows: list[dict]) -> str:
-    out = ["| N | what (A vs B) | median A (s) | median B (s) | A / B | target | peak MB A / B |",
-           "|---:|---|---:|---:|---:|---|---:|"]
+    out = ["| N | what (A vs B) | median A (s) | median B (s) | A / B | target | peak MB A / B | CPU s A / B |",
+           "|---:|---|---:|---:|---:|---|---:|---:|"]
     for r in rows:
         a = r["a_median_s"]
         a_text = _s(a) if a is not None else ("not available" if "not available" in r["note"] else
@@ -370,7 +376,7 @@ def table(rows: list[dict]) -> str:
         ratio = _s(r["ratio"], 2) + ("" if r["ratio"] is None else " ×")
         peaks = f"{_s(r['a_peak_mb'], 0)} / {_s(r['b_peak_mb'], 0)}"
         out.append(f"| {r['n']:,} | {r['a']} vs {r['b']} | {a_text} | {_s(r['b_median_s'])} | {ratio} | "
-                   f"{r['target'] or ''} | {peaks} |")
+                   f"{r['target'] or ''} | {peaks} | {_s(r['a_cpu_s'])} / {_s(r['b_cpu_s'])} |")
     return "\n".join(out)
 
 

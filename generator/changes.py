@@ -108,7 +108,7 @@ def _parse(entry: Entry) -> None:
     fm_text, body, _ = parts
     try:
         fm, _ = yamlsafe.load(fm_text)
-    except yamlsafe.YamlProblem:
+    except (yamlsafe.YamlProblem, RecursionError, ValueError):    # validate reports the file
         return
     if isinstance(fm, dict):
         entry.fields, entry.body, entry.front_matter = fm, body, fm_text
@@ -159,6 +159,7 @@ def compare(base_files: dict[str, bytes], ref_files: dict[str, bytes], work_file
     problems: list[Problem] = []
     problems += _lost_records(base, work, ref_name)
     problems += _locked_edits(base, work)
+    problems += _locked_upstream(base, ref, work, ref_name)
     problems += _taken_ids(base, ref, work, ref_name)
     return problems
 
@@ -261,6 +262,33 @@ def _locked_edits(base: dict[str, Entry], work: dict[str, Entry]) -> list[Proble
             problems.append(error(new.path, "change-amendments-rewritten", field="amendments", line=line, **args))
         elif len(new_list) <= len(old_list):
             problems.append(error(new.path, "change-locked-edited", field="amendments", line=line, **args))
+    return problems
+
+
+def _locked_upstream(base: dict[str, Entry], ref: dict[str, Entry], work: dict[str, Entry],
+                     ref_name: str) -> list[Problem]:
+    """A record this branch changes that was approved or closed on REF after the branch was made."""
+    if ref is base:
+        return []
+    base_ids, ref_ids = _by_id(base), _by_id(ref)
+    problems = []
+    for new in work.values():
+        if new.fields is None or new.id not in base_ids or len(ref_ids.get(new.id, ())) != 1:
+            continue
+        old, upstream = base_ids[new.id][0], ref_ids[new.id][0]
+        if old.fields is None or old.fields.get("status") == LOCKED.get(old.type):
+            continue                                   # locked at the base: _locked_edits' case
+        if upstream.data == old.data:
+            continue                                   # REF did not touch it
+        if upstream.fields is None:
+            _parse(upstream)
+        frozen = LOCKED.get(upstream.type)
+        if upstream.fields is None or frozen is None or upstream.fields.get("status") != frozen:
+            continue
+        if _content(new, SELF_SIGNED) in (_content(old, SELF_SIGNED), _content(upstream, SELF_SIGNED)):
+            continue                                   # this branch did not change it, or holds REF's version
+        problems.append(error(new.path, "change-locked-upstream", field="status", line=new.line_of("status"),
+                              id=new.id, status=frozen, ref=ref_name))
     return problems
 
 

@@ -63,6 +63,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "YAML 嵌套超过 {limit} 层（[ 或缩进套得太深）；记录的字段最多只嵌套几层",
         "the YAML nests more than {limit} levels deep (too many [ or indentation levels); record fields nest only a few levels",
     ),
+    "yaml-bad-value": (
+        "值 {value} 无法按 {tag} 读取；去掉 {tag} 或改正这个值",
+        "the value {value} cannot be read as {tag}; remove {tag} or correct the value",
+    ),
     "yaml-key-not-text": (
         "字段名必须是文本，这里是 {key}",
         "a key must be text, not {key}",
@@ -249,6 +253,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "- {{date: YYYY-MM-DD, by: 你的人员id, reason: 修改原因}}",
         "{id} is {status} on the target branch: an edit must append an entry to its amendments list: "
         "- {{date: YYYY-MM-DD, by: your person id, reason: why it changed}}",
+    ),
+    "change-locked-upstream": (
+        "{id} 在本分支创建之后已在 {ref} 上变为 {status}，而本分支修改了它。请先把 {ref} 合并到本分支"
+        "（或变基），再在 amendments 末尾追加一条修订记录说明这次修改",
+        "{id} became {status} on {ref} after this branch was made, and this branch changes it. Bring the "
+        "branch up to date with {ref} (merge or rebase), then append an amendments entry for this change",
     ),
     "change-amendments-rewritten": (
         "{id} 已有的修订记录（amendments 的前 {count} 项）被修改或删除了；已有条目必须保持原样，只能在末尾追加新条目",

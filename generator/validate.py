@@ -97,7 +97,6 @@ def check_repository(records: list[Record], checks: dict, tree: Tree, cfg: Confi
         else:
             by_id[r.id] = r
     former = {fid: r.id for r in records for fid in (r.fields.get("former_ids") or []) if isinstance(fid, str)}
-    type_of_prefix = {t.prefix: t.name for t in cfg.types.values()}
     for r in records:
         chk = checks.get(r.path)
         for ref in (chk.refs if chk else []):
@@ -124,10 +123,9 @@ def check_repository(records: list[Record], checks: dict, tree: Tree, cfg: Confi
                                   department=key[0], kind=key[1], period=key[2], other=seen_reports[key].id))
         else:
             seen_reports[key] = r
-    record_files = set(tree.record_files)
+    files = tree.attachments | set(tree.record_files)
     for r in records:
-        problems += check_links(r, tree.attachments | record_files)
-    del type_of_prefix
+        problems += check_links(r, files)
     return problems
 
 

@@ -32,6 +32,15 @@ class _Loader(_Base):
         super().__init__(stream)
         self.duplicates: list[tuple[str, int, int]] = []  # key, line, first line (0-based)
 
+    def construct_object(self, node, deep=False):
+        """A value its tag cannot read (`!!int abc`, `!!float ""`) is a problem at its line, not a crash."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, LookupError, OverflowError, AttributeError):
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            value = node.value if isinstance(node, yaml.ScalarNode) else "…"
+            raise YamlProblem("yaml-bad-value", node.start_mark.line, value=value[:80], tag=tag) from None
+
 
 def _construct_mapping(loader: _Loader, node, deep=False):
     loader.flatten_mapping(node)
@@ -58,6 +67,9 @@ def _construct_timestamp(loader: _Loader, node):
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+# Not plain data: bytes, sets, ordered pairs. Their tags are refused like any unknown tag.
+for _tag in ("binary", "set", "omap", "pairs"):
+    _Loader.yaml_constructors.pop(f"tag:yaml.org,2002:{_tag}", None)
 
 
 def _expanded_size(root) -> int:
@@ -100,7 +112,7 @@ def _scan_depth(text: str) -> None:
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise YamlProblem("yaml-too-deep", event.start_mark.line, limit=MAX_DEPTH)
+                raise YamlProblem("yaml-too-deep", _line(event.start_mark, text), limit=MAX_DEPTH)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
 
@@ -137,16 +149,45 @@ def _check_height(root) -> None:
         raise YamlProblem("yaml-too-deep", node.start_mark.line, limit=MAX_DEPTH)
 
 
-def _syntax(exc: yaml.MarkedYAMLError) -> YamlProblem:
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _line(mark, text: str) -> int | None:
+    """YAML also breaks lines at NEL, LS and PS; a file's lines are counted at \n only."""
+    if mark is None:
+        return None
+    return text.count("\n", 0, mark.index) if _ODD_BREAKS.search(text) else mark.line
+
+
+def _fix_lines(root, text: str) -> None:
+    if root is None or not _ODD_BREAKS.search(text):
+        return
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        m = node.start_mark  # libyaml's marks are read-only: put a plain one in its place
+        node.start_mark = yaml.error.Mark(m.name, m.index, text.count("\n", 0, m.index), m.column, None, None)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+
+
+def _syntax(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     """The line to fix: where the construct that never ended began (an unclosed quote or
-    bracket runs to the end of the text), else where the parser stopped."""
+    bracket runs to the end of the text; a key without its colon is noticed a line later),
+    else where the parser stopped."""
     mark = exc.problem_mark or exc.context_mark
-    if exc.context_mark and "end of stream" in (exc.problem or ""):
-        mark = exc.context_mark
     problem = exc.problem or exc.context or "?"
-    if exc.context and "end of stream" in problem:
-        problem = f"{exc.context}, {problem}"
-    return YamlProblem("yaml-syntax", mark.line if mark else None, problem=problem)
+    if exc.context_mark and exc.problem_mark and (
+            "end of stream" in problem or exc.problem_mark.index >= len(text.rstrip())
+            or (exc.context or "").endswith("simple key")):
+        mark = exc.context_mark
+        problem = f"{exc.context}, {problem}" if exc.context else problem
+    return YamlProblem("yaml-syntax", _line(mark, text), problem=problem)
 
 
 def load(text: str):
@@ -155,12 +196,13 @@ def load(text: str):
         try:
             _scan_depth(text)
         except yaml.MarkedYAMLError as exc:
-            raise _syntax(exc) from None
+            raise _syntax(exc, text) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, []
+        _fix_lines(node, text)
         _check_height(node)
         if "*" in text:
             _expanded_size(node)
@@ -168,12 +210,13 @@ def load(text: str):
     except YamlProblem:
         raise
     except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        found = re.search(r"tag '([^']*)'", exc.problem or "")
-        tag = found.group(1).replace("tag:yaml.org,2002:", "!!") if found else "?"
-        raise YamlProblem("yaml-tag", mark.line if mark else None, tag=tag) from None
+        found = re.search(r"constructor for the tag '([^']*)'", exc.problem or "")
+        if not found:  # e.g. a merge key `<<` on something that is not a mapping
+            raise _syntax(exc, text) from None
+        tag = found.group(1).replace("tag:yaml.org,2002:", "!!")
+        raise YamlProblem("yaml-tag", _line(exc.problem_mark or exc.context_mark, text), tag=tag) from None
     except yaml.MarkedYAMLError as exc:
-        raise _syntax(exc) from None
+        raise _syntax(exc, text) from None
     except yaml.YAMLError as exc:
         raise YamlProblem("yaml-syntax", None, problem=str(exc).splitlines()[0]) from None
     except RecursionError:
@@ -191,7 +234,9 @@ def compose(text: str):
             return None
     loader = _Loader(text)
     try:
-        return loader.get_single_node()
+        root = loader.get_single_node()
+        _fix_lines(root, text)
+        return root
     except (yaml.YAMLError, RecursionError):
         return None
     finally:

@@ -218,6 +218,32 @@ def test_editing_a_closed_capa_needs_an_amendment_github_format(repo):
     assert proc.returncode == 0, proc.stdout
 
 
+def test_a_meeting_approved_on_the_target_after_branching_needs_update_and_amendment(repo):
+    draft = MEETING.replace("status: approved\napproved_by: li\napproved_on: 2026-02-04\n", "status: draft\n")
+    git("checkout", "-q", "main", cwd=repo)
+    write(repo, MEETING_1, draft)
+    commit(repo, "the meeting is a draft again (for this test)")
+    git("checkout", "-q", "-B", "pr", cwd=repo)
+    git("checkout", "-q", "main", cwd=repo)
+    write(repo, MEETING_1, MEETING)
+    commit(repo, "approve MTG-2026-001")
+    git("checkout", "-q", "pr", cwd=repo)
+    write(repo, MEETING_1, draft.replace("讨论了一月的质量指标。", "讨论了一月的质量指标和客诉。"))
+    commit(repo, "edit the draft")
+    # at the merge base the meeting is a draft; on main's tip it is approved
+    proc = check(repo, "--format", "json")
+    assert proc.returncode == 1
+    assert codes(proc) == [(MEETING_1, "change-locked-upstream")]
+    # brought up to date, the ordinary rule applies: an amendment is needed, then it passes
+    git("merge", "-q", "--no-edit", "main", cwd=repo)
+    assert "status: approved" in (repo / MEETING_1).read_text("utf-8")
+    assert codes(check(repo, "--format", "json")) == [(MEETING_1, "change-locked-edited")]
+    text = (repo / MEETING_1).read_text("utf-8")
+    write(repo, MEETING_1, text.replace("approved_on: 2026-02-04\n", "approved_on: 2026-02-04\namendments:\n"
+                                        "  - {date: 2026-02-12, by: li, reason: 补记客诉}\n"))
+    assert check(repo).returncode == 0
+
+
 def test_earlier_amendments_must_stay_as_they_were(repo):
     text = (repo / CAPA_1).read_text("utf-8").replace(
         "closed_on: 2026-03-25\n",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 import time
 from pathlib import Path
 
@@ -145,18 +146,36 @@ def test_a_shallow_clone_is_detected(tmp_path):
     assert [c.subject for c in bgit.history(clone)["records/notices/2026/NTC-2026-001.md"]] == ["version 2"]
 
 
+def fast_import(root: Path, commits: list[tuple[str, list[str]]]) -> None:
+    """Write commits straight into the repository, no working tree: (message, file commands). HEAD is main."""
+    stream = []
+    for n, (message, commands) in enumerate(commits):
+        data = message.encode()
+        stream.append(f"commit refs/heads/main\nmark :{n + 1}\n"
+                      f"committer Test User <test@example.com> {1767225600 + n * 3600} +0800\n"
+                      f"data {len(data)}\n{message}\n")
+        if n:
+            stream.append(f"from :{n}\n")
+        stream.extend(c + "\n" for c in commands)
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input="".join(stream).encode(), check=True)
+
+
+def inline(path: str, text: str) -> str:
+    data = text.encode()
+    return f"M 100644 inline {path}\ndata {len(data)}\n{text}"
+
+
 def test_ten_thousand_files_in_one_pass(tmp_path):
     root = new_repo(tmp_path)
-    folder = root / "records" / "capa" / "2026"
-    folder.mkdir(parents=True)
-    for i in range(10_000):
-        (folder / f"CAPA-2026-{i:05d}.md").write_text(f"---\nid: CAPA-2026-{i:05d}\n---\n{i}\n", "utf-8")
-    commit(root, "ten thousand records")
-    for i in range(0, 10_000, 3):
-        (folder / f"CAPA-2026-{i:05d}.md").write_text(f"---\nid: CAPA-2026-{i:05d}\n---\n{i} edited\n", "utf-8")
-    commit(root, "edit a third of them")
-    sh_git(root, "mv", "records/capa/2026", "records/capa/archive-2026")
-    commit(root, "move them all")
+    folder = "records/capa/2026"
+    fast_import(root, [
+        ("ten thousand records",
+         [inline(f"{folder}/CAPA-2026-{i:05d}.md", f"---\nid: CAPA-2026-{i:05d}\n---\n{i}\n") for i in range(10_000)]),
+        ("edit a third of them",
+         [inline(f"{folder}/CAPA-2026-{i:05d}.md", f"---\nid: CAPA-2026-{i:05d}\n---\n{i} edited\n")
+          for i in range(0, 10_000, 3)]),
+        ("move them all", [f"R {folder} records/capa/archive-2026"]),
+    ])
 
     start = time.perf_counter()
     hist = bgit.history(root)
