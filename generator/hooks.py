@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from html import escape as html_escape
 import posixpath
 import re
 from pathlib import Path
@@ -15,7 +16,7 @@ import nh3
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 
-from generator import git, pages
+from generator import git, pages, search
 from generator.cli import today_in
 from generator.config import ConfigError, load_config
 from generator.validate import load_repository
@@ -104,6 +105,8 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     src = page.file.src_uri
     if src in _site.record_src:
+        # only the title of the front matter reaches the theme, escaped (Material prints it raw)
+        page.meta = {"title": html_escape(_site.record_src[src].title)}
         return _site.record_page(src)
     return markdown
 
@@ -111,10 +114,18 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     src = page.file.src_uri
     if src not in _site.record_src:
+        _site.search_docs.append(search.doc(page.url, page.title or "", html))
         return html
     html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, generic_attribute_prefixes={"data-"},
                      link_rel=None, url_schemes={"http", "https", "mailto", "tel"})
-    return HREF_MD.sub(lambda m: _hidden_link(m, src), html)
+    html = HREF_MD.sub(lambda m: _hidden_link(m, src), html)
+    _site.search_docs.append(search.doc(page.url, page.title or "", html))
+    return html
+
+
+def on_post_build(config):
+    """The chunked search index, over every page this audience may see."""
+    search.write_index(_site.search_docs, Path(config["site_dir"]), _site.lang)
 
 
 def _hidden_link(match, src: str) -> str:

@@ -67,11 +67,13 @@ class Site:
     record_src: dict[str, Record] = field(default_factory=dict)
     hidden_src: set[str] = field(default_factory=set)
     hidden_ids: set[str] = field(default_factory=set)
+    hidden_commits: set[str] = field(default_factory=set)   # commits that touched a hidden record
     attachments: set[str] = field(default_factory=set)   # docs-relative paths to publish
     backlinks: dict[str, list] = field(default_factory=dict)
     history: dict = field(default_factory=dict)
     shallow: bool = False
     renderer: Renderer | None = None
+    search_docs: list = field(default_factory=list)
 
     def record_page(self, src: str) -> str:
         record = self.record_src[src]
@@ -89,11 +91,23 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     hidden = [r for r in records if not visible_to(audience, r)]
     site.hidden_src = {src_of(r) for r in hidden}
     site.hidden_ids = {r.id for r in hidden} | {f for r in hidden for f in (r.get("former_ids") or [])}
+    site.hidden_commits = _commits_naming(hidden, site.history)
     site.attachments = _attachments(visible)
     site.backlinks = _backlinks(visible)
     site.renderer = Renderer(cfg, words, visible, site)
     _generate(site, cfg, words, extra_pages or {})
     return site
+
+
+def _commits_naming(hidden: list[Record], history: dict) -> set[str]:
+    """Commits that touched a hidden record and name it (ID, former ID or title) in their message."""
+    out = set()
+    for r in hidden:
+        names = [r.id, *[f for f in (r.get("former_ids") or []) if isinstance(f, str)], r.title]
+        for c in history.get(r.path, []):
+            if any(name and name in c.message for name in names):
+                out.add(c.sha)
+    return out
 
 
 def _attachments(visible: Records) -> set[str]:
@@ -261,7 +275,7 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> None:
                                          url=url_of(src_of(a.record)), description=rd.person_name(a.owner)))
     site.files["calendar.ics"] = feeds.ics_calendar(events, name=cfg.site_name, stamp=today,
                                                     base_url=cfg.site_url)
-    site.files["records.json"] = feeds.records_json([_plain(r) for r in site.records])
+    site.files["records.json"] = feeds.records_json([_plain(r, site.hidden_ids) for r in site.records])
 
 
 def _summary(body: str, limit: int = 200) -> str:
@@ -270,9 +284,26 @@ def _summary(body: str, limit: int = 200) -> str:
     return text[:limit] + ("…" if len(text) > limit else "")
 
 
-def _plain(r: Record) -> dict:
+def _plain(r: Record, hidden_ids: set[str]) -> dict:
     return {"id": r.id, "type": r.type, "path": r.path, "url": url_of(src_of(r)), **{
-        k: v for k, v in r.fields.items() if k != "id"}}
+        k: v for k, v in public_fields(r, hidden_ids).items() if k != "id"}}
+
+
+def public_fields(r: Record, hidden_ids: set[str]) -> dict:
+    """The record's fields with every reference to a record this audience may not see left out."""
+    if not hidden_ids:
+        return r.fields
+    out = dict(r.fields)
+    for key in REF_FIELDS:
+        value = out.get(key)
+        if isinstance(value, list):
+            out[key] = [v for v in value if v not in hidden_ids]
+        elif isinstance(value, str) and value in hidden_ids:
+            out[key] = None
+    if isinstance(out.get("actions"), list):
+        out["actions"] = [{**a, "capa": None} if isinstance(a, dict) and a.get("capa") in hidden_ids else a
+                          for a in out["actions"]]
+    return out
 
 
 def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:

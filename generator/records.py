@@ -79,6 +79,9 @@ def scan(root: Path, cfg: Config) -> Tree:
     tree = Tree()
     base = root / RECORDS_DIR
     folders = {t.folder for t in cfg.types.values()}
+    if base.is_symlink():  # os.walk would follow the top folder itself
+        tree.problems.append(error(RECORDS_DIR, "symlink", target=os.readlink(base)))
+        return tree
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         for d in list(dirnames):

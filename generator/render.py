@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 from markupsafe import Markup, escape
@@ -14,6 +16,7 @@ from .config import Config
 from .labels import Words
 from .records import Record, Records
 from .schema import FieldSpec
+from .validate import LINK
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
 CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
@@ -92,9 +95,23 @@ class Renderer:
         bottom = self.env.get_template("record_bottom.html").render(
             **ctx, r=record, rtype=rtype, actions=state.actions_of(record, site.today),
             backlinks=site.backlinks.get(record.id, []), history=site.history.get(record.path, []),
-            shallow=site.shallow)
-        body = LEADING_H1.sub("", record.body, count=1)
+            shallow=site.shallow, hidden_commits=site.hidden_commits)
+        body = self._mask_hidden_links(LEADING_H1.sub("", record.body, count=1), src)
         return f"# {_md_escape(record.title)}\n\n{top.strip()}\n\n{body}\n\n{bottom.strip()}\n"
+
+    def _mask_hidden_links(self, body: str, src: str) -> str:
+        """A Markdown link to a record this audience may not see becomes a note that a reference exists."""
+        if not self.site.hidden_src or "](" not in body:
+            return body
+        here = posixpath.dirname(src)
+
+        def mask(m):
+            target = m.group(1).strip("<>").split("#", 1)[0]
+            if posixpath.normpath(posixpath.join(here, unquote(target))) in self.site.hidden_src:
+                return f'<span class="bl-hidden-ref">{escape(self.w("hidden_ref"))}</span>'
+            return m.group(0)
+
+        return LINK.sub(mask, body)
 
     def value(self, record: Record, name: str, rec, person, dept, badge) -> Markup:
         spec = self.cfg.types[record.type].fields.get(name)
@@ -198,13 +215,16 @@ class Renderer:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     def csv(self, rtype: str, records: list[Record]) -> bytes:
+        from .pages import public_fields
+
         fields = self.cfg.types[rtype].fields
         keys = [k for k in fields if k not in ("actions", "amendments", "withdrawn", "verification", "due_extensions")]
         rows = []
         for r in sorted(records, key=lambda r: r.id):
             row = []
+            fields = public_fields(r, self.site.hidden_ids)
             for k in keys:
-                v = r.get(k)
+                v = fields.get(k)
                 if k == "withdrawn":
                     v = bool(v)
                 row.append(v)

@@ -434,7 +434,8 @@ def _actions_settled_from_verification(fm: dict, rtype: RecordType, chk: Check) 
     flow, status = rtype.flow, fm.get("status")
     if "verification" not in flow or status not in flow or flow.index(status) < flow.index("verification"):
         return
-    for i, action in enumerate(fm.get("actions") or []):
+    actions = fm.get("actions")
+    for i, action in enumerate(actions if isinstance(actions, list) else []):
         if isinstance(action, dict) and action.get("status", "open") not in ("done", "cancelled"):
             chk.report("actions-not-settled", ("actions", i, "status"), status=status, n=i + 1,
                        found=action.get("status", "open"))
@@ -462,7 +463,7 @@ def _due_extensions_chain(fm: dict, rtype: RecordType, chk: Check) -> None:
 
 def _period_matches_kind(fm: dict, rtype: RecordType, chk: Check) -> None:
     kind, period = fm.get("kind"), fm.get("period")
-    if kind in PERIOD_RE and period is not None and period_kind(period) not in (None, kind):
+    if isinstance(kind, str) and kind in PERIOD_RE and period is not None and period_kind(period) not in (None, kind):
         chk.report("bad-period", ("period",), found=str(period), kind=kind, example=PERIOD_EXAMPLE[kind])
 
 

@@ -284,7 +284,15 @@ def kpis(records, today: dt.date, months: int = 24) -> Kpis:
 def _overdue_on(capa: Record, day: dt.date) -> bool:
     """Was the CAPA open and past its due date at the end of `day`? (History beyond closed_on is not kept.)"""
     opened, due = _date(capa.get("opened_on")), _date(capa.get("due"))
-    if not opened or not due or opened > day or day <= due:
-        return False
     closed = _date(capa.get("closed_on")) if capa.get("status") == "closed" else None
-    return closed is None or closed > day
+    if not opened or opened > day or (closed is not None and closed <= day):
+        return False
+    if due and day > due:
+        return True
+    for a in capa.get("actions") or []:
+        if not isinstance(a, dict) or a.get("status") == "cancelled":
+            continue
+        a_due, done = _date(a.get("due")), _date(a.get("done_on"))
+        if a_due and day > a_due and (done is None or done > day):
+            return True
+    return False

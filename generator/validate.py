@@ -96,7 +96,7 @@ def check_repository(records: list[Record], checks: dict, tree: Tree, cfg: Confi
                                   id=r.id, other=by_id[r.id].path))
         else:
             by_id[r.id] = r
-    former = {fid: r.id for r in records for fid in (r.fields.get("former_ids") or []) if isinstance(fid, str)}
+    former = {fid: r.id for r in records for fid in _list(r.fields.get("former_ids")) if isinstance(fid, str)}
     for r in records:
         chk = checks.get(r.path)
         for ref in (chk.refs if chk else []):
@@ -115,9 +115,10 @@ def check_repository(records: list[Record], checks: dict, tree: Tree, cfg: Confi
     for r in records:
         if r.type != "report":
             continue
-        key = (r.fields.get("department"), r.fields.get("kind"), str(r.fields.get("period")))
-        if None in key[:2]:
-            continue
+        dept, kind, period = (r.fields.get(k) for k in ("department", "kind", "period"))
+        if not (isinstance(dept, str) and isinstance(kind, str) and isinstance(period, (str, int))):
+            continue  # stage 2 has said what is wrong with them
+        key = (dept, kind, str(period))
         if key in seen_reports:
             problems.append(error(r.path, "report-duplicate", field="period", line=_key_line(r, "period"),
                                   department=key[0], kind=key[1], period=key[2], other=seen_reports[key].id))
@@ -127,6 +128,11 @@ def check_repository(records: list[Record], checks: dict, tree: Tree, cfg: Confi
     for r in records:
         problems += check_links(r, files)
     return problems
+
+
+def _list(value) -> list:
+    """A field that should be a list, or nothing when it is not one (stage 2 reported that)."""
+    return value if isinstance(value, list) else []
 
 
 class _Renumbered(str):

@@ -43,6 +43,7 @@ class _Loader(_Base):
 
 
 def _construct_mapping(loader: _Loader, node, deep=False):
+    written = {id(k) for k, _ in node.value}  # keys written here; a merge (<<: *x) adds others
     loader.flatten_mapping(node)
     mapping: dict = {}
     first_line: dict = {}
@@ -50,10 +51,11 @@ def _construct_mapping(loader: _Loader, node, deep=False):
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, (str, int, float, bool, dt.date)):
             raise YamlProblem("yaml-key-not-text", key_node.start_mark.line, key=kind_of(key))
-        if key in mapping:
-            loader.duplicates.append((str(key), key_node.start_mark.line, first_line[key]))
-        else:
-            first_line[key] = key_node.start_mark.line
+        if id(key_node) in written:  # a key written here overrides a merged one silently
+            if key in first_line:
+                loader.duplicates.append((str(key), key_node.start_mark.line, first_line[key]))
+            else:
+                first_line[key] = key_node.start_mark.line
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
@@ -192,7 +194,8 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
 
 def load(text: str):
     """Parse one YAML document into plain data. Returns (data, duplicates)."""
-    if _indicators(text) > SCAN_ABOVE:
+    indicators = _indicators(text)
+    if indicators > SCAN_ABOVE:
         try:
             _scan_depth(text)
         except yaml.MarkedYAMLError as exc:
@@ -203,7 +206,8 @@ def load(text: str):
         if node is None:
             return None, []
         _fix_lines(node, text)
-        _check_height(node)
+        if indicators > MAX_DEPTH or "*" in text:  # fewer indicators cannot nest deeper; aliases can
+            _check_height(node)
         if "*" in text:
             _expanded_size(node)
         return loader.construct_document(node), loader.duplicates

@@ -241,6 +241,19 @@ def test_root_option(repo, tmp_path):
     assert result.stdout.splitlines()[-1] == "checked 12 records: 1 errors, 1 warnings"
 
 
+def test_records_folder_that_is_a_symlink_is_not_followed(repo, tmp_path):
+    """records/ -> a folder elsewhere: nothing outside the repository is read (or published)."""
+    outside = tmp_path / "outside"
+    shutil.move(str(repo / "records"), outside)
+    (repo / "records").symlink_to(outside)
+    result = bulletin("validate", "--lang", "en", cwd=repo)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"records: error: symbolic links are not followed (this one points to {outside}). Replace it with the real file",
+        "checked 0 records: 1 errors, 0 warnings",
+    ]
+
+
 def test_repository_without_records_folder(repo):
     shutil.rmtree(repo / "records")
     result = bulletin("validate", "--lang", "en", cwd=repo)
@@ -266,6 +279,8 @@ def test_help_of_every_command(command, tmp_path):
     assert result.stderr == ""
     if command is not None:
         assert re.search(rf"usage: bulletin {re.escape(command)}\b", result.stdout)
+        # and an example of its use (the README sends readers to `bulletin COMMAND --help`)
+        assert re.search(rf"(?i)example.*\n?.*bulletin {re.escape(command)}\b", result.stdout), result.stdout
 
 
 def test_version(tmp_path):

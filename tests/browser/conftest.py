@@ -145,6 +145,17 @@ class Guard:
     errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
+    def reset(self) -> None:
+        self.blocked.clear()
+        self.errors.clear()
+        self.failed.clear()
+
+    def check(self, expect_blocked: bool = False) -> None:
+        if not expect_blocked:
+            assert self.blocked == [], f"{len(self.blocked)} request(s) left 127.0.0.1: {self.blocked}"
+        assert self.errors == [], f"JavaScript errors: {self.errors}"
+        assert self.failed == [], f"error responses: {self.failed}"
+
 
 def guarded_page(browser, width: int, height: int):
     """A new context and page whose requests outside 127.0.0.1 are aborted and counted in the Guard."""
@@ -169,9 +180,9 @@ def guarded_page(browser, width: int, height: int):
 
 @pytest.fixture
 def open_page(browser):
-    """open_page(width, height, expect_blocked=False) -> (page, guard). After the test, every page opened
-    must have asked for nothing outside 127.0.0.1 (unless expect_blocked), thrown no JavaScript error and
-    got no error response."""
+    """open_page(width, height, expect_blocked=False) -> (page, guard): a fresh context and page. After the
+    test, every page opened must have asked for nothing outside 127.0.0.1 (unless expect_blocked), thrown
+    no JavaScript error and got no error response."""
     opened = []
 
     def _open(width: int = DESKTOP[0], height: int = DESKTOP[1], expect_blocked: bool = False):
@@ -183,10 +194,16 @@ def open_page(browser):
     for context, _, _ in opened:
         context.close()
     for _, guard, expect_blocked in opened:
-        if not expect_blocked:
-            assert guard.blocked == [], f"{len(guard.blocked)} request(s) left 127.0.0.1: {guard.blocked}"
-        assert guard.errors == [], f"JavaScript errors: {guard.errors}"
-        assert guard.failed == [], f"error responses: {guard.failed}"
+        guard.check(expect_blocked)
+
+
+@pytest.fixture(scope="session")
+def _tabs(browser):
+    """One guarded page per viewport, shared by the tests that use `page` (a new page costs ~0.4 s)."""
+    tabs: dict = {}
+    yield tabs
+    for context, _, _ in tabs.values():
+        context.close()
 
 
 @pytest.fixture
@@ -196,7 +213,14 @@ def viewport() -> tuple[int, int]:
 
 
 @pytest.fixture
-def page(open_page, viewport):
-    """A desktop page (or `viewport`) in its own context, guarded: see open_page."""
-    p, _ = open_page(*viewport)
-    return p
+def page(_tabs, browser, viewport):
+    """A guarded page at `viewport` (desktop unless parametrized): after the test it must have asked for
+    nothing outside 127.0.0.1, thrown no JavaScript error and got no error response."""
+    tab = _tabs.get(viewport)
+    if tab is None or tab[1].is_closed():
+        tab = _tabs[viewport] = guarded_page(browser, *viewport)
+    _, p, guard = tab
+    guard.reset()
+    yield p
+    p.goto("about:blank")   # events of this test's page arrive now, not in the next test
+    guard.check()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import unquote, urldefrag, urljoin
 
 import pytest
 from playwright.sync_api import expect
@@ -24,7 +25,6 @@ PINNED = "NTC-2026-001"
 EXPIRED = ("NTC-2025-003", "NTC-2025-004", "NTC-2026-007")
 RECORD = "CAPA-2026-006"          # MTG-2026-004 (actions A1 and related) refers to it
 REFERRER = "MTG-2026-004"
-MANAGEMENT_ONLY = ("CAPA-2026-003", "MTG-2025-006")
 WIDTHS = [pytest.param(PHONE, id="375"), pytest.param(DESKTOP, id="1280")]
 SEARCH_PLACEHOLDER = "键入以开始搜索"
 
@@ -138,6 +138,50 @@ def test_capa_index_sorts_by_due_date_over_all_rows(page, site):
     assert column(page, "due") == sorted(dues, reverse=True)
 
 
+def test_index_table_is_laid_out_as_a_table(page, site):
+    """Every header and cell is a table cell in the text size of the table (the number column too), and
+    the text filter box can be seen (it has a border)."""
+    open_table(page, urljoin(site, "capa/"))
+    styles = page.evaluate("""() => {
+        const t = document.querySelector('div.bl-table table');
+        const st = e => { const c = getComputedStyle(e); return [c.display, c.fontSize]; };
+        const box = getComputedStyle(document.querySelector('div.bl-table input[type=search]'));
+        return {head: [...t.tHead.rows[0].cells].map(c => [c.dataset.key, ...st(c)]),
+                cells: [...t.tBodies[0].rows[0].cells].map((c, i) => [t.tHead.rows[0].cells[i].dataset.key, ...st(c)]),
+                filter: [box.borderTopStyle, box.borderTopWidth]};
+    }""")
+    for part in ("head", "cells"):
+        odd = [c for c in styles[part] if c[1] != "table-cell" or c[2] != styles[part][0][2]]
+        assert odd == [], f"{part}: not a table cell of the table's text size (key, display, size): {odd}"
+    assert styles["filter"][0] != "none" and styles["filter"][1] != "0px", \
+        f"the text filter box has no border and cannot be seen: {styles['filter']}"
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_index_table_never_breaks_an_id_or_a_date(page, site, viewport):
+    """'CAPA-2026-010' and '2026-11-16' stay on one line; a narrow screen scrolls the table sideways
+    (inside its own box, never the page) or stacks the cells, rather than squeezing them."""
+    open_table(page, urljoin(site, "capa/"))
+    broken = page.evaluate("""() => {
+        const t = document.querySelector('div.bl-table table');
+        const keys = [...t.tHead.rows[0].cells].map(th => th.dataset.key);
+        const out = [];
+        for (const tr of t.tBodies[0].rows) {
+            [...tr.cells].forEach((td, i) => {
+                if (!['id', 'opened_on', 'due'].includes(keys[i]) || !td.textContent.trim()) return;
+                const r = document.createRange();
+                r.selectNodeContents(td);
+                const lines = new Set([...r.getClientRects()].map(b => Math.round(b.top)));
+                if (lines.size > 1) out.push(keys[i] + ': ' + td.textContent.trim());
+            });
+        }
+        return out;
+    }""")
+    assert broken == [], f"at {viewport[0]} px, {len(broken)} IDs/dates wrap over lines, e.g. {broken[:4]}"
+    d = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert d[0] <= d[1]
+
+
 # ------------------------------------------------------------------ a record page
 
 def test_record_page_has_card_backlinks_history_and_working_links(page, site, site_dir):
@@ -180,14 +224,9 @@ def test_record_page_has_card_backlinks_history_and_working_links(page, site, si
         elif fragment and target == url:
             if not page.evaluate("id => !!document.getElementById(decodeURIComponent(id))", fragment):
                 bad.append(f"{href}: no such anchor on this page")
-        elif fragment and f'id="{fragment}"' not in html and f'id="{_unquote(fragment)}"' not in html:
+        elif fragment and f'id="{fragment}"' not in html and f'id="{unquote(fragment)}"' not in html:
             bad.append(f"{href}: no such anchor")
     assert bad == []
-
-
-def _unquote(s: str) -> str:
-    from urllib.parse import unquote
-    return unquote(s)
 
 
 # ------------------------------------------------------------------ audiences
@@ -209,6 +248,7 @@ def test_management_only_record_is_absent_from_the_all_staff_build(open_page, si
 
     staff, _ = open_page()
     assert staff.request.get(urljoin(site, url)).status == 404
+    assert url not in (site_dir / "search" / "search_index.json").read_text("utf-8")
     found = search(staff, site, word)
     leaked = [h for h in found if url in h or rid in h]
     assert leaked == [], f"all-staff search for {word!r} lists {rid}"
@@ -286,7 +326,6 @@ def test_english_build_says_so(page, english_site, english_dir):
 def test_a_cdn_script_is_blocked_and_counted(open_page, serve, site_dir, tmp_path):
     """Breaking the site on purpose: a theme that loads a CDN script makes the guard count a request."""
     copy = tmp_path / "site"
-    import shutil
     shutil.copytree(site_dir, copy)
     index = copy / "index.html"
     index.write_text(index.read_text("utf-8").replace(
@@ -308,6 +347,7 @@ def test_screenshots(page, site, site_dir, viewport):
     for name, where in SHOTS.items():
         path = record_url(site_dir, where) if where == RECORD else where
         page.goto(urljoin(site, path))
+        page.wait_for_load_state("networkidle")     # the search worker has its index: the box looks ready
         page.evaluate("document.fonts.ready")
         out = SCREENSHOTS / f"{name}-{viewport[0]}.png"
         page.screenshot(path=str(out), full_page=True, animations="disabled")
