@@ -126,18 +126,18 @@ def _attachments(visible: Records) -> set[str]:
 
 
 def _backlinks(visible: Records) -> dict[str, list]:
-    """Target ID -> [(source record, how it refers)] over visible records."""
-    out: dict[str, list] = defaultdict(list)
+    """Target ID -> [(source record, [fields that refer])] over visible records, one entry per source."""
+    out: dict[str, dict] = defaultdict(dict)
     for r in visible:
-        for key in REF_FIELDS:
-            value = r.get(key)
-            for target in value if isinstance(value, list) else [value]:
-                if isinstance(target, str) and target in visible.by_id and target != r.id:
-                    out[target].append((r, key))
-        for a in r.get("actions") or []:
-            if isinstance(a, dict) and a.get("capa") in visible.by_id:
-                out[a["capa"]].append((r, "actions.capa"))
-    return out
+        refs = [(key, target) for key in REF_FIELDS
+                for target in (r.get(key) if isinstance(r.get(key), list) else [r.get(key)])]
+        refs += [("actions", a.get("capa")) for a in r.get("actions") or [] if isinstance(a, dict)]
+        for key, target in refs:
+            if isinstance(target, str) and target in visible.by_id and target != r.id:
+                hows = out[target].setdefault(r.id, (r, []))[1]
+                if key not in hows:
+                    hows.append(key)
+    return {target: list(sources.values()) for target, sources in out.items()}
 
 
 def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:

@@ -148,8 +148,8 @@ def split(rel: str, text: str) -> tuple[str, str, int] | Problem:
     if end is None:
         return error(rel, "unterminated-front-matter", line=1)
     fm = text[4:4 + end.start()]
-    if len(fm) > MAX_FRONT_MATTER:
-        return error(rel, "front-matter-too-large", line=1, size=len(fm), limit=MAX_FRONT_MATTER)
+    if len(fm) > MAX_FRONT_MATTER // 4 and len(fm.encode("utf-8")) > MAX_FRONT_MATTER:  # bytes, as it says
+        return error(rel, "front-matter-too-large", line=1, size=len(fm.encode("utf-8")), limit=MAX_FRONT_MATTER)
     after = 4 + end.end()
     body = text[after + 1:] if text[after:after + 1] == "\n" else text[after:]
     return fm, body, fm.count("\n") + 3

@@ -69,7 +69,11 @@ class Renderer:
             return Markup('<span class="bl-badge bl-{}-{}{}">{}</span>').format(
                 group.replace("_", "-"), value, f" {extra}" if extra else "", self.w.value(group, value))
 
-        return dict(w=self.w, link=link, rec=rec, person=person, dept=dept, badge=badge, today=self.site.today,
+        def field_title(record, name) -> str:
+            spec = self.cfg.types[record.type].fields.get(name)
+            return spec.title(self.w.lang) if spec else name
+
+        return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, dept=dept, badge=badge, today=self.site.today,
                     state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang,
                     value=lambda r, name: self.value(r, name, rec, person, dept, badge))
 

@@ -7,7 +7,8 @@ valid records of every type):
 - any file: copied over the base tree at the same path;
 - `<name>.delete`: removes `<name>` of the base tree;
 - `setup.yml` (optional): what cannot be stored as a plain file —
-  `symlinks: {path: target}` and `large: {path: size in bytes}` (a valid notice padded to that size);
+  `symlinks: {path: target}`, `large: {path: size in bytes}` (a valid notice padded to that size) and
+  `large_front_matter: {path: size in bytes}` (a notice whose tags make its front matter that large);
 - `expected.txt`: the exact output (problem lines in order, then the summary line).
 
 To write or refresh expected.txt after a deliberate change, run
@@ -25,8 +26,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import bulletin
-from generator.messages import LANGS
+from conftest import PROJECT, bulletin
+from generator.messages import LANGS, MESSAGES
 from generator.validate import load_repository
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -64,7 +65,26 @@ def build_case(case: Path, dest: Path) -> Path:
         line = "这是一行很长的正文，用来把文件撑大。 padding padding padding\n".encode()
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         (dest / rel).write_bytes(head + line * (size // len(line) + 1))
+    for rel, size in (setup.get("large_front_matter") or {}).items():
+        rid = Path(rel).name[:12]
+        tags = "".join(f"  - 标签{i:06d}\n" for i in range(size // 13 + 1))  # 13 characters a line
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_text(f"---\nid: {rid}\ntitle: Tags\ndepartment: QA\ncategory: announcement\n"
+                                f"issued_on: 2026-01-05\ntags:\n{tags}---\n", "utf-8")
     return dest
+
+
+def test_every_problem_code_has_a_case(tmp_path):
+    """Each problem the validating modules can report appears in some case's output."""
+    sources = "".join((PROJECT / "generator" / f"{m}.py").read_text("utf-8")
+                      for m in ("yamlsafe", "schema", "config", "records", "validate"))
+    used = {code for code in re.findall(r'"([a-z0-9-]+)"', sources) if code in MESSAGES}
+    not_problems = {"did-you-mean", "ref-renumbered", "summary"}  # parts of other messages
+    untestable = {"config-unreadable"}  # an OSError reading a record: not reproducible as root
+    seen = set()
+    for i, name in enumerate(CASE_NAMES):
+        seen |= {p.code for p in load_repository(build_case(CASES / name, tmp_path / str(i))).problems}
+    assert used - not_problems - untestable - seen == set()
 
 
 def test_every_case_has_expected_output():

@@ -438,7 +438,7 @@
         model.columns.forEach(function (col) {
           var td = el(doc, "td");
           td.setAttribute("data-label", col.label);
-          if (col.type === "number") td.className = "bl-num";
+          td.className = "bl-col-" + col.type + (col.type === "number" ? " bl-num" : "");
           renderCell(doc, td, row[col.key]);
           tr.appendChild(td);
         });
