@@ -74,6 +74,10 @@ def cmd_validate(args) -> int:
     root = _root(args, args.paths)
     cfg = load_config(root)
     lang = args.lang or cfg.language
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"bulletin validate: {render('path-missing', lang, path=missing[0])}", file=sys.stderr)
+        return 2
     result = load_repository(root, cfg)
     paths = [] if (len(args.paths) == 1 and Path(args.paths[0]).resolve() == root) else args.paths
     problems = select(result.problems, paths, root)
@@ -84,7 +88,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from .new import create
+    from .new import create, default_period
 
     root = _root(args)
     cfg = load_config(root)
@@ -92,9 +96,8 @@ def cmd_new(args) -> int:
         print(f"bulletin new: unknown type {args.type}; choose one of: {', '.join(cfg.types)}", file=sys.stderr)
         return 2
     today = args.today or today_in(cfg.time_zone)
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     path = create(root, cfg, args.type, args.title, today, department=args.department, person=args.person,
-                  kind=args.kind, category=args.category, source=args.source, period=args.period or last_month)
+                  kind=args.kind, category=args.category, source=args.source, period=args.period or default_period(args.kind, today))
     print(path.relative_to(root).as_posix())
     return 0
 

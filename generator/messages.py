@@ -224,6 +224,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a bad entry in {file}: {problem}",
     ),
     "config-duplicate": ("{key} 重复定义", "{key} is defined twice"),
+    "path-missing": ("没有这个文件或文件夹：{path}", "no such file or folder: {path}"),
     "build-refused": (
         "记录有错误，未构建站点；{out} 保持不变",
         "the records have errors: nothing was built, {out} is untouched",

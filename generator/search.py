@@ -1,9 +1,55 @@
-"""Placeholder: a chunked static search index (being written)."""
+"""Search that scales: a chunked static index that the browser reads piece by piece.
+
+The site gets, under search/:
+
+    manifest.json  {"chunk": C, "docs": n, "heavy": [...], "lang": "zh", "m": [v, ...], "s": [v, ...],
+                    "shards": N, "version": 1} -- the only file every query reads (a few KB)
+    s/<i>.json     postings, {token: code}, for the tokens whose key hashes (FNV-1a) to shard i
+    m/<j>.json     [[url, title, text(, 1 when cut short)], ...] for documents j*C .. j*C+C-1 (sorted by URL)
+
+`v` are content hashes; the browser asks for `s/<i>.json?v=<v>`, so a rebuilt shard is never read
+from a stale cache and an unchanged one can be.
+
+Tokens (`tokens`, and the same code in assets/bulletin-search.js; a test runs both): text is NFKC-normalised
+and lower-cased. Chinese, Japanese and Korean runs give overlapping character bigrams plus the last
+character of the run (so a run of one character is that character); other letters and digits give
+words; words joined by - _ . / : (CAPA-2026-007, 2026-11-24, poka-yoke) give the whole and its parts.
+
+A token's key is its first character (CJK) or its first three characters; all tokens with one key sit in
+one shard, so the browser can complete a prefix ("pfm" -> pfmea, "首" -> 首件, 首次 ...) from the one
+shard it already fetched. A key whose tokens would make a shard too big is "heavy": its tokens are keyed
+by one more character (the manifest lists heavy keys; a prefix that is a heavy key matches exactly).
+
+A posting list is a string: per document, VLQ(doc - previous doc - 1) then one VLQ of
+min(tf, 15) * 2 + (token in title), in the alphabet A-Z a-z 0-9 - _ (5 bits a character, bit 6 = more).
+
+A query is the AND of its terms: a CJK run of one character is a prefix term, a longer run is all its
+bigrams (and the run itself must appear in the document's text, checked when the text is whole); the last
+word, when the query does not end in a space, is a prefix term. Results rank by the number of terms in the
+title, then terms matched exactly, then the sum of term frequencies, then newest URL first. `query()`
+below answers as the browser does and says which files it read.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
+import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+VERSION = 1
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+JOINERS = frozenset("-_./:")
+MAX_TOKEN = 64            # longer whole words (hashes, long paths) are left out; their parts stay
+MIN_SHARDS = 16
+POSTINGS_PER_SHARD = 20_000
+HEAVY_BYTES = 48_000      # a key whose postings take more is split by one more character
+TEXT_CAP = 1_500          # characters of a page's text kept for excerpts and phrase checks
+CHUNK_BYTES = 48_000      # target size of a metadata chunk
+TF_CAP = 15
 
 
 @dataclass(frozen=True)
@@ -13,9 +59,383 @@ class SearchDoc:
     text: str
 
 
+# ------------------------------------------------------------------ text out of a rendered page
+
+_DROP = re.compile(r"<(script|style|template|noscript|svg)\b.*?</\1\s*>|<!--.*?-->"
+                   r"|<a\b[^>]*\bclass=\"[^\"]*\bheaderlink\b[^\"]*\"[^>]*>.*?</a\s*>", re.S | re.I)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
+_BLOCK = re.compile(r"</?(?:address|article|aside|blockquote|br|caption|dd|details|div|dl|dt|figcaption|figure|"
+                    r"footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|th|"
+                    r"thead|tr|ul)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def _plain(html: str) -> str:
+    return _SPACE.sub(" ", html_lib.unescape(_TAG.sub("", _BLOCK.sub(" ", html)))).strip()
+
+
 def doc(url: str, title: str, html: str) -> SearchDoc:
-    return SearchDoc(url, title, html)
+    """A page as search sees it: its title (entities decoded) and its article text without markup,
+    header-link marks, scripts or styles, and without the first heading when that is the title."""
+    title = _SPACE.sub(" ", html_lib.unescape(title)).strip()
+    html = _DROP.sub(" ", html)
+    h1 = _H1.search(html)
+    if h1 and _plain(h1.group(1)) == title:
+        html = html[:h1.start()] + " " + html[h1.end():]
+    return SearchDoc(url, title, _plain(html))
+
+
+# ------------------------------------------------------------------ tokens (mirrored in bulletin-search.js)
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF
+            or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F)
+
+
+def _is_word(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LNM" and not _is_cjk(ch)
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _runs(norm: str):
+    """(kind, start, end) for each run of a normalised string: "c" CJK, "w" a word (joiners inside)."""
+    i, n = 0, len(norm)
+    while i < n:
+        ch = norm[i]
+        if _is_cjk(ch):
+            j = i + 1
+            while j < n and _is_cjk(norm[j]):
+                j += 1
+            yield "c", i, j
+            i = j
+        elif _is_word(ch):
+            j = i + 1
+            while j < n:
+                if _is_word(norm[j]):
+                    j += 1
+                elif norm[j] in JOINERS and j + 1 < n and _is_word(norm[j + 1]):
+                    j += 2
+                else:
+                    break
+            yield "w", i, j
+            i = j
+        else:
+            i += 1
+
+
+def _parts(word: str) -> list[str]:
+    return [p for p in re.split(r"[-_./:]", word) if p]
+
+
+def _bigrams(run: str) -> list[str]:
+    return [run[k:k + 2] for k in range(len(run) - 1)] + [run[-1]]
+
+
+def tokens(text: str) -> list[str]:
+    """Every token of a text, in order, repeated as often as it occurs."""
+    out: list[str] = []
+    norm = normalize(text)
+    for kind, i, j in _runs(norm):
+        run = norm[i:j]
+        if kind == "c":
+            out.extend(_bigrams(run))
+        else:
+            parts = _parts(run)
+            if len(parts) > 1 and len(run) <= MAX_TOKEN:
+                out.append(run)
+            out.extend(p for p in parts if len(p) <= MAX_TOKEN)
+    return out
+
+
+@dataclass(frozen=True)
+class Term:
+    token: str
+    prefix: bool      # also every token that starts with it (when its key allows)
+
+
+def query_terms(query: str) -> tuple[list[Term], list[str]]:
+    """(terms, phrases) of a query: the AND of the terms; phrases (CJK runs of 3+ characters) must appear
+    in a document's text when the text is whole."""
+    norm = normalize(query)
+    runs = list(_runs(norm))
+    terms: list[Term] = []
+    phrases: list[str] = []
+    for n, (kind, i, j) in enumerate(runs):
+        run = norm[i:j]
+        if kind == "c":
+            if j - i == 1:
+                terms.append(Term(run, True))
+            else:
+                terms.extend(Term(run[k:k + 2], False) for k in range(len(run) - 1))
+                if len(run) > 2:
+                    phrases.append(run)
+            continue
+        # the last word is being typed unless a space (or anything but one joiner) follows it
+        last = n == len(runs) - 1 and (j == len(norm) or (j == len(norm) - 1 and norm[j] in JOINERS))
+        if last and j < len(norm):
+            run += norm[j]            # "capa-" -> every token starting with "capa-"
+        parts = _parts(run)
+        if len(run) <= MAX_TOKEN and (len(parts) > 1 or last):
+            terms.append(Term(run, last))
+        else:
+            terms.extend(Term(p, False) for p in parts if len(p) <= MAX_TOKEN)
+    seen: set[Term] = set()
+    return [t for t in terms if not (t in seen or seen.add(t))], phrases
+
+
+# ------------------------------------------------------------------ keys and shards
+
+def fnv1a(text: str) -> int:
+    h = 0x811C9DC5
+    for b in text.encode("utf-8"):
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def _base_len(token: str) -> int:
+    return 1 if _is_cjk(token[0]) else 3
+
+
+def key_of(token: str, heavy) -> str:
+    n = _base_len(token)
+    k = token[:n]
+    while k in heavy and len(k) < len(token):
+        n += 1
+        k = token[:n]
+    return k
+
+
+def prefix_ok(token: str, heavy) -> bool:
+    """Whether every token starting with `token` sits in the shard of `token`'s key."""
+    return len(token) >= _base_len(token) and not (key_of(token, heavy) == token and token in heavy)
+
+
+def shard_of(key: str, shards: int) -> int:
+    return fnv1a(key) % shards
+
+
+# ------------------------------------------------------------------ posting lists
+
+def _vlq(value: int, out: list[str]) -> None:
+    while True:
+        digit = value & 31
+        value >>= 5
+        if value:
+            out.append(ALPHABET[digit | 32])
+        else:
+            out.append(ALPHABET[digit])
+            return
+
+
+def encode(postings: list[tuple[int, int]]) -> str:
+    """[(doc, weight), ...] sorted by doc -> code; weight = min(tf, 15) * 2 + in title."""
+    out: list[str] = []
+    prev = -1
+    for d, w in postings:
+        _vlq(d - prev - 1, out)
+        _vlq(w, out)
+        prev = d
+    return "".join(out)
+
+
+_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+
+
+def decode(code: str) -> list[tuple[int, int]]:
+    out, values, value, shift = [], [], 0, 0
+    for c in code:
+        digit = _VALUE[c]
+        value |= (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+            continue
+        values.append(value)
+        value, shift = 0, 0
+    prev = -1
+    for k in range(0, len(values), 2):
+        prev = prev + 1 + values[k]
+        out.append((prev, values[k + 1]))
+    return out
+
+
+# ------------------------------------------------------------------ writing the index
+
+def _dump(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _version(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:10]
+
+
+def _power_of_two(n: int) -> int:
+    p = MIN_SHARDS
+    while p < n:
+        p *= 2
+    return p
+
+
+def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
+    """Site path (under search/) -> bytes, for the whole index. Same docs (in any order) -> same bytes."""
+    docs = sorted({d.url: d for d in docs}.values(), key=lambda d: d.url)
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for n, d in enumerate(docs):
+        in_title = set(tokens(d.title))
+        tf: dict[str, int] = {}
+        for t in tokens(d.title):
+            tf[t] = tf.get(t, 0) + 1
+        for t in tokens(d.text):
+            tf[t] = tf.get(t, 0) + 1
+        for t, f in tf.items():
+            postings.setdefault(t, []).append((n, min(f, TF_CAP) * 2 + (t in in_title)))
+    codes = {t: encode(p) for t, p in postings.items()}
+
+    # heavy keys: split a key's tokens by one more character while the key holds too many bytes
+    heavy: set[str] = set()
+    size = {t: len(t.encode("utf-8")) + len(c) + 6 for t, c in codes.items()}
+    pending = sorted(codes)
+    while True:
+        groups: dict[str, int] = {}
+        members: dict[str, list[str]] = {}
+        for t in pending:
+            k = key_of(t, heavy)
+            groups[k] = groups.get(k, 0) + size[t]
+            members.setdefault(k, []).append(t)
+        split = sorted(k for k, b in groups.items()
+                       if b > HEAVY_BYTES and any(len(t) > len(k) for t in members[k]))
+        if not split:
+            break
+        heavy.update(split)
+        pending = [t for k in split for t in members[k]]
+
+    total = sum(len(p) for p in postings.values())
+    shards = _power_of_two(-(-total // POSTINGS_PER_SHARD))
+    shard_tokens: list[dict[str, str]] = [{} for _ in range(shards)]
+    for t, c in codes.items():
+        shard_tokens[shard_of(key_of(t, heavy), shards)][t] = c
+
+    files: dict[str, bytes] = {}
+    svers = []
+    for i, s in enumerate(shard_tokens):
+        data = _dump(s)
+        files[f"s/{i}.json"] = data
+        svers.append(_version(data))
+
+    rows = [[d.url, d.title, d.text] if len(d.text) <= TEXT_CAP else [d.url, d.title, d.text[:TEXT_CAP], 1]
+            for d in docs]
+    avg = sum(len(_dump(r)) for r in rows) / max(1, len(rows))
+    chunk = max(1, min(500, int(CHUNK_BYTES // max(avg, 1))))
+    mvers = []
+    for j in range(0, max(1, len(rows)), chunk):
+        data = _dump(rows[j:j + chunk])
+        files[f"m/{j // chunk}.json"] = data
+        mvers.append(_version(data))
+
+    files["manifest.json"] = _dump({"chunk": chunk, "docs": len(docs), "heavy": sorted(heavy), "lang": lang,
+                                    "m": mvers, "s": svers, "shards": shards,
+                                    "version": VERSION})
+    return files
 
 
 def write_index(docs: list[SearchDoc], out_dir: Path, lang: str) -> None:
-    return None
+    """Write search/ into the built site (called once, after every page is built)."""
+    root = Path(out_dir) / "search"
+    for rel, data in build_index(docs, lang).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if path.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        path.write_bytes(data)
+
+
+# ------------------------------------------------------------------ answering a query (as the browser does)
+
+@dataclass
+class Hit:
+    doc: int
+    url: str
+    title: str
+    text: str
+
+
+class Index:
+    """A built index read from files, counting what a browser would fetch."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.read: set[str] = set()
+        self._cache: dict[str, object] = {}
+        self.manifest = self._load("manifest.json")
+        self.heavy = set(self.manifest["heavy"])
+
+    def _load(self, rel: str):
+        self.read.add(rel)
+        if rel not in self._cache:
+            self._cache[rel] = json.loads((self.folder / rel).read_text("utf-8"))
+        return self._cache[rel]
+
+    def bytes_read(self) -> int:
+        return sum((self.folder / rel).stat().st_size for rel in self.read)
+
+    def _term(self, term: Term) -> dict[int, tuple[int, bool, bool]]:
+        """doc -> (weight, in title, exact) for one term."""
+        shard = self._load(f"s/{shard_of(key_of(term.token, self.heavy), self.manifest['shards'])}.json")
+        found: dict[int, tuple[int, bool, bool]] = {}
+        if term.prefix and prefix_ok(term.token, self.heavy):
+            matches = sorted(t for t in shard if t.startswith(term.token))
+        else:
+            matches = [term.token] if term.token in shard else []
+        for t in matches:
+            exact = t == term.token
+            for d, w in decode(shard[t]):
+                tf, title = w >> 1, bool(w & 1)
+                old = found.get(d)
+                if old is None or (exact, tf) > (old[2], old[0]):
+                    found[d] = (tf, title or (old[1] if old else False), exact)
+                elif title and not old[1]:
+                    found[d] = (old[0], True, old[2])
+        return found
+
+    def ranked(self, query: str) -> tuple[list[int], list[str]]:
+        """(document numbers, best first, before the phrase check; phrases)."""
+        terms, phrases = query_terms(query)
+        if not terms:
+            return [], phrases
+        per_term = [self._term(t) for t in terms]
+        common = set(per_term[0])
+        for p in per_term[1:]:
+            common &= set(p)
+
+        def key(d):
+            hits = [p[d] for p in per_term]
+            return (-sum(h[1] for h in hits), -sum(h[2] for h in hits), -sum(h[0] for h in hits), -d)
+
+        return sorted(common, key=key), phrases
+
+    def meta(self, d: int) -> tuple[str, str, str, bool]:
+        """(url, title, text, whether the text is whole)."""
+        c = self.manifest["chunk"]
+        row = self._load(f"m/{d // c}.json")[d % c]
+        return row[0], row[1], row[2], len(row) < 4
+
+    def search(self, query: str, limit: int = 10) -> list[Hit]:
+        """The first `limit` results as the browser shows them: meta chunks read only for these."""
+        ranked, phrases = self.ranked(query)
+        out: list[Hit] = []
+        for d in ranked:
+            if len(out) >= limit:
+                break
+            url, title, text, whole = self.meta(d)
+            hay = normalize(title + " " + text)
+            if whole and any(p not in hay for p in phrases):
+                continue
+            out.append(Hit(d, url, title, text))
+        return out
