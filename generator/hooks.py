@@ -79,8 +79,9 @@ def on_config(config):
     for css in ("assets/bulletin.css",):
         if css not in config["extra_css"]:
             config["extra_css"].append(css)
-    if "assets/bulletin-table.js" not in [str(s) for s in config["extra_javascript"]]:
-        config["extra_javascript"].append("assets/bulletin-table.js")
+    for js in ("assets/bulletin-table.js", "assets/bulletin-search.js"):
+        if js not in [str(s) for s in config["extra_javascript"]]:
+            config["extra_javascript"].append(js)
     return config
 
 

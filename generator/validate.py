@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import yamlsafe
+from . import stage2, yamlsafe
 from .config import Config, load_config
 from .problems import Problem, error, sort_key, warning
 from .records import RECORDS_DIR, Record, Records, Tree, read_record, scan
@@ -37,26 +37,34 @@ class Result:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def load_repository(root: Path, cfg: Config | None = None) -> Result:
-    """Read and check everything under root; problems sorted by file and line."""
+def load_repository(root: Path, cfg: Config | None = None, *, cache: bool = True) -> Result:
+    """Read and check everything under root; problems sorted by file and line.
+
+    Stage 2 (one file at a time) runs in parallel on large trees and is remembered in a
+    content-addressed cache (see stage2.py); stage 3 (across records) always runs whole.
+    """
     root = Path(root)
     cfg = cfg or load_config(root)
     tree = scan(root, cfg)
     problems = list(cfg.problems) + list(tree.problems)
     records = []
-    prefixes = frozenset(t.prefix for t in cfg.types.values())
-    checks: dict[str, Check] = {}
-    for rel in tree.record_files:
-        record, found = read_record(root, rel, cfg)
+    refs: dict[str, list] = {}
+    for rel, (record, found, record_refs) in stage2.run(root, cfg, tree.record_files, check_file, use_cache=cache):
         problems += found
-        if record is None:
-            continue
-        chk = check_fields(record, cfg, prefixes)
-        checks[record.path] = chk  # by path: two records may share an ID
-        problems += chk.problems
-        records.append(record)
-    problems += check_repository(records, checks, tree, cfg, root)
+        if record is not None:
+            refs[record.path] = record_refs  # by path: two records may share an ID
+            records.append(record)
+    problems += check_repository(records, refs, tree, cfg, root)
     return Result(cfg, Records(records), tree, sorted(problems, key=sort_key))
+
+
+def check_file(root: Path, rel: str, cfg: Config, prefixes: frozenset):
+    """Stage 2 for one file: (record or None, its problems, its references to other records)."""
+    record, found = read_record(root, rel, cfg)
+    if record is None:
+        return None, found, []
+    chk = check_fields(record, cfg, prefixes)
+    return record, found + chk.problems, chk.refs
 
 
 def check_fields(record: Record, cfg: Config, prefixes: frozenset) -> Check:
@@ -86,7 +94,7 @@ def _place(chk: Check, record: Record) -> None:
     chk.problems = placed
 
 
-def check_repository(records: list[Record], checks: dict, tree: Tree, cfg: Config, root: Path) -> list[Problem]:
+def check_repository(records: list[Record], refs: dict, tree: Tree, cfg: Config, root: Path) -> list[Problem]:
     """Stage 3: unique IDs, references, one report per period, links to attachments."""
     problems: list[Problem] = []
     by_id: dict[str, Record] = {}
@@ -98,8 +106,7 @@ def check_repository(records: list[Record], checks: dict, tree: Tree, cfg: Confi
             by_id[r.id] = r
     former = {fid: r.id for r in records for fid in _list(r.fields.get("former_ids")) if isinstance(fid, str)}
     for r in records:
-        chk = checks.get(r.path)
-        for ref in (chk.refs if chk else []):
+        for ref in refs.get(r.path, []):
             target = by_id.get(ref.target)
             if target is not None and (not ref.types or target.type in ref.types):
                 continue

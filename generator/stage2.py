@@ -1,0 +1,121 @@
+"""Stage 2 at scale: each record file checked on its own, in parallel, remembered by content.
+
+A file's result depends only on its path, its bytes and the configuration, so it is cached
+under a digest of the three (outside the repository: $BULLETIN_CACHE_DIR, else
+~/.cache/bulletin). A clean checkout without the cache gives the same result, only slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from . import __version__
+from .config import CONFIG_DIR, Config
+
+PARALLEL_ABOVE = 1500     # files to check before a second process pays for itself
+CHUNK = 250
+
+_job: tuple = ()          # (root, cfg, prefixes, check) inherited by forked workers
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("BULLETIN_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "bulletin")
+    return Path(base)
+
+
+def _fingerprint(root: Path) -> str:
+    """What every file's result depends on besides its own bytes: the configuration and this code."""
+    h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.glob("*.py")) + [package / "default_types.yml"]:
+        h.update(path.name.encode())
+        h.update(str(path.stat().st_mtime_ns).encode())
+    config = root / CONFIG_DIR
+    for path in sorted(config.glob("*.yml")) if config.is_dir() else []:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _cache_file(root: Path) -> Path:
+    key = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+    return cache_dir() / f"stage2-{key}.pickle"
+
+
+def _load(path: Path, fingerprint: str) -> dict:
+    try:
+        with open(path, "rb") as f:
+            data = pickle.load(f)
+        return data["entries"] if data.get("fingerprint") == fingerprint else {}
+    except Exception:  # a missing, old or damaged cache is only a slower run
+        return {}
+
+
+def _save(path: Path, fingerprint: str, entries: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump({"fingerprint": fingerprint, "entries": entries}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _digest(root: Path, rel: str) -> str | None:
+    try:
+        full = root / rel
+        if full.stat().st_size > 64 * 1024 * 1024:
+            return None
+        return hashlib.blake2b(full.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def _work(rels: list[str]) -> list:
+    root, cfg, prefixes, check = _job
+    return [(rel, check(root, rel, cfg, prefixes)) for rel in rels]
+
+
+def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = True, jobs: int | None = None,
+        parallel_above: int = PARALLEL_ABOVE):
+    """Yield (rel, check(root, rel, cfg, prefixes)) for every file, in the order given."""
+    global _job
+    prefixes = frozenset(t.prefix for t in cfg.types.values())
+    fingerprint = _fingerprint(root) if use_cache else ""
+    cache_path = _cache_file(root) if use_cache else None
+    cached = _load(cache_path, fingerprint) if use_cache else {}
+    digests = {rel: _digest(root, rel) for rel in rels} if use_cache else {}
+    results: dict[str, tuple] = {}
+    todo = []
+    for rel in rels:
+        hit = cached.get(rel)
+        if hit is not None and digests.get(rel) is not None and hit[0] == digests[rel]:
+            results[rel] = hit[1]
+        else:
+            todo.append(rel)
+    jobs = jobs or min(os.cpu_count() or 1, 4)
+    if len(todo) > parallel_above and jobs > 1:
+        _job = (root, cfg, prefixes, check)
+        chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        try:
+            import multiprocessing
+
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                for part in pool.map(_work, chunks):
+                    results.update(part)
+        finally:
+            _job = ()
+    else:
+        for rel in todo:
+            results[rel] = check(root, rel, cfg, prefixes)
+    if use_cache and todo:
+        entries = {rel: (digests[rel], results[rel]) for rel in rels if digests.get(rel) is not None}
+        _save(cache_path, fingerprint, entries)
+    return [(rel, results[rel]) for rel in rels]
