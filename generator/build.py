@@ -13,14 +13,15 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as mkdocs_config
 from mkdocs.exceptions import MkDocsException
 
-from . import hooks
+from . import prerender
 from .config import Config
 from .validate import Result
 
 PROJECT_MKDOCS = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 
 
-def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.date, strict: bool = False) -> None:
+def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.date, strict: bool = False,
+          jobs: int | None = None) -> None:
     """Build the site of already-validated records into `out`; the old `out` stays until the new one is whole."""
     root, out = Path(root).resolve(), Path(out).resolve()
     config_file = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else PROJECT_MKDOCS
@@ -33,12 +34,12 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
                             docs_dir=str(root / "records"))
         cfg.config_file_path = str(root / "mkdocs.yml")
         cfg["extra"]["bulletin"] = {**(cfg["extra"].get("bulletin") or {}), "audience": audience,
-                                    "today": today.isoformat()}
-        hooks.PRELOADED[str(root)] = result
+                                    "today": today.isoformat(), "jobs": jobs}
+        prerender.PRELOADED[str(root)] = result
         mkdocs_build(cfg)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        hooks.PRELOADED.pop(str(root), None)
+        prerender.PRELOADED.pop(str(root), None)
         raise
     old = None
     if out.exists():

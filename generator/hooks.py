@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from html import escape as html_escape
 import posixpath
 import re
@@ -16,14 +17,13 @@ import nh3
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 
-from generator import git, pages, search
+from generator import git, pages, prerender, search
 from generator.cli import today_in
 from generator.config import ConfigError, load_config
 from generator.validate import load_repository
 
 log = logging.getLogger("mkdocs.hooks.bulletin")
 ASSETS = Path(__file__).resolve().parent / "assets"
-PRELOADED: dict = {}  # root -> Result, set by `bulletin build` so records are read once
 _site: pages.Site | None = None
 
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
@@ -55,7 +55,7 @@ def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     opts = _settings(config)
     try:
-        result = PRELOADED.pop(str(root), None) or load_repository(root, load_config(root))
+        result = prerender.PRELOADED.pop(str(root), None) or load_repository(root, load_config(root))
     except ConfigError as exc:
         raise Abort(f"{exc.path}:{exc.line or 1}: error: {exc.problem}") from None
     cfg = result.config
@@ -103,8 +103,51 @@ def on_files(files, config):
     return files
 
 
+PRERENDER_ABOVE = 200     # record pages before rendering them in worker processes pays off
+
+
+def on_nav(nav, config, files):
+    """Render record pages (Markdown, links, sanitizing) in worker processes: MkDocs uses one core."""
+    jobs = int(_settings(config).get("jobs") or min(os.cpu_count() or 1, 4))
+    record_pages = {f.src_uri: f.page for f in files.documentation_pages() if f.src_uri in _site.record_src}
+    if jobs < 2 or len(record_pages) <= PRERENDER_ABOVE:
+        return nav
+
+    def render(src: str):
+        """In a worker: what MkDocs' _populate_page would make of the page."""
+        page = record_pages[src]
+        config._current_page = page
+        page.markdown = on_page_markdown("", page, config, files)
+        page.render(config, files)
+        content = on_page_content(page.content, page, config, files)
+        return (content, page.toc, page._title_from_render, page.present_anchor_ids,
+                page.links_to_anchors, page.meta, _site.search_docs[-1])
+
+    for src, rendered in prerender.run(sorted(record_pages), render, jobs):
+        _adopt(record_pages[src], rendered)
+    return nav
+
+
+def _adopt(page, rendered) -> None:
+    """In MkDocs' process: the page reads and renders as the worker did, without doing it again."""
+    content, toc, title, anchors, links, meta, search_doc = rendered
+    _site.prerendered.add(page.file.src_uri)
+    _site.search_docs.append(search_doc)
+
+    def read_source(config):
+        page.markdown, page.meta = "", meta
+
+    def render(config, files):
+        page.content, page.toc, page._title_from_render = content, toc, title
+        page.present_anchor_ids, page.links_to_anchors = anchors, links
+
+    page.read_source, page.render = read_source, render
+
+
 def on_page_markdown(markdown, page, config, files):
     src = page.file.src_uri
+    if src in _site.prerendered:
+        return markdown
     if src in _site.record_src:
         # only the title of the front matter reaches the theme, escaped (Material prints it raw)
         page.meta = {"title": html_escape(_site.record_src[src].title)}
@@ -114,6 +157,8 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     src = page.file.src_uri
+    if src in _site.prerendered:
+        return html
     if src not in _site.record_src:
         _site.search_docs.append(search.doc(page.url, page.title or "", html))
         return html
@@ -126,7 +171,8 @@ def on_page_content(html, page, config, files):
 
 def on_post_build(config):
     """The chunked search index, over every page this audience may see."""
-    search.write_index(_site.search_docs, Path(config["site_dir"]), _site.lang)
+    docs = sorted(_site.search_docs, key=lambda d: d.url)  # the same index however pages were rendered
+    search.write_index(docs, Path(config["site_dir"]), _site.lang)
 
 
 def _hidden_link(match, src: str) -> str:

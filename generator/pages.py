@@ -74,6 +74,7 @@ class Site:
     shallow: bool = False
     renderer: Renderer | None = None
     search_docs: list = field(default_factory=list)
+    prerendered: set[str] = field(default_factory=set)     # record pages rendered by worker processes
 
     def record_page(self, src: str) -> str:
         record = self.record_src[src]

@@ -37,6 +37,7 @@ import html as html_lib
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,68 +89,54 @@ def doc(url: str, title: str, html: str) -> SearchDoc:
 
 # ------------------------------------------------------------------ tokens (mirrored in bulletin-search.js)
 
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+_W = rf"[^\W_{_CJK}]"                                   # a letter or digit (not CJK)
+_RUN = re.compile(rf"([{_CJK}]+)|{_W}+(?:[-_./:]{_W}+)*")  # a CJK run, or a word with joiners inside
+_BIGRAM = re.compile(rf"(?=([{_CJK}]{{2}}))")
+_RUN_END = re.compile(rf"[{_CJK}](?![{_CJK}])")
+_PART = re.compile(rf"{_W}+")
+_COMPOUND = re.compile(rf"(?<!{_W}){_W}+(?:[-_./:]{_W}+)+")
+_SPLIT = re.compile(r"[-_./:]")
+
+
 def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return (0x3040 <= o <= 0x30FF or 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF
-            or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F)
-
-
-def _is_word(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LNM" and not _is_cjk(ch)
+    return bool(re.match(rf"[{_CJK}]", ch))
 
 
 def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _runs(norm: str):
-    """(kind, start, end) for each run of a normalised string: "c" CJK, "w" a word (joiners inside)."""
-    i, n = 0, len(norm)
-    while i < n:
-        ch = norm[i]
-        if _is_cjk(ch):
-            j = i + 1
-            while j < n and _is_cjk(norm[j]):
-                j += 1
-            yield "c", i, j
-            i = j
-        elif _is_word(ch):
-            j = i + 1
-            while j < n:
-                if _is_word(norm[j]):
-                    j += 1
-                elif norm[j] in JOINERS and j + 1 < n and _is_word(norm[j + 1]):
-                    j += 2
-                else:
-                    break
-            yield "w", i, j
-            i = j
-        else:
-            i += 1
-
-
 def _parts(word: str) -> list[str]:
-    return [p for p in re.split(r"[-_./:]", word) if p]
-
-
-def _bigrams(run: str) -> list[str]:
-    return [run[k:k + 2] for k in range(len(run) - 1)] + [run[-1]]
+    return [p for p in _SPLIT.split(word) if p]
 
 
 def tokens(text: str) -> list[str]:
     """Every token of a text, in order, repeated as often as it occurs."""
     out: list[str] = []
-    norm = normalize(text)
-    for kind, i, j in _runs(norm):
-        run = norm[i:j]
-        if kind == "c":
-            out.extend(_bigrams(run))
+    for m in _RUN.finditer(normalize(text)):
+        run = m.group()
+        if m.group(1):
+            out.extend(run[k:k + 2] for k in range(len(run) - 1))
+            out.append(run[-1])
         else:
             parts = _parts(run)
             if len(parts) > 1 and len(run) <= MAX_TOKEN:
                 out.append(run)
             out.extend(p for p in parts if len(p) <= MAX_TOKEN)
     return out
+
+
+def counts(text: str) -> Counter:
+    """Counter(tokens(text)), faster: whole regular expressions instead of a loop over runs."""
+    norm = normalize(text)
+    c = Counter(_BIGRAM.findall(norm))
+    c.update(_RUN_END.findall(norm))
+    c.update(_PART.findall(norm))
+    c.update(_COMPOUND.findall(norm))
+    for t in [t for t in c if len(t) > MAX_TOKEN]:
+        del c[t]
+    return c
 
 
 @dataclass(frozen=True)
@@ -162,13 +149,13 @@ def query_terms(query: str) -> tuple[list[Term], list[str]]:
     """(terms, phrases) of a query: the AND of the terms; phrases (CJK runs of 3+ characters) must appear
     in a document's text when the text is whole."""
     norm = normalize(query)
-    runs = list(_runs(norm))
+    runs = list(_RUN.finditer(norm))
     terms: list[Term] = []
     phrases: list[str] = []
-    for n, (kind, i, j) in enumerate(runs):
-        run = norm[i:j]
-        if kind == "c":
-            if j - i == 1:
+    for n, m in enumerate(runs):
+        run, j = m.group(), m.end()
+        if m.group(1):
+            if len(run) == 1:
                 terms.append(Term(run, True))
             else:
                 terms.extend(Term(run[k:k + 2], False) for k in range(len(run) - 1))
@@ -232,6 +219,22 @@ def _vlq(value: int, out: list[str]) -> None:
             return
 
 
+_VLQ_CACHE = []
+
+
+def _vlq_str(value: int) -> str:
+    if value < 4096:
+        if not _VLQ_CACHE:
+            for v in range(4096):
+                out: list[str] = []
+                _vlq(v, out)
+                _VLQ_CACHE.append("".join(out))
+        return _VLQ_CACHE[value]
+    out = []
+    _vlq(value, out)
+    return "".join(out)
+
+
 def encode(postings: list[tuple[int, int]]) -> str:
     """[(doc, weight), ...] sorted by doc -> code; weight = min(tf, 15) * 2 + in title."""
     out: list[str] = []
@@ -283,17 +286,23 @@ def _power_of_two(n: int) -> int:
 def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
     """Site path (under search/) -> bytes, for the whole index. Same docs (in any order) -> same bytes."""
     docs = sorted({d.url: d for d in docs}.values(), key=lambda d: d.url)
-    postings: dict[str, list[tuple[int, int]]] = {}
+    weight = [ALPHABET[w] for w in range(32)]
+    # token -> [previous doc, pieces of its code]
+    post: dict[str, list] = {}
+    count = 0
     for n, d in enumerate(docs):
-        in_title = set(tokens(d.title))
-        tf: dict[str, int] = {}
-        for t in tokens(d.title):
-            tf[t] = tf.get(t, 0) + 1
-        for t in tokens(d.text):
-            tf[t] = tf.get(t, 0) + 1
+        tf = counts(d.title)
+        in_title = set(tf)
+        tf.update(counts(d.text))
+        count += len(tf)
         for t, f in tf.items():
-            postings.setdefault(t, []).append((n, min(f, TF_CAP) * 2 + (t in in_title)))
-    codes = {t: encode(p) for t, p in postings.items()}
+            p = post.get(t)
+            if p is None:
+                p = post[t] = [-1, []]
+            p[1].append(_vlq_str(n - p[0] - 1) + weight[(f if f < TF_CAP else TF_CAP) * 2 + (t in in_title)])
+            p[0] = n
+    codes = {t: "".join(p[1]) for t, p in post.items()}
+    del post
 
     # heavy keys: split a key's tokens by one more character while the key holds too many bytes
     heavy: set[str] = set()
@@ -313,8 +322,7 @@ def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
         heavy.update(split)
         pending = [t for k in split for t in members[k]]
 
-    total = sum(len(p) for p in postings.values())
-    shards = _power_of_two(-(-total // POSTINGS_PER_SHARD))
+    shards = _power_of_two(-(-count // POSTINGS_PER_SHARD))
     shard_tokens: list[dict[str, str]] = [{} for _ in range(shards)]
     for t, c in codes.items():
         shard_tokens[shard_of(key_of(t, heavy), shards)][t] = c

@@ -12,7 +12,7 @@
   var JOINERS = "-_./:";
   var MAX_TOKEN = 64;
   var SPLIT = /[-_./:]/;
-  var WORD = /^[\p{L}\p{N}\p{M}]$/u;
+  var WORD = /^[\p{L}\p{N}]$/u;   // Python: [^\W_]
   var DEBOUNCE_MS = 150;
   var FIRST_PAGE = 10;   // results in the drop-down while typing
   var PAGE = 20;         // results added by "more" on the results view (Enter)
