@@ -2,16 +2,19 @@
 
 For each N: generate a repository once (git init + commit, so history exists), then
 
-  validate   `bulletin validate` (no cache folder)  vs  a bare parse: one process reads every
-             record file, splits the front matter and yaml.load(fm, Loader=yaml.CSafeLoader);
+  validate   `bulletin validate` (no cache)  vs  a bare parse: one process reads every record
+             file, splits the front matter and yaml.load(fm, Loader=yaml.CSafeLoader);
              plus `bulletin validate` with its cache in place, when it leaves one;
   build      `bulletin build --out X --today 2026-11-24` in a fresh clone (no cache, no output)
              vs plain MkDocs + Material building the same Markdown files, records not in the nav;
   edit       append a line to one record's body, then `bulletin build` again with the previous
              output and cache in place  vs  the full cold build of the same round.
 
-Medians over --repeat rounds; peak memory is the child's peak RSS (wait4), or the sum over
-its process tree sampled every 0.2 s when that is larger (worker processes).
+Each repository gets its own cache folder (BULLETIN_CACHE_DIR, next to it); "no cache" means
+that folder and any .cache/ inside the repository are removed first.
+
+Medians over --repeat rounds; peak memory is the child's peak RSS (/usr/bin/time, else wait4),
+or the sum over its process tree sampled every 0.2 s when that is larger (worker processes).
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from . import synth
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = synth.TODAY.isoformat()
-CACHE_DIRS = (".cache",)          # where `bulletin` keeps its cache (removed for a cold run)
+CACHE_DIRS = (".cache",)          # caches inside a repository (removed for a cold run)
+CACHE_ENV = "BULLETIN_CACHE_DIR"  # and the one outside: each repository here gets its own
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 TARGETS = {"validate": "≤ 3.0", "validate-warm": "—", "build": "≤ 1.0", "edit": "< 5 s and ≤ 0.10"}
 
@@ -129,7 +133,7 @@ class Sampler(threading.Thread):
 TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
-def run_measured(cmd: list[str], cwd: Path) -> dict:
+def run_measured(cmd: list[str], cwd: Path, cache: Path | None = None) -> dict:
     """Run cmd as a child; wall seconds, exit code, CPU seconds, peak RSS (MB), stderr's tail.
 
     Through /usr/bin/time when present: a child's ru_maxrss starts at the RSS of the process
@@ -139,7 +143,8 @@ def run_measured(cmd: list[str], cwd: Path) -> dict:
             tempfile.NamedTemporaryFile("r") as rss_file:
         full = [TIME, "-q", "-f", "%M", "-o", rss_file.name, *cmd] if TIME else cmd
         start = time.perf_counter()
-        proc = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=err, env=ENV)
+        env = {**ENV, CACHE_ENV: str(cache)} if cache else ENV
+        proc = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=err, env=env)
         sampler = Sampler(proc.pid)
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -218,13 +223,19 @@ def prepare_mkdocs(base: Path, repo: Path) -> Path:
     return mk
 
 
+def cache_of(repo: Path) -> Path:
+    """The cache folder outside the repository that `bulletin` is told to use for it."""
+    return repo.parent / f"{repo.name}.bulletin-cache"
+
+
 def clear_cache(repo: Path) -> None:
-    for name in CACHE_DIRS:
-        shutil.rmtree(repo / name, ignore_errors=True)
+    for folder in [repo / name for name in CACHE_DIRS] + [cache_of(repo)]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def has_cache(repo: Path) -> bool:
-    return any((repo / name).exists() for name in CACHE_DIRS)
+    return any(folder.is_dir() and any(folder.iterdir())
+               for folder in [repo / name for name in CACHE_DIRS] + [cache_of(repo)])
 
 
 def edit_one(repo: Path, round_no: int) -> str:
@@ -281,21 +292,23 @@ def run_validate(n: int, repo: Path, bulletin: str, repeat: int) -> list[Row]:
     warm = Row(n, "validate-warm", "bulletin validate (warm cache)", "bare parse, CSafeLoader, 1 process",
                " ".join(a_cmd), cold.b_cmd)
     clear_cache(repo)
+    cache = cache_of(repo)
     run_measured(b_cmd, repo)           # warm-ups, untimed: the OS file cache, .pyc files
-    run_measured(a_cmd, repo)
-    cache = False
+    run_measured(a_cmd, repo, cache)
+    warmed = False
     for i in range(repeat):
         clear_cache(repo)
-        cold.a.append(run_measured(a_cmd, repo))
+        cold.a.append(run_measured(a_cmd, repo, cache))
         cold.b.append(run_measured(b_cmd, repo))
         warm.b.append(cold.b[-1])
         if has_cache(repo):
-            cache = True
-            warm.a.append(run_measured(a_cmd, repo))
+            warmed = True
+            warm.a.append(run_measured(a_cmd, repo, cache))
         _say(cold, i, repeat)
     if cold.a and cold.a[-1]["rc"] != 0:
         cold.note = f"exit {cold.a[-1]['rc']}: {cold.a[-1]['stdout_last'] or cold.a[-1]['stderr'][-300:]}"
-    return [cold, warm] if cache else [cold]
+    clear_cache(repo)
+    return [cold, warm] if warmed else [cold]
 
 
 def run_builds(n: int, repo: Path, base: Path, bulletin: str, repeat: int, only: set[str], keep: bool) -> list[Row]:
@@ -318,12 +331,14 @@ def run_builds(n: int, repo: Path, base: Path, bulletin: str, repeat: int, only:
     for i in range(repeat):
         clone = base / f"clone-{i}"
         shutil.rmtree(clone, ignore_errors=True)
+        clear_cache(clone)
         cold = None
         if can_build:
             git("clone", "-q", str(repo), str(clone), cwd=base)
             out = clone / "site"
             build_cmd = [bulletin, "build", "--out", str(out), "--today", TODAY]
-            cold = run_measured(build_cmd, clone)
+            clear_cache(clone)
+            cold = run_measured(build_cmd, clone, cache_of(clone))
             if cold["rc"] != 0:
                 edit_ok = False
                 for row in rows.values():
@@ -337,13 +352,14 @@ def run_builds(n: int, repo: Path, base: Path, bulletin: str, repeat: int, only:
                 rows["build"].note += f" mkdocs exit {rows['build'].b[-1]['rc']}: {rows['build'].b[-1]['stderr'][-300:]}"
         if "edit" in rows and cold is not None and edit_ok:
             edited = edit_one(clone, i)
-            rows["edit"].a.append(run_measured(build_cmd, clone))
+            rows["edit"].a.append(run_measured(build_cmd, clone, cache_of(clone)))
             rows["edit"].b.append(cold)
             rows["edit"].note = rows["edit"].note or f"edited e.g. {edited}"
         for row in rows.values():
             _say(row, i, repeat)
         if not (keep and i == repeat - 1):
             shutil.rmtree(clone, ignore_errors=True)
+            clear_cache(clone)
     if not keep:
         shutil.rmtree(mk, ignore_errors=True)
     return list(rows.values())

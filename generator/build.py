@@ -13,15 +13,25 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as mkdocs_config
 from mkdocs.exceptions import MkDocsException
 
-from . import prerender
+from . import incremental, prerender
 from .config import Config
 from .validate import Result
 
 PROJECT_MKDOCS = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 
 
+class _NotDirty(logging.Filter):
+    """Our builds pass dirty=True only to skip unchanged pages in a fresh folder: not MkDocs' dirty mode."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build")
+
+
+logging.getLogger("mkdocs.commands.build").addFilter(_NotDirty())
+
+
 def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.date, strict: bool = False,
-          jobs: int | None = None) -> None:
+          jobs: int | None = None, incremental_ok: bool = True) -> dict:
     """Build the site of already-validated records into `out`; the old `out` stays until the new one is whole."""
     root, out = Path(root).resolve(), Path(out).resolve()
     config_file = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else PROJECT_MKDOCS
@@ -32,15 +42,22 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
     try:
         cfg = mkdocs_config(str(config_file), site_dir=str(tmp), strict=strict,
                             docs_dir=str(root / "records"))
-        cfg.config_file_path = str(root / "mkdocs.yml")
         cfg["extra"]["bulletin"] = {**(cfg["extra"].get("bulletin") or {}), "audience": audience,
-                                    "today": today.isoformat(), "jobs": jobs}
+                                    "today": today.isoformat(), "jobs": jobs, "root": str(root)}
         prerender.PRELOADED[str(root)] = result
-        mkdocs_build(cfg)
+        manifest = incremental.load(out) if incremental_ok and out.is_dir() else None
+        prerender.HANDOFF.update(manifest=manifest, previous=str(out))
+        # dirty: MkDocs skips the files whose is_modified() the hook made False (unchanged pages,
+        # linked from the previous output); in a fresh folder everything else is built as usual
+        mkdocs_build(cfg, dirty=True)
+        made = prerender.HANDOFF.pop("manifest_out", None)
+        stats = {"reused": prerender.HANDOFF.get("reused", 0), "pages": prerender.HANDOFF.get("pages", 0)}
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         prerender.PRELOADED.pop(str(root), None)
         raise
+    finally:
+        prerender.HANDOFF.clear()
     old = None
     if out.exists():
         old = out.parent / f".{out.name}.old-{os.getpid()}"
@@ -48,6 +65,9 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
     tmp.rename(out)
     if old:
         shutil.rmtree(old, ignore_errors=True)
+    if made is not None:
+        incremental.save(out, made)
+    return stats
 
 
 __all__ = ["build", "MkDocsException", "Config"]

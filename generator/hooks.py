@@ -17,7 +17,7 @@ import nh3
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 
-from generator import git, pages, prerender, search
+from generator import git, incremental, pages, prerender, search
 from generator.cli import today_in
 from generator.config import ConfigError, load_config
 from generator.validate import load_repository
@@ -52,8 +52,8 @@ def _settings(config) -> dict:
 def on_config(config):
     global _site
     logging.getLogger("jieba").setLevel(logging.WARNING)
-    root = Path(config.config_file_path).resolve().parent
     opts = _settings(config)
+    root = Path(opts.get("root") or Path(config.config_file_path).resolve().parent)
     try:
         result = prerender.PRELOADED.pop(str(root), None) or load_repository(root, load_config(root))
     except ConfigError as exc:
@@ -76,6 +76,12 @@ def on_config(config):
     config.theme["language"] = cfg.language
     if not config["nav"]:
         config["nav"] = _site.nav
+    _site.page_keys = pages.page_keys(_site)
+    _site.fingerprint = incremental.fingerprint(root, Path(config.config_file_path), _site, config["nav"])
+    previous = prerender.HANDOFF.get("manifest")
+    if previous is not None and previous.fingerprint == _site.fingerprint:
+        _site.reuse = {src for src, key in _site.page_keys.items() if previous.pages.get(src) == key}
+    prerender.HANDOFF.update(reused=len(_site.reuse), pages=len(_site.record_src))
     for css in ("assets/bulletin.css",):
         if css not in config["extra_css"]:
             config["extra_css"].append(css)
@@ -96,6 +102,7 @@ def on_files(files, config):
                 files.remove(f)
         elif src not in _site.attachments:
             files.remove(f)  # attachments only where a visible record links to them
+    _keep_previous(files, config)
     for src, content in _site.files.items():
         files.append(File.generated(config, src, content=content))
     for asset in sorted(ASSETS.iterdir()):
@@ -109,7 +116,8 @@ PRERENDER_ABOVE = 200     # record pages before rendering them in worker process
 def on_nav(nav, config, files):
     """Render record pages (Markdown, links, sanitizing) in worker processes: MkDocs uses one core."""
     jobs = int(_settings(config).get("jobs") or min(os.cpu_count() or 1, 4))
-    record_pages = {f.src_uri: f.page for f in files.documentation_pages() if f.src_uri in _site.record_src}
+    record_pages = {f.src_uri: f.page for f in files.documentation_pages()
+                    if f.src_uri in _site.record_src and f.src_uri not in _site.reuse}
     if jobs < 2 or len(record_pages) <= PRERENDER_ABOVE:
         return nav
 
@@ -121,7 +129,7 @@ def on_nav(nav, config, files):
         page.render(config, files)
         content = on_page_content(page.content, page, config, files)
         return (content, page.toc, page._title_from_render, page.present_anchor_ids,
-                page.links_to_anchors, page.meta, _site.search_docs[-1])
+                page.links_to_anchors, page.meta, _site.search_docs[src])
 
     for src, rendered in prerender.run(sorted(record_pages), render, jobs):
         _adopt(record_pages[src], rendered)
@@ -132,7 +140,7 @@ def _adopt(page, rendered) -> None:
     """In MkDocs' process: the page reads and renders as the worker did, without doing it again."""
     content, toc, title, anchors, links, meta, search_doc = rendered
     _site.prerendered.add(page.file.src_uri)
-    _site.search_docs.append(search_doc)
+    _site.search_docs[page.file.src_uri] = search_doc
 
     def read_source(config):
         page.markdown, page.meta = "", meta
@@ -142,6 +150,29 @@ def _adopt(page, rendered) -> None:
         page.present_anchor_ids, page.links_to_anchors = anchors, links
 
     page.read_source, page.render = read_source, render
+
+
+def _keep_previous(files, config) -> None:
+    """Pages and attachments unchanged since the previous build: link its files, don't render them."""
+    previous = prerender.HANDOFF.get("manifest")
+    kept = []
+    for f in files:
+        if f.generated_by or not f.abs_src_path:
+            continue
+        if f.src_uri in _site.record_src:
+            if f.src_uri in _site.reuse:
+                kept.append(f)
+        elif f.src_uri in _site.attachments:
+            digest = incremental.file_digest(Path(f.abs_src_path))
+            _site.attachment_digests[f.src_uri] = digest
+            if previous is not None and previous.fingerprint == _site.fingerprint \
+                    and previous.attachments.get(f.src_uri) == digest:
+                kept.append(f)
+    for f in kept:
+        f.is_modified = lambda: False
+    if kept:
+        incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]),
+                              [f.dest_uri for f in kept])
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -160,18 +191,24 @@ def on_page_content(html, page, config, files):
     if src in _site.prerendered:
         return html
     if src not in _site.record_src:
-        _site.search_docs.append(search.doc(page.url, page.title or "", html))
+        _site.search_docs[src] = search.doc(page.url, page.title or "", html)
         return html
     html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, generic_attribute_prefixes={"data-"},
                      link_rel=None, url_schemes={"http", "https", "mailto", "tel"})
     html = HREF_MD.sub(lambda m: _hidden_link(m, src), html)
-    _site.search_docs.append(search.doc(page.url, page.title or "", html))
+    _site.search_docs[src] = search.doc(page.url, page.title or "", html)
     return html
 
 
 def on_post_build(config):
-    """The chunked search index, over every page this audience may see."""
-    docs = sorted(_site.search_docs, key=lambda d: d.url)  # the same index however pages were rendered
+    """The chunked search index, over every page this audience may see; the manifest for next time."""
+    previous = prerender.HANDOFF.get("manifest")
+    for src in _site.reuse:
+        _site.search_docs[src] = previous.search[src]
+    docs = sorted(_site.search_docs.values(), key=lambda d: d.url)  # the same index however pages were rendered
+    prerender.HANDOFF["manifest_out"] = incremental.Manifest(
+        fingerprint=_site.fingerprint, pages=_site.page_keys, attachments=_site.attachment_digests,
+        search={src: _site.search_docs[src] for src in _site.record_src if src in _site.search_docs})
     search.write_index(docs, Path(config["site_dir"]), _site.lang)
 
 

@@ -73,7 +73,11 @@ class Site:
     history: dict = field(default_factory=dict)
     shallow: bool = False
     renderer: Renderer | None = None
-    search_docs: list = field(default_factory=list)
+    search_docs: dict = field(default_factory=dict)        # page src -> search.SearchDoc
+    reuse: set[str] = field(default_factory=set)           # record pages kept from the previous build
+    page_keys: dict = field(default_factory=dict)
+    fingerprint: str = ""
+    attachment_digests: dict = field(default_factory=dict)
     prerendered: set[str] = field(default_factory=set)     # record pages rendered by worker processes
 
     def record_page(self, src: str) -> str:
@@ -342,3 +346,33 @@ def load_extra_pages(root: Path, lang: str) -> dict:
 
 
 __all__ = ["build_site", "visible_to", "url_of", "relative", "src_of", "Site", "json"]
+
+
+def page_keys(site: Site) -> dict[str, str]:
+    """A digest per record page of everything its HTML is made from, besides what is site-wide
+    (configuration, registries, audience, today, navigation: see incremental.fingerprint)."""
+    import hashlib
+
+    keys = {}
+    by_id = site.records.by_id
+    for src, r in site.record_src.items():
+        h = hashlib.blake2b(digest_size=16)
+        h.update(r.path.encode())
+        h.update(r.front_matter.encode())
+        h.update(b"\0")
+        h.update(r.body.encode())
+        for source, hows in site.backlinks.get(r.id, []):
+            h.update(f"\0b{source.id}\0{source.path}\0{source.title}\0{','.join(hows)}".encode())
+        refs = [r.get(k) for k in REF_FIELDS] + [a.get("capa") for a in r.get("actions") or [] if isinstance(a, dict)]
+        for value in refs:
+            for rid in value if isinstance(value, list) else [value]:
+                if isinstance(rid, str):
+                    t = by_id.get(rid)
+                    h.update(f"\0r{rid}\0{t.path if t else ''}\0{t.title if t else ''}\0{rid in site.hidden_ids}".encode())
+        if r.type == "notice":
+            notices = site.records.of_type("notice")
+            h.update(state.notice_state(r, site.today, state.superseded_by(notices, site.today)).encode())
+        for c in site.history.get(r.path, []):
+            h.update(f"\0h{c.sha}\0{c.sha in site.hidden_commits}".encode())
+        keys[src] = h.hexdigest()
+    return keys

@@ -10,6 +10,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 PRELOADED: dict = {}   # repository root -> validate.Result, set by `bulletin build` so records are read once
+HANDOFF: dict = {}     # previous / manifest (in), manifest_out (out): see incremental.py
 _job: dict = {}        # inherited by forked workers: the function that renders one page
 
 

@@ -1,0 +1,112 @@
+"""Incremental builds: what the previous build of the same output made, and what an edit can change.
+
+After each `bulletin build`, a manifest is kept in the cache folder (outside the output and the
+repository): a fingerprint of everything site-wide, a digest per record page of what it is made from,
+the digest of each published attachment, and each page's search entry. The next build into the same
+folder re-renders only the record pages whose digest changed (plus every generated page: boards,
+indexes, totals), links the unchanged pages' files from the previous output, and rebuilds the whole
+search index from the kept entries. Anything site-wide that changed means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .stage2 import _fingerprint as code_and_config, cache_dir
+
+VERSION = 1
+
+
+@dataclass
+class Manifest:
+    fingerprint: str
+    pages: dict[str, str] = field(default_factory=dict)         # record page src -> inputs digest
+    attachments: dict[str, str] = field(default_factory=dict)   # attachment src -> content digest
+    search: dict[str, object] = field(default_factory=dict)     # record page src -> its SearchDoc
+
+
+def fingerprint(root: Path, config_file: Path, site, nav) -> str:
+    """Everything that, when changed, can change every page."""
+    import material
+
+    h = hashlib.blake2b(digest_size=16)
+    parts = [str(VERSION), code_and_config(root), config_file.read_bytes().hex(), material.__file__,
+             getattr(material, "__version__", ""), site.audience, site.today.isoformat(), site.lang,
+             str(site.shallow), repr(nav), ",".join(sorted(site.hidden_ids)), ",".join(sorted(site.hidden_src))]
+    overrides = Path(__file__).resolve().parent.parent / "overrides"
+    for path in sorted(overrides.rglob("*")) if overrides.is_dir() else []:
+        if path.is_file():
+            parts.append(path.name + path.read_bytes().hex())
+    for part in parts:
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def _path(out: Path) -> Path:
+    key = hashlib.blake2b(str(Path(out).resolve()).encode(), digest_size=8).hexdigest()
+    return cache_dir() / f"build-{key}.pickle"
+
+
+def load(out: Path) -> Manifest | None:
+    """The manifest of the build now in `out`, if that build is still there unchanged."""
+    try:
+        with open(_path(out), "rb") as f:
+            manifest, stamp = pickle.load(f)
+        return manifest if stamp == _stamp(out) else None
+    except Exception:
+        return None
+
+
+def save(out: Path, manifest: Manifest) -> None:
+    path = _path(out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((manifest, _stamp(out)), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def forget(out: Path) -> None:
+    try:
+        _path(out).unlink()
+    except OSError:
+        pass
+
+
+def _stamp(out: Path) -> tuple:
+    """Identifies one build's output folder: a later change of hands makes the manifest void."""
+    st = Path(out).stat()
+    marker = Path(out) / "index.html"
+    mt = marker.stat().st_mtime_ns if marker.exists() else 0
+    return (st.st_ino, mt)
+
+
+def link_tree(previous: Path, new: Path, rel_paths) -> int:
+    """Hard-link (or copy) the given files of the previous output into the new one."""
+    import shutil
+
+    count = 0
+    for rel in rel_paths:
+        src, dst = previous / rel, new / rel
+        if not src.is_file():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+        count += 1
+    return count
