@@ -14,7 +14,7 @@ Each repository gets its own cache folder (BULLETIN_CACHE_DIR, next to it); "no 
 that folder and any .cache/ inside the repository are removed first.
 
 Medians over --repeat rounds; peak memory is the child's peak RSS (/usr/bin/time, else wait4),
-or the sum over its process tree sampled every 0.2 s when that is larger (worker processes).
+or the PSS summed over its process tree, sampled every 0.2 s, when that is larger (workers).
 """
 
 from __future__ import annotations
@@ -87,8 +87,20 @@ def tool(name: str) -> str:
 
 # --- running one command --------------------------------------------------------------------
 
+def _pss(pid: int) -> int | None:
+    """Proportional set size: shared pages (a forked worker's) counted once across processes."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def _tree_rss(root: int) -> int:
-    """Resident bytes of root and all its descendants, from /proc."""
+    """Memory of root and all its descendants (PSS where readable, else RSS), from /proc."""
     parent, rss = {}, {}
     page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.listdir("/proc"):
@@ -109,7 +121,8 @@ def _tree_rss(root: int) -> int:
         children.setdefault(ppid, []).append(pid)
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        pss = _pss(pid) if pid in rss else None
+        total += pss if pss is not None else rss.get(pid, 0)
         todo.extend(children.get(pid, ()))
     return total
 
@@ -164,7 +177,8 @@ def run_measured(cmd: list[str], cwd: Path, cache: Path | None = None) -> dict:
                 pass
     peak = max(maxrss_kb * 1024, sampler.peak)
     return {"seconds": round(seconds, 3), "rc": proc.returncode, "cpu": round(usage.ru_utime + usage.ru_stime, 3),
-            "peak_mb": round(peak / 2**20, 1), "stderr": tail if proc.returncode else "",
+            "peak_mb": round(peak / 2**20, 1), "maxrss_mb": round(maxrss_kb / 1024, 1),
+            "tree_pss_mb": round(sampler.peak / 2**20, 1), "stderr": tail if proc.returncode else "",
             "stdout_last": last[-1] if last else ""}
 
 

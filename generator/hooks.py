@@ -114,7 +114,11 @@ PRERENDER_ABOVE = 200     # record pages before rendering them in worker process
 
 
 def on_nav(nav, config, files):
-    """Render record pages (Markdown, links, sanitizing) in worker processes: MkDocs uses one core."""
+    """Generated pages are HTML already; record pages are rendered in worker processes (MkDocs uses one core)."""
+    slugify = _slugify(config)
+    for f in files.documentation_pages():
+        if f.src_uri in _site.html_pages:
+            _adopt_html(f.page, *_site.html_pages[f.src_uri], slugify)
     jobs = int(_settings(config).get("jobs") or min(os.cpu_count() or 1, 4))
     record_pages = {f.src_uri: f.page for f in files.documentation_pages()
                     if f.src_uri in _site.record_src and f.src_uri not in _site.reuse}
@@ -134,6 +138,34 @@ def on_nav(nav, config, files):
     for src, rendered in prerender.run(sorted(record_pages), render, jobs):
         _adopt(record_pages[src], rendered)
     return nav
+
+
+def _slugify(config):
+    toc = config["mdx_configs"].get("toc", {})
+    slugify = toc.get("slugify")
+    return (lambda text: slugify(text, toc.get("separator", "-"))) if slugify else (lambda text: "_1")
+
+
+def _adopt_html(page, title: str, html: str, slugify) -> None:
+    """A generated page: its heading and HTML as the Markdown would render them, without Markdown."""
+    from mkdocs.structure.toc import get_toc
+
+    anchor = html_escape(slugify(title))
+    heading = (f'<h1 id="{anchor}">{html_escape(title)}<a class="headerlink" href="#{anchor}" '
+               f'title="Permanent link">&para;</a></h1>')
+    token = {"level": 1, "id": slugify(title), "name": html_escape(title), "html": html_escape(title),
+             "data-toc-label": "", "children": []}
+    content, toc = f"{heading}\n{html}", get_toc([token])
+    _site.prerendered.add(page.file.src_uri)
+
+    def read_source(config):
+        page.markdown, page.meta = "", {}
+
+    def render(config, files):
+        page.content, page.toc, page._title_from_render = content, toc, title
+        page.present_anchor_ids = {slugify(title)}
+
+    page.read_source, page.render = read_source, render
 
 
 def _adopt(page, rendered) -> None:
@@ -188,6 +220,9 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     src = page.file.src_uri
+    if src in _site.html_pages:
+        _site.search_docs[src] = search.doc(page.url, page.title or "", html)
+        return html
     if src in _site.prerendered:
         return html
     if src not in _site.record_src:

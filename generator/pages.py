@@ -79,6 +79,8 @@ class Site:
     fingerprint: str = ""
     attachment_digests: dict = field(default_factory=dict)
     prerendered: set[str] = field(default_factory=set)     # record pages rendered by worker processes
+    superseders: dict = field(default_factory=dict)        # notice ID -> the active notice that replaces it
+    html_pages: dict = field(default_factory=dict)         # generated page src -> (title, HTML): no Markdown needed
 
     def record_page(self, src: str) -> str:
         record = self.record_src[src]
@@ -93,6 +95,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     words = Words(cfg.language)
     site = Site(audience, today, cfg.language, visible, history=history or {}, shallow=shallow)
     site.record_src = {src_of(r): r for r in visible}
+    site.superseders = state.superseded_by(visible.of_type("notice"), today)
     hidden = [r for r in records if not visible_to(audience, r)]
     site.hidden_src = {src_of(r) for r in hidden}
     site.hidden_ids = {r.id for r in hidden} | {f for r in hidden for f in (r.get("former_ids") or [])}
@@ -174,26 +177,35 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     years = sorted({int(r.id.split("-")[1]) for r in recs}, reverse=True)
     f["archive/index.md"] = rd.page("archive.html", "archive/index.md", w("archive"), years=years,
                                     counts=_year_counts(recs), departments=cfg.departments)
+    of_year = defaultdict(list)
+    for r in recs:
+        of_year[(int(r.id.split("-")[1]), r.type)].append(r)
     for y in years:
         src = f"archive/{y}.md"
         f[src] = rd.page("archive_year.html", src, f"{w('archive')} · {y}", year=y,
-                         groups=[(cfg.types[t], [r for r in by_type[t] if r.id.split("-")[1] == str(y)])
-                                 for t in cfg.types])
+                         groups=[(cfg.types[t], of_year[(y, t)]) for t in cfg.types])
     f["departments/index.md"] = rd.page("directory.html", "departments/index.md", w("departments"),
                                         kind="departments")
+    actions_of, dept_actions, owned_by, dept_owns, owed_by = (defaultdict(list) for _ in range(5))
+    for a in actions:
+        actions_of[a.owner].append(a)
+        dept_actions[_dept_of(cfg, a.owner)].append(a)
+    for r in recs:
+        dept_owns[r.get("department") if isinstance(r.get("department"), str) else None].append(r)
+        for pid in _people_of(r):
+            owned_by[pid].append(r)
+    for o in owed:
+        owed_by[o.department].append(o)
     for code, dept in cfg.departments.items():
         src = f"departments/{code}.md"
         f[src] = rd.page("department.html", src, dept.name if cfg.language == "zh" else (dept.name_en or dept.name),
-                         department=dept, actions=[a for a in actions if _dept_of(cfg, a.owner) == code],
-                         owned=[r for r in recs if r.get("department") == code],
-                         owed=[o for o in owed if o.department == code and o.state in ("missing", "pending")])
+                         department=dept, actions=dept_actions[code], owned=dept_owns[code],
+                         owed=[o for o in owed_by[code] if o.state in ("missing", "pending")])
     f["people/index.md"] = rd.page("directory.html", "people/index.md", w("people"), kind="people")
     for pid, person in cfg.people.items():
         src = f"people/{pid}.md"
-        f[src] = rd.page("person.html", src, person.name, who=person,
-                         actions=[a for a in actions if a.owner == pid],
-                         owned=[r for r in recs if pid in _people_of(r)],
-                         owed=[o for o in owed if o.department == person.department and o.state == "missing"])
+        f[src] = rd.page("person.html", src, person.name, who=person, actions=actions_of[pid], owned=owned_by[pid],
+                         owed=[o for o in owed_by[person.department] if o.state == "missing"])
     f["exports.md"] = rd.page("exports.html", "exports.md", w("exports"), types=cfg.types)
     for src, (title, markdown) in extra_pages.items():
         f[src] = f"# {title}\n\n{markdown}" if not markdown.lstrip().startswith("# ") else markdown
@@ -370,8 +382,7 @@ def page_keys(site: Site) -> dict[str, str]:
                     t = by_id.get(rid)
                     h.update(f"\0r{rid}\0{t.path if t else ''}\0{t.title if t else ''}\0{rid in site.hidden_ids}".encode())
         if r.type == "notice":
-            notices = site.records.of_type("notice")
-            h.update(state.notice_state(r, site.today, state.superseded_by(notices, site.today)).encode())
+            h.update(state.notice_state(r, site.today, site.superseders).encode())
         for c in site.history.get(r.path, []):
             h.update(f"\0h{c.sha}\0{c.sha in site.hidden_commits}".encode())
         keys[src] = h.hexdigest()

@@ -79,8 +79,10 @@ class Renderer:
 
     # --- pages -------------------------------------------------------------------------------
     def page(self, template: str, src: str, title: str, **ctx) -> str:
-        html = self.env.get_template(template).render(**self._ctx(src), title=title, **ctx)
-        return f"# {_md_escape(title)}\n\n{html.strip()}\n"
+        """A generated page as Markdown (a heading, then HTML); its parts are kept for direct use."""
+        html = self.env.get_template(template).render(**self._ctx(src), title=title, **ctx).strip()
+        self.site.html_pages[src] = (title, html)
+        return f"# {_md_escape(title)}\n\n{html}\n"
 
     def record(self, record: Record, site) -> str:
         from .pages import src_of
@@ -92,8 +94,8 @@ class Renderer:
                   if name not in CARD_SKIP and record.get(name) not in (None, "", [])]
         top = self.env.get_template("record_top.html").render(
             **ctx, r=record, rtype=rtype, fields=fields,
-            notice_state=(state.notice_state(record, site.today, state.superseded_by(
-                self.visible.of_type("notice"), site.today)) if record.type == "notice" else None),
+            notice_state=(state.notice_state(record, site.today, site.superseders)
+                          if record.type == "notice" else None),
             days_late=state.capa_days_late(record, site.today) if record.type == "capa" else 0,
             age=state.capa_age(record, site.today) if record.type == "capa" else None)
         bottom = self.env.get_template("record_bottom.html").render(

@@ -50,7 +50,7 @@ MIN_SHARDS = 16
 POSTINGS_PER_SHARD = 20_000
 HEAVY_BYTES = 48_000      # a key whose postings take more is split by one more character
 TEXT_CAP = 1_500          # characters of a page's text kept for excerpts and phrase checks
-CHUNK_BYTES = 48_000      # target size of a metadata chunk
+CHUNK_BYTES = 24_000      # target size of a metadata chunk (a query reads one per result shown)
 TF_CAP = 15
 
 
@@ -65,25 +65,31 @@ class SearchDoc:
 
 _DROP = re.compile(r"<(script|style|template|noscript|svg)\b.*?</\1\s*>|<!--.*?-->"
                    r"|<a\b[^>]*\bclass=\"[^\"]*\bheaderlink\b[^\"]*\"[^>]*>.*?</a\s*>", re.S | re.I)
+_CARD_ID = re.compile(r"<div class=\"bl-card\"[^>]*\bdata-id=\"([^\"]+)\"")
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
-_BLOCK = re.compile(r"</?(?:address|article|aside|blockquote|br|caption|dd|details|div|dl|dt|figcaption|figure|"
-                    r"footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|th|"
-                    r"thead|tr|ul)\b[^>]*>", re.I)
+_INLINE = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|"
+                     r"sub|sup|time|u|var|wbr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 
 def _plain(html: str) -> str:
-    return _SPACE.sub(" ", html_lib.unescape(_TAG.sub("", _BLOCK.sub(" ", html)))).strip()
+    """Text of an HTML fragment: inline tags vanish (首<b>件</b> stays one word), others part words."""
+    return " ".join(html_lib.unescape(_TAG.sub(" ", _INLINE.sub("", html))).split())
 
 
 def doc(url: str, title: str, html: str) -> SearchDoc:
-    """A page as search sees it: its title (entities decoded) and its article text without markup,
-    header-link marks, scripts or styles, and without the first heading when that is the title."""
-    title = _SPACE.sub(" ", html_lib.unescape(title)).strip()
+    """A page as search sees it: its title (entities decoded; a record's ID in front, from its card) and
+    its article text without markup, header-link marks, scripts or styles, and without the first heading
+    when that is the title."""
+    title = heading = " ".join(html_lib.unescape(title).split())
+    card = _CARD_ID.search(html)
+    if card:
+        rid = html_lib.unescape(card.group(1)).strip()
+        if rid and rid not in title:
+            title = f"{rid} {title}"
     html = _DROP.sub(" ", html)
     h1 = _H1.search(html)
-    if h1 and _plain(h1.group(1)) == title:
+    if h1 and _plain(h1.group(1)) == heading:
         html = html[:h1.start()] + " " + html[h1.end():]
     return SearchDoc(url, title, _plain(html))
 
@@ -142,12 +148,12 @@ def counts(text: str) -> Counter:
     runs = _CJK_RUN.findall(norm)
     found = [r[k:k + 2] for r in runs for k in range(len(r) - 1)]
     found += [r[-1] for r in runs]
-    found += _PART.findall(norm)
-    found += _COMPOUND.findall(norm)
-    c = Counter(found)
-    for t in [t for t in c if len(t) > MAX_TOKEN]:
-        del c[t]
-    return c
+    words = _PART.findall(norm)
+    words += _COMPOUND.findall(norm)
+    if words and max(map(len, words)) > MAX_TOKEN:
+        words = [w for w in words if len(w) <= MAX_TOKEN]
+    found += words
+    return Counter(found)
 
 
 @dataclass(frozen=True)
@@ -362,9 +368,12 @@ def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
 
 
 def write_index(docs: list[SearchDoc], out_dir: Path, lang: str) -> None:
-    """Write search/ into the built site (called once, after every page is built)."""
+    """Write search/ into the built site (called once, after every page is built). Over an older build,
+    files whose bytes are the same are left alone and shards or chunks that no longer exist are removed, so
+    the folder ends up as a fresh build would make it."""
     root = Path(out_dir) / "search"
-    for rel, data in build_index(docs, lang).items():
+    files = build_index(docs, lang)
+    for rel, data in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -373,6 +382,10 @@ def write_index(docs: list[SearchDoc], out_dir: Path, lang: str) -> None:
         except OSError:
             pass
         path.write_bytes(data)
+    for folder in ("s", "m"):
+        for path in (root / folder).glob("*.json"):
+            if f"{folder}/{path.name}" not in files:
+                path.unlink()
 
 
 # ------------------------------------------------------------------ answering a query (as the browser does)

@@ -76,6 +76,16 @@ BAD_URL = re.compile(r"^\s*(javascript|vbscript|data\s*:\s*text/html)", re.I)
 URL_ATTRS = ("href", "src", "action", "formaction", "data", "xlink:href", "poster", "srcset")
 
 
+def _settled(folder: Path, seconds: float = 20) -> list[str]:
+    """The folder's entries once the replaced site, removed in the background, is gone."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while any(p.name.startswith(".site.old-") for p in folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return sorted(p.name for p in folder.iterdir())
+
+
 def tree_hash(folder: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(folder.rglob("*")):
@@ -199,7 +209,7 @@ def test_failed_build_leaves_the_previous_site_untouched(evil, tmp_path):
     assert result.returncode == 1
     assert "NTC-2026-013-broken.md" in result.stdout + result.stderr
     assert tree_hash(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "site"], "no temporary folder left behind"
+    assert _settled(tmp_path) == ["repo", "site"], "no temporary folder left behind"
 
     fresh = tmp_path / "never-built"
     assert bulletin("build", "--out", str(fresh), "--today", DEMO_TODAY, cwd=repo).returncode == 1
@@ -214,4 +224,4 @@ def test_failed_build_leaves_the_previous_site_untouched(evil, tmp_path):
     assert tree_hash(out) != before
     assert (out / "notices/2026/NTC-2026-013-broken/index.html").is_file()
     assert not (out / EVIL_PAGE).exists(), "the old site's files do not survive the swap"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "site"]
+    assert _settled(tmp_path) == ["repo", "site"]

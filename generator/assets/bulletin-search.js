@@ -145,19 +145,17 @@
   var VALUE = {};
   for (var a = 0; a < ALPHABET.length; a++) VALUE[ALPHABET[a]] = a;
 
-  /* code -> [[doc, weight], ...]; weight = min(tf, 15) * 2 + (in title) */
+  /* code -> [[doc, weight], ...]: each VLQ adds to v = doc * 32 + weight (v starts at -32);
+     weight = min(tf, 15) * 2 + (in title) */
   function decode(code) {
-    var values = [], value = 0, shift = 0, out = [], prev = -1;
+    var out = [], v = -32, value = 0, shift = 0;
     for (var i = 0; i < code.length; i++) {
       var digit = VALUE[code[i]];
       value += (digit & 31) * Math.pow(2, shift);
       if (digit & 32) { shift += 5; continue; }
-      values.push(value);
+      v += value;
+      out.push([Math.floor(v / 32), v % 32]);
       value = 0; shift = 0;
-    }
-    for (var k = 0; k + 1 < values.length; k += 2) {
-      prev = prev + 1 + values[k];
-      out.push([prev, values[k + 1]]);
     }
     return out;
   }
@@ -528,6 +526,7 @@
   if (typeof module === "object" && module.exports) {
     module.exports = api;
   } else {
+    window.BulletinSearch = api;   // for tests: the tokenizer as the browser runs it
     var start = function () {
       document.querySelectorAll("[data-bl-search]").forEach(mount);
     };
