@@ -103,6 +103,7 @@ def on_files(files, config):
         elif src not in _site.attachments:
             files.remove(f)  # attachments only where a visible record links to them
     _keep_previous(files, config)
+    _defer_records(files, config)
     for src, content in _site.files.items():
         files.append(File.generated(config, src, content=content))
     for asset in sorted(ASSETS.iterdir()):
@@ -110,34 +111,45 @@ def on_files(files, config):
     return files
 
 
-PRERENDER_ABOVE = 200     # record pages before rendering them in worker processes pays off
-
-
 def on_nav(nav, config, files):
-    """Generated pages are HTML already; record pages are rendered in worker processes (MkDocs uses one core)."""
+    """Generated pages are HTML already: they skip Markdown."""
     slugify = _slugify(config)
     for f in files.documentation_pages():
         if f.src_uri in _site.html_pages:
             _adopt_html(f.page, *_site.html_pages[f.src_uri], slugify)
-    jobs = int(_settings(config).get("jobs") or min(os.cpu_count() or 1, 4))
-    record_pages = {f.src_uri: f.page for f in files.documentation_pages()
-                    if f.src_uri in _site.record_src and f.src_uri not in _site.reuse}
-    if jobs < 2 or len(record_pages) <= PRERENDER_ABOVE:
-        return nav
+    _site.nav_object = nav
+    return nav
+
+
+def on_env(env, config, files):
+    """`bulletin build` renders record pages here, in worker processes: MkDocs itself uses one core.
+
+    Each worker runs MkDocs' own steps for a page (read, Markdown, our hooks, theme template, write);
+    MkDocs then skips those pages (their is_modified() is False, see _defer_records)."""
+    if not _site.deferred:
+        return env
+    from mkdocs.commands.build import _build_page, _populate_page
+    from mkdocs.structure.files import InclusionLevel
+
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    pages = {f.src_uri: f.page for f in doc_files if f.src_uri in _site.deferred}
 
     def render(src: str):
-        """In a worker: what MkDocs' _populate_page would make of the page."""
-        page = record_pages[src]
-        config._current_page = page
-        page.markdown = on_page_markdown("", page, config, files)
-        page.render(config, files)
-        content = on_page_content(page.content, page, config, files)
-        return (content, page.toc, page._title_from_render, page.present_anchor_ids,
-                page.links_to_anchors, page.meta, _site.search_docs[src])
+        page = pages[src]
+        _populate_page(page, config, files, dirty=False)
+        _build_page(page, config, doc_files, _site.nav_object, env, dirty=False)
+        return _site.search_docs[src]
 
-    for src, rendered in prerender.run(sorted(record_pages), render, jobs):
-        _adopt(record_pages[src], rendered)
-    return nav
+    jobs = int(_settings(config).get("jobs") or min(os.cpu_count() or 1, 4))
+    srcs = sorted(pages)
+    results = prerender.run(srcs, render, jobs) if jobs > 1 and len(srcs) > PARALLEL_ABOVE \
+        else ((src, render(src)) for src in srcs)
+    for src, search_doc in results:
+        _site.search_docs[src] = search_doc
+    return env
+
+
+PARALLEL_ABOVE = 200      # record pages before worker processes pay for themselves
 
 
 def _slugify(config):
@@ -168,20 +180,14 @@ def _adopt_html(page, title: str, html: str, slugify) -> None:
     page.read_source, page.render = read_source, render
 
 
-def _adopt(page, rendered) -> None:
-    """In MkDocs' process: the page reads and renders as the worker did, without doing it again."""
-    content, toc, title, anchors, links, meta, search_doc = rendered
-    _site.prerendered.add(page.file.src_uri)
-    _site.search_docs[page.file.src_uri] = search_doc
-
-    def read_source(config):
-        page.markdown, page.meta = "", meta
-
-    def render(config, files):
-        page.content, page.toc, page._title_from_render = content, toc, title
-        page.present_anchor_ids, page.links_to_anchors = anchors, links
-
-    page.read_source, page.render = read_source, render
+def _defer_records(files, config) -> None:
+    """Under `bulletin build`, record pages are rendered in on_env (in parallel), not by MkDocs' loop."""
+    if not _settings(config).get("root"):
+        return  # plain `mkdocs build` / `mkdocs serve`: MkDocs renders everything itself
+    for f in files:
+        if f.src_uri in _site.record_src and f.src_uri not in _site.reuse and not f.generated_by:
+            f.is_modified = lambda: False
+            _site.deferred.add(f.src_uri)
 
 
 def _keep_previous(files, config) -> None:
@@ -214,7 +220,9 @@ def on_page_markdown(markdown, page, config, files):
     if src in _site.record_src:
         # only the title of the front matter reaches the theme, escaped (Material prints it raw)
         page.meta = {"title": html_escape(_site.record_src[src].title)}
-        return _site.record_page(src)
+        parts = _site.record_page(src)
+        _site.parts[src] = parts
+        return parts.markdown
     return markdown
 
 
@@ -231,6 +239,7 @@ def on_page_content(html, page, config, files):
     html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, generic_attribute_prefixes={"data-"},
                      link_rel=None, url_schemes={"http", "https", "mailto", "tel"})
     html = HREF_MD.sub(lambda m: _hidden_link(m, src), html)
+    html = _frame(page, _site.parts.pop(src), html)
     _site.search_docs[src] = search.doc(page.url, page.title or "", html)
     return html
 
@@ -245,6 +254,20 @@ def on_post_build(config):
         fingerprint=_site.fingerprint, pages=_site.page_keys, attachments=_site.attachment_digests,
         search={src: _site.search_docs[src] for src in _site.record_src if src in _site.search_docs})
     search.write_index(docs, Path(config["site_dir"]), _site.lang)
+
+
+def _frame(page, parts, html: str) -> str:
+    """Our header card under the page's heading, our sections after the body, and both in the TOC."""
+    from mkdocs.structure.toc import AnchorLink
+
+    end = html.find("</h1>")
+    cut = end + len("</h1>") if end >= 0 else 0
+    html = f"{html[:cut]}\n{parts.top}\n{html[cut:]}\n{parts.bottom}"
+    items = page.toc.items
+    target = items[0].children if len(items) == 1 and items[0].level == 1 else items
+    for anchor, title in parts.sections:
+        target.append(AnchorLink(title, anchor, 2))
+    return html
 
 
 def _hidden_link(match, src: str) -> str:

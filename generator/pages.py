@@ -78,13 +78,15 @@ class Site:
     page_keys: dict = field(default_factory=dict)
     fingerprint: str = ""
     attachment_digests: dict = field(default_factory=dict)
-    prerendered: set[str] = field(default_factory=set)     # record pages rendered by worker processes
+    prerendered: set[str] = field(default_factory=set)     # pages whose HTML the hook made without Markdown
+    deferred: set[str] = field(default_factory=set)        # record pages rendered in on_env (in parallel)
+    nav_object: object = None
+    parts: dict = field(default_factory=dict)             # record page src -> render.RecordPage being built
     superseders: dict = field(default_factory=dict)        # notice ID -> the active notice that replaces it
     html_pages: dict = field(default_factory=dict)         # generated page src -> (title, HTML): no Markdown needed
 
-    def record_page(self, src: str) -> str:
-        record = self.record_src[src]
-        return self.renderer.record(record, self)
+    def record_page(self, src: str):
+        return self.renderer.record(self.record_src[src], self)
 
 
 def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, history=None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from dataclasses import dataclass
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -21,6 +22,14 @@ from .validate import LINK
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
 CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
+
+
+@dataclass
+class RecordPage:
+    markdown: str                 # heading + the record's body: the only part Markdown must render
+    top: str                      # withdrawn banner and header card, placed under the heading
+    bottom: str                   # actions, amendments, backlinks, history
+    sections: list                # (anchor, title) of the h2 headings in bottom, for the page's TOC
 
 
 class Renderer:
@@ -84,7 +93,8 @@ class Renderer:
         self.site.html_pages[src] = (title, html)
         return f"# {_md_escape(title)}\n\n{html}\n"
 
-    def record(self, record: Record, site) -> str:
+    def record(self, record: Record, site) -> "RecordPage":
+        """The page of a record: its Markdown body (to MkDocs), and our HTML around it (to the hook)."""
         from .pages import src_of
 
         src = src_of(record)
@@ -103,7 +113,8 @@ class Renderer:
             backlinks=site.backlinks.get(record.id, []), history=site.history.get(record.path, []),
             shallow=site.shallow, hidden_commits=site.hidden_commits)
         body = self._mask_hidden_links(LEADING_H1.sub("", record.body, count=1), src)
-        return f"# {_md_escape(record.title)}\n\n{top.strip()}\n\n{body}\n\n{bottom.strip()}\n"
+        sections = re.findall(r'<h2 id="(\w+)">([^<]*)<', bottom)
+        return RecordPage(f"# {_md_escape(record.title)}\n\n{body}\n", top.strip(), bottom.strip(), sections)
 
     def _mask_hidden_links(self, body: str, src: str) -> str:
         """A Markdown link to a record this audience may not see becomes a note that a reference exists."""

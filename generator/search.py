@@ -18,7 +18,9 @@ words; words joined by - _ . / : (CAPA-2026-007, 2026-11-24, poka-yoke) give the
 A token's key is its first character (CJK) or its first three characters; all tokens with one key sit in
 one shard, so the browser can complete a prefix ("pfm" -> pfmea, "首" -> 首件, 首次 ...) from the one
 shard it already fetched. A key whose tokens would make a shard too big is "heavy": its tokens are keyed
-by one more character (the manifest lists heavy keys; a prefix that is a heavy key matches exactly).
+by one more character (the manifest lists heavy keys), and the index gets its union token, key + "*",
+whose postings are every document with a token that starts with the key: a prefix that is a heavy key
+("的", "capa-20") reads that one list.
 
 A posting list is a string: per document v = doc * 32 + min(tf, 15) * 2 + (token in title), written as
 VLQ(v - previous v) (the first as VLQ(v + 32)) in the alphabet A-Z a-z 0-9 - _ (5 bits a character,
@@ -26,7 +28,7 @@ bit 6 = more follows): one or two characters a posting.
 
 A query is the AND of its terms: a CJK run of one character is a prefix term, a longer run is all its
 bigrams (and the run itself must appear in the document's text, checked when the text is whole); the last
-word, when the query does not end in a space, is a prefix term. Results rank by the number of terms in the
+word, when the query does not end in a space, is a prefix term (see `lookup`). Results rank by the number of terms in the
 title, then terms matched exactly, then the sum of term frequencies, then newest URL first. `query()`
 below answers as the browser does and says which files it read.
 """
@@ -38,6 +40,7 @@ import html as html_lib
 import json
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +48,7 @@ from pathlib import Path
 VERSION = 1
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 JOINERS = frozenset("-_./:")
+UNION = "*"               # key + UNION: the union token of a heavy key (no token has this character)
 MAX_TOKEN = 64            # longer whole words (hashes, long paths) are left out; their parts stay
 MIN_SHARDS = 16
 POSTINGS_PER_SHARD = 20_000
@@ -214,9 +218,15 @@ def key_of(token: str, heavy) -> str:
     return k
 
 
-def prefix_ok(token: str, heavy) -> bool:
-    """Whether every token starting with `token` sits in the shard of `token`'s key."""
-    return len(token) >= _base_len(token) and not (key_of(token, heavy) == token and token in heavy)
+def lookup(term: Term, heavy) -> tuple[str, bool]:
+    """(token to read, whether every token starting with it counts) for one query term. A prefix shorter
+    than a key matches exactly; a prefix that is a heavy key reads the key's union token (key + "*":
+    every document with a token that starts with the key), since its tokens lie in many shards."""
+    if term.prefix and len(term.token) >= _base_len(term.token):
+        if term.token in heavy:
+            return term.token + UNION, False
+        return term.token, True
+    return term.token, False
 
 
 def shard_of(key: str, shards: int) -> int:
@@ -314,7 +324,6 @@ def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
         for t in in_title:
             post[t][-1] += 1
     codes = {t: _encode_values(v) for t, v in post.items()}
-    del post
 
     # heavy keys: split a key's tokens by one more character while the key holds too many bytes
     heavy: set[str] = set()
@@ -333,6 +342,18 @@ def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
             break
         heavy.update(split)
         pending = [t for k in split for t in members[k]]
+
+    # a heavy key's union token: per document the highest tf of the key's tokens, and whether one is in the title
+    ordered = sorted(post)
+    for k in sorted(heavy):
+        best: dict[int, int] = {}
+        for t in ordered[bisect_left(ordered, k):bisect_left(ordered, k + "\U0010ffff")]:
+            for v in post[t]:
+                d, w = v >> 5, v & 31
+                old = best.get(d)
+                best[d] = w if old is None else max(old & ~1, w & ~1) | ((old | w) & 1)
+        codes[k + UNION] = _encode_values([d * 32 + best[d] for d in sorted(best)])
+    del post
 
     shards = _power_of_two(-(-count // POSTINGS_PER_SHARD))
     shard_tokens: list[dict[str, str]] = [{} for _ in range(shards)]
@@ -419,12 +440,13 @@ class Index:
 
     def _term(self, term: Term) -> dict[int, tuple[int, bool, bool]]:
         """doc -> (weight, in title, exact) for one term."""
-        shard = self._load(f"s/{shard_of(key_of(term.token, self.heavy), self.manifest['shards'])}.json")
+        token, prefix = lookup(term, self.heavy)
+        shard = self._load(f"s/{shard_of(key_of(token, self.heavy), self.manifest['shards'])}.json")
         found: dict[int, tuple[int, bool, bool]] = {}
-        if term.prefix and prefix_ok(term.token, self.heavy):
-            matches = sorted(t for t in shard if t.startswith(term.token))
+        if prefix:
+            matches = sorted(t for t in shard if t.startswith(token))
         else:
-            matches = [term.token] if term.token in shard else []
+            matches = [token] if token in shard else []
         for t in matches:
             exact = t == term.token
             for d, w in decode(shard[t]):

@@ -138,8 +138,13 @@
     return k;
   }
 
-  function prefixOk(token, heavy) {
-    return len(token) >= baseLen(token) && !(keyOf(token, heavy) === token && heavy.has(token));
+  /* [token to read, whether every token starting with it counts] for a term: a prefix shorter than a key
+     matches exactly; a prefix that is a heavy key reads the key's union token (key + "*") */
+  function lookup(term, heavy) {
+    if (term.prefix && len(term.token) >= baseLen(term.token)) {
+      return heavy.has(term.token) ? [term.token + "*", false] : [term.token, true];
+    }
+    return [term.token, false];
   }
 
   var VALUE = {};
@@ -160,13 +165,13 @@
     return out;
   }
 
-  /* doc -> [tf, in title, exact] for one term over its (parsed) shard */
-  function termDocs(term, shard, heavy) {
-    var found = new Map(), matches;
-    if (term.prefix && prefixOk(term.token, heavy)) {
-      matches = Object.keys(shard).filter(function (t) { return t.startsWith(term.token); });
+  /* doc -> [tf, in title, exact] for one term over its (parsed) shard; how = lookup(term, heavy) */
+  function termDocs(term, how, shard) {
+    var found = new Map(), token = how[0], matches;
+    if (how[1]) {
+      matches = Object.keys(shard).filter(function (t) { return t.startsWith(token); });
     } else {
-      matches = Object.prototype.hasOwnProperty.call(shard, term.token) ? [term.token] : [];
+      matches = Object.prototype.hasOwnProperty.call(shard, token) ? [token] : [];
     }
     matches.forEach(function (t) {
       var exact = t === term.token;
@@ -300,9 +305,9 @@
     if (!q.terms.length) return Promise.resolve(null);
     return this.ready().then(function (m) {
       return Promise.all(q.terms.map(function (t) {
-        var i = fnv1a(keyOf(t.token, m.heavySet)) % m.shards;
+        var how = lookup(t, m.heavySet), i = fnv1a(keyOf(how[0], m.heavySet)) % m.shards;
         return self.get("s/" + i + ".json", m.s[i]).then(function (shard) {
-          return termDocs(t, shard, m.heavySet);
+          return termDocs(t, how, shard);
         });
       })).then(function (perTerm) {
         var needles = q.phrases.slice();
@@ -521,7 +526,7 @@
   }
 
   var api = {normalize: normalize, tokens: tokens, queryTerms: queryTerms, fnv1a: fnv1a, keyOf: keyOf,
-             prefixOk: prefixOk, decode: decode, termDocs: termDocs, rank: rank};
+             lookup: lookup, decode: decode, termDocs: termDocs, rank: rank};
 
   if (typeof module === "object" && module.exports) {
     module.exports = api;
