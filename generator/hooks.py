@@ -24,6 +24,7 @@ from generator.validate import load_repository
 
 log = logging.getLogger("mkdocs.hooks.bulletin")
 ASSETS = Path(__file__).resolve().parent / "assets"
+OVERRIDES = Path(__file__).resolve().parent / "overrides"
 _site: pages.Site | None = None
 
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
@@ -51,7 +52,6 @@ def _settings(config) -> dict:
 
 def on_config(config):
     global _site
-    logging.getLogger("jieba").setLevel(logging.WARNING)
     opts = _settings(config)
     root = Path(opts.get("root") or Path(config.config_file_path).resolve().parent)
     try:
@@ -74,6 +74,8 @@ def on_config(config):
                              history=history, shallow=shallow, extra_pages=pages.load_extra_pages(root, cfg.language))
     config["site_name"] = cfg.site_name or config["site_name"]
     config.theme["language"] = cfg.language
+    if str(OVERRIDES) not in config.theme.dirs:  # our search box in Material's header, wherever mkdocs.yml is
+        config.theme.dirs.insert(0, str(OVERRIDES))
     if not config["nav"]:
         config["nav"] = _site.nav
     _site.page_keys = pages.page_keys(_site)
@@ -92,9 +94,9 @@ def on_config(config):
 
 
 def on_files(files, config):
-    docs = Path(config["docs_dir"]).resolve()
+    docs = os.path.join(os.path.realpath(config["docs_dir"]), "")
     for f in list(files):
-        if f.generated_by or not f.abs_src_path or not Path(f.abs_src_path).resolve().is_relative_to(docs):
+        if f.generated_by or not f.abs_src_path or not os.path.realpath(f.abs_src_path).startswith(docs):
             continue  # theme files
         src = f.src_uri
         if f.is_documentation_page():
@@ -150,6 +152,7 @@ def on_env(env, config, files):
 
 
 PARALLEL_ABOVE = 200      # record pages before worker processes pay for themselves
+SEARCHED_GENERATED = {"index.md"}   # generated pages in the search index: the board
 
 
 def _slugify(config):
@@ -229,7 +232,8 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     src = page.file.src_uri
     if src in _site.html_pages:
-        _site.search_docs[src] = search.doc(page.url, page.title or "", html)
+        if src in SEARCHED_GENERATED:  # lists of records (archives, people, boards) would only echo their titles
+            _site.search_docs[src] = search.doc(page.url, page.title or "", html)
         return html
     if src in _site.prerendered:
         return html

@@ -38,7 +38,7 @@ def fingerprint(root: Path, config_file: Path, site, nav) -> str:
     parts = [str(VERSION), code_and_config(root), config_file.read_bytes().hex(), material.__file__,
              getattr(material, "__version__", ""), site.audience, site.today.isoformat(), site.lang,
              str(site.shallow), repr(nav), ",".join(sorted(site.hidden_ids)), ",".join(sorted(site.hidden_src))]
-    overrides = Path(__file__).resolve().parent.parent / "overrides"
+    overrides = Path(__file__).resolve().parent / "overrides"
     for path in sorted(overrides.rglob("*")) if overrides.is_dir() else []:
         if path.is_file():
             parts.append(path.name + path.read_bytes().hex())
@@ -98,14 +98,18 @@ def link_tree(previous: Path, new: Path, rel_paths) -> int:
     """Hard-link (or copy) the given files of the previous output into the new one."""
     import shutil
 
-    count = 0
+    count, made = 0, set()
+    previous, new = str(previous), str(new)
     for rel in rel_paths:
-        src, dst = previous / rel, new / rel
-        if not src.is_file():
-            continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
+        src, dst = os.path.join(previous, rel), os.path.join(new, rel)
+        folder = os.path.dirname(dst)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         try:
             os.link(src, dst)
+        except FileNotFoundError:
+            continue
         except OSError:
             shutil.copy2(src, dst)
         count += 1

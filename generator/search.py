@@ -19,8 +19,8 @@ A token's key is its first character (CJK) or its first three characters; all to
 one shard, so the browser can complete a prefix ("pfm" -> pfmea, "首" -> 首件, 首次 ...) from the one
 shard it already fetched. A key whose tokens would make a shard too big is "heavy": its tokens are keyed
 by one more character (the manifest lists heavy keys), and the index gets its union token, key + "*",
-whose postings are every document with a token that starts with the key: a prefix that is a heavy key
-("的", "capa-20") reads that one list.
+whose postings are every document with a token that starts with the key (with the highest weight among
+them): a prefix that is a heavy key ("的", "capa-20") reads that one list.
 
 A posting list is a string: per document v = doc * 32 + min(tf, 15) * 2 + (token in title), written as
 VLQ(v - previous v) (the first as VLQ(v + 32)) in the alphabet A-Z a-z 0-9 - _ (5 bits a character,
@@ -28,9 +28,9 @@ bit 6 = more follows): one or two characters a posting.
 
 A query is the AND of its terms: a CJK run of one character is a prefix term, a longer run is all its
 bigrams (and the run itself must appear in the document's text, checked when the text is whole); the last
-word, when the query does not end in a space, is a prefix term (see `lookup`). Results rank by the number of terms in the
-title, then terms matched exactly, then the sum of term frequencies, then newest URL first. `query()`
-below answers as the browser does and says which files it read.
+word, when the query does not end in a space, is a prefix term (see `lookup`). Results rank by the number
+of terms in the title, then terms matched exactly, then the sum of term frequencies, then newest URL
+first. `Index` below answers as the browser does and counts the files it read.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 VERSION = 1
@@ -60,9 +61,15 @@ TF_CAP = 15
 
 @dataclass(frozen=True)
 class SearchDoc:
+    """A page for the index. `doc()` also weighs its tokens (in MkDocs' page events, which `bulletin build`
+    runs in worker processes, and kept with the page by the incremental build): `terms` is its tokens
+    joined by NUL, `weights` one byte a token, min(tf, 15) * 2 + (in title). Built by hand (tests), a
+    SearchDoc without them is weighed when the index is written."""
     url: str
     title: str
     text: str
+    terms: str | None = None
+    weights: bytes | None = None
 
 
 # ------------------------------------------------------------------ text out of a rendered page
@@ -95,7 +102,8 @@ def doc(url: str, title: str, html: str) -> SearchDoc:
     h1 = _H1.search(html)
     if h1 and _plain(h1.group(1)) == heading:
         html = html[:h1.start()] + " " + html[h1.end():]
-    return SearchDoc(url, title, _plain(html))
+    text = _plain(html)
+    return SearchDoc(url, title, text, *weigh(title, text))
 
 
 # ------------------------------------------------------------------ tokens (mirrored in bulletin-search.js)
@@ -160,10 +168,20 @@ def counts(text: str) -> Counter:
     return Counter(found)
 
 
+def weigh(title: str, text: str) -> tuple[str, bytes]:
+    """(tokens joined by NUL, a byte a token: min(tf, 15) * 2 + (in title)) of a page, tokens in the order
+    first seen."""
+    tf = counts(title + "\n" + text)
+    weights = {t: (f if f < TF_CAP else TF_CAP) * 2 for t, f in tf.items()}
+    for t in counts(title):
+        weights[t] += 1
+    return "\0".join(weights), bytes(weights.values())
+
+
 @dataclass(frozen=True)
 class Term:
     token: str
-    prefix: bool      # also every token that starts with it (when its key allows)
+    prefix: bool      # also every token that starts with it (when it is as long as a key)
 
 
 def query_terms(query: str) -> tuple[list[Term], list[str]]:
@@ -286,9 +304,6 @@ def decode(code: str) -> list[tuple[int, int]]:
 
 # ------------------------------------------------------------------ writing the index
 
-_WEIGHT = [min(f, TF_CAP) * 2 for f in range(4096)]
-
-
 def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
@@ -310,19 +325,13 @@ def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
     post: dict[str, list[int]] = defaultdict(list)      # token -> [doc * 32 + weight, ...]
     count = 0
     for n, d in enumerate(docs):
-        in_title = counts(d.title)
-        tf = counts(d.title + "\n" + d.text)
-        count += len(tf)
-        base = n * 32
-        if max(tf.values(), default=0) < len(_WEIGHT):
-            # post[t].append(base + min(f, 15) * 2) for every (t, f), looped in C
-            deque(map(list.append, map(post.__getitem__, tf),
-                      map(base.__add__, map(_WEIGHT.__getitem__, tf.values()))), maxlen=0)
-        else:
-            for t, f in tf.items():
-                post[t].append(base + (f if f < TF_CAP else TF_CAP) * 2)
-        for t in in_title:
-            post[t][-1] += 1
+        terms, weights = (d.terms, d.weights) if d.weights is not None else weigh(d.title, d.text)
+        if weights:
+            count += len(weights)
+            base = n * 32
+            # post[t].append(base + w) for every token and weight, looped in C
+            deque(map(list.append, map(post.__getitem__, terms.split("\0")), map(base.__add__, weights)),
+                  maxlen=0)
     codes = {t: _encode_values(v) for t, v in post.items()}
 
     # heavy keys: split a key's tokens by one more character while the key holds too many bytes
@@ -343,16 +352,13 @@ def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
         heavy.update(split)
         pending = [t for k in split for t in members[k]]
 
-    # a heavy key's union token: per document the highest tf of the key's tokens, and whether one is in the title
+    # a heavy key's union token: per document the highest weight among the key's tokens
     ordered = sorted(post)
     for k in sorted(heavy):
-        best: dict[int, int] = {}
-        for t in ordered[bisect_left(ordered, k):bisect_left(ordered, k + "\U0010ffff")]:
-            for v in post[t]:
-                d, w = v >> 5, v & 31
-                old = best.get(d)
-                best[d] = w if old is None else max(old & ~1, w & ~1) | ((old | w) & 1)
-        codes[k + UNION] = _encode_values([d * 32 + best[d] for d in sorted(best)])
+        values = sorted(chain.from_iterable(
+            post[t] for t in ordered[bisect_left(ordered, k):bisect_left(ordered, k + "\U0010ffff")]))
+        best = {v >> 5: v for v in values}          # ascending: the last value of a document is its highest
+        codes[k + UNION] = _encode_values(list(best.values()))
     del post
 
     shards = _power_of_two(-(-count // POSTINGS_PER_SHARD))
