@@ -108,6 +108,7 @@ def on_files(files, config):
     _defer_records(files, config)
     for src, content in _site.files.items():
         files.append(File.generated(config, src, content=content))
+    _keep_generated(files, config)
     for asset in sorted(ASSETS.iterdir()):
         files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
     return files
@@ -183,6 +184,25 @@ def _adopt_html(page, title: str, html: str, slugify) -> None:
     page.read_source, page.render = read_source, render
 
 
+def _keep_generated(files, config) -> None:
+    """Generated pages whose HTML is what the previous build made: link its files, don't render them."""
+    previous = prerender.HANDOFF.get("manifest")
+    same = previous is not None and previous.fingerprint == _site.fingerprint
+    kept = []
+    for f in files:
+        parts = _site.html_pages.get(f.src_uri) if f.generated_by else None
+        if parts is None:
+            continue
+        digest = _site.generated_digests[f.src_uri] = incremental.text_digest(*parts)
+        if same and previous.generated.get(f.src_uri) == digest and \
+                (f.src_uri not in SEARCHED_GENERATED or f.src_uri in previous.search):
+            f.is_modified = lambda: False
+            _site.reuse_generated.add(f.src_uri)
+            kept.append(f.dest_uri)
+    if kept:
+        incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]), kept)
+
+
 def _defer_records(files, config) -> None:
     """Under `bulletin build`, record pages are rendered in on_env (in parallel), not by MkDocs' loop."""
     if not _settings(config).get("root"):
@@ -251,12 +271,12 @@ def on_page_content(html, page, config, files):
 def on_post_build(config):
     """The chunked search index, over every page this audience may see; the manifest for next time."""
     previous = prerender.HANDOFF.get("manifest")
-    for src in _site.reuse:
+    for src in _site.reuse | (_site.reuse_generated & SEARCHED_GENERATED):
         _site.search_docs[src] = previous.search[src]
     docs = sorted(_site.search_docs.values(), key=lambda d: d.url)  # the same index however pages were rendered
     prerender.HANDOFF["manifest_out"] = incremental.Manifest(
         fingerprint=_site.fingerprint, pages=_site.page_keys, attachments=_site.attachment_digests,
-        search={src: _site.search_docs[src] for src in _site.record_src if src in _site.search_docs})
+        search=dict(_site.search_docs), generated=_site.generated_digests)
     search.write_index(docs, Path(config["site_dir"]), _site.lang)
 
 

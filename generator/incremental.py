@@ -27,7 +27,8 @@ class Manifest:
     fingerprint: str
     pages: dict[str, str] = field(default_factory=dict)         # record page src -> inputs digest
     attachments: dict[str, str] = field(default_factory=dict)   # attachment src -> content digest
-    search: dict[str, object] = field(default_factory=dict)     # record page src -> its SearchDoc
+    search: dict[str, object] = field(default_factory=dict)     # page src -> its SearchDoc
+    generated: dict[str, str] = field(default_factory=dict)     # generated page src -> digest of its HTML
 
 
 def fingerprint(root: Path, config_file: Path, site, nav) -> str:
@@ -42,6 +43,14 @@ def fingerprint(root: Path, config_file: Path, site, nav) -> str:
     for path in sorted(overrides.rglob("*")) if overrides.is_dir() else []:
         if path.is_file():
             parts.append(path.name + path.read_bytes().hex())
+    for part in parts:
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def text_digest(*parts: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
     for part in parts:
         h.update(part.encode())
         h.update(b"\0")

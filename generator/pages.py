@@ -86,6 +86,8 @@ class Site:
     page_keys: dict = field(default_factory=dict)
     fingerprint: str = ""
     attachment_digests: dict = field(default_factory=dict)
+    generated_digests: dict = field(default_factory=dict)
+    reuse_generated: set[str] = field(default_factory=set)
     prerendered: set[str] = field(default_factory=set)     # pages whose HTML the hook made without Markdown
     deferred: set[str] = field(default_factory=set)        # record pages rendered in on_env (in parallel)
     nav_object: object = None

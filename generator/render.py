@@ -62,21 +62,22 @@ class Renderer:
                     return Markup('<span class="bl-hidden-ref">{}</span>').format(self.w("hidden_ref"))
                 return Markup(escape(rid))
             label = f"{r.id} {r.title}" if with_title else r.id
-            return Markup('<a href="{}">{}</a>').format(link(src_of(r)), label)
+            return Markup(f'<a href="{escape(link(src_of(r)))}">{escape(label)}</a>')
 
         def person(pid) -> Markup:
             if isinstance(pid, str) and pid in self.cfg.people:
-                return Markup('<a href="{}">{}</a>').format(link(f"people/{pid}.md"), self.person_name(pid))
+                return Markup(f'<a href="{escape(link(f"people/{pid}.md"))}">{escape(self.person_name(pid))}</a>')
             return Markup(escape(pid or ""))
 
         def dept(code) -> Markup:
             if isinstance(code, str) and code in self.cfg.departments:
-                return Markup('<a href="{}">{}</a>').format(link(f"departments/{code}.md"), self.dept_name(code))
+                return Markup(f'<a href="{escape(link(f"departments/{code}.md"))}">{escape(self.dept_name(code))}</a>')
             return Markup(escape(code or ""))
 
         def badge(group: str, value, extra: str = "") -> Markup:
-            return Markup('<span class="bl-badge bl-{}-{}{}">{}</span>').format(
-                group.replace("_", "-"), value, f" {extra}" if extra else "", self.w.value(group, value))
+            extra = f" {escape(extra)}" if extra else ""
+            return Markup(f'<span class="bl-badge bl-{escape(group.replace("_", "-"))}-{escape(value)}{extra}">'
+                          f'{escape(self.w.value(group, value))}</span>')
 
         def field_title(record, name) -> str:
             spec = self.cfg.types[record.type].fields.get(name)

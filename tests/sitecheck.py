@@ -2,7 +2,7 @@
 
     check_site(folder)           -> list[str]  every internal link, resource and #anchor that does not resolve
     external_loads(folder)       -> list[str]  every resource a page would load from outside the site
-    search_index_problems(folder)-> list[str]  the search index the search worker needs: present, full, pointing home
+    search_index_problems(folder)-> list[str]  the search index the search box reads: present, whole, pointing home
 
 Each returns an empty list for a good site; an entry names the page and what is wrong, so that a failing
 assertion says what to fix. `demo_site` builds the demo company once per test session and audience.
@@ -39,7 +39,9 @@ class _Page(HTMLParser):
         self.data_src: list[str] = []                # <div class="bl-table" data-src="...">
         self.styles: list[str] = []                  # inline CSS (style attributes and <style>)
         self.config: dict | None = None              # Material's <script id="__config">
-        self.has_search = False
+        self.has_search = False                      # the header search box (assets/bulletin-search.js)
+        self.search_index: str | None = None         # its data-bl-index: the URL of the index's folder
+        self.search_base: str | None = None          # its data-bl-base: result links are base + "/" + url
         self._in: str | None = None
         self._buf: list[str] = []
 
@@ -59,8 +61,10 @@ class _Page(HTMLParser):
             self.data_src.append(a["data-src"])
         if a.get("style"):
             self.styles.append(a["style"])
-        if a.get("data-md-component") == "search-query":
+        if "data-bl-search" in a:
             self.has_search = True
+            self.search_index = a.get("data-bl-index", "")
+            self.search_base = a.get("data-bl-base", "")
         if tag == "script" and a.get("id") == "__config" or tag == "style":
             self._in, self._buf = tag, []
 
@@ -119,13 +123,21 @@ def _target(folder: Path, page: str, value: str) -> tuple[str | None, str, str]:
     return norm, unquote(parts.fragment), path
 
 
+def _in_folder(base: str, rel: str) -> str:
+    """`rel` resolved against the relative URL `base`, as new URL(rel, base) does: a base without a final /
+    names a file, so rel replaces its last segment."""
+    return base[:base.rfind("/") + 1] + rel
+
+
 def check_site(folder) -> list[str]:
     """Every internal a/area[href], img/script/iframe/source[src], link[href], table data-src and the
-    rows' links in it, Material's search worker and search index, and every #anchor: all must resolve.
+    rows' links in it, the search box's index (its manifest.json, and every shard and metadata chunk the
+    manifest names) and its result links, and every #anchor: all must resolve.
     External URLs (another scheme or host) are not followed; see external_loads."""
     folder = Path(folder)
     pages = _pages(folder)
     problems: list[str] = []
+    manifests: dict[str, list] = {}   # site path of a search manifest -> [(page, data-bl-index, data-bl-base)]
 
     def check(page: str, what: str, value: str) -> None:
         value = value.strip()
@@ -154,12 +166,34 @@ def check_site(folder) -> list[str]:
         for css in p.styles:
             for value in CSS_URL.findall(css):
                 check(page, "url() in CSS", value)
-        if p.config is not None and p.has_search:
-            base = p.config.get("base") or "."
-            worker = p.config.get("search")
-            if worker:
-                check(page, "search worker", worker)
-            check(page, "search index", base.rstrip("/") + "/search/search_index.json")
+        if p.has_search:
+            # the search box reads manifest.json in its data-bl-index folder (resolved as the script does, with
+            # new URL), then the shards and metadata chunks the manifest names; it links a result to
+            # data-bl-base + "/" + the result's URL
+            index = (p.search_index or "").strip()
+            if not index:
+                problems.append(f"{page}: search box without data-bl-index: search finds nothing")
+                continue
+            manifest = _in_folder(index, "manifest.json")
+            before = len(problems)
+            check(page, "search index", manifest)
+            target, _, _ = _target(folder, page, manifest)
+            if len(problems) == before and target:
+                manifests.setdefault(target, []).append((page, index, p.search_base or "."))
+    for target, users in manifests.items():
+        page, index, _ = users[0]
+        parts, error = _manifest_parts(folder / target)
+        if error:
+            problems.append(f"{page}: search index {_in_folder(index, 'manifest.json')!r} -> {error}")
+        for rel in parts:
+            check(page, "search index part", _in_folder(index, rel))
+        chunks = [rel for rel in parts if rel.startswith("m/")]
+        try:
+            url = json.loads((folder / target).parent.joinpath(chunks[-1]).read_text("utf-8"))[-1][0]
+        except (IndexError, KeyError, TypeError, OSError, ValueError):
+            continue     # an unreadable index: reported above or by search_index_problems
+        for page, _, base in users:   # a result link, from every page: the last document of the index
+            check(page, "search result link", base.rstrip("/") + "/" + url)
     return problems
 
 
@@ -210,32 +244,140 @@ def external_loads(folder) -> list[str]:
     return out
 
 
-def search_index_problems(folder) -> list[str]:
-    """The search index the search worker fetches: it exists, parses, holds an entry for every page of the
-    site that has a search box, and every location in it leads to a page (and anchor) that exists."""
-    folder = Path(folder)
-    index = folder / "search" / "search_index.json"
-    if not index.is_file():
-        return ["search/search_index.json does not exist: search finds nothing"]
+def _manifest_parts(path: Path) -> tuple[list[str], str]:
+    """(the files a search manifest names, relative to its folder: "s/0.json", ..., "m/0.json", ...; what is
+    wrong with it, or ""). See generator/search.py for the format."""
     try:
-        docs = json.loads(index.read_text("utf-8")).get("docs")
-    except (ValueError, AttributeError):
-        return ["search/search_index.json is not a search index (no JSON object with docs)"]
-    if not docs:
-        return ["search/search_index.json holds no entries: search finds nothing"]
+        m = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return [], "is not JSON"
+    if not isinstance(m, dict):
+        return [], "is not a search manifest (no JSON object)"
+    missing = [k for k in ("chunk", "docs", "heavy", "m", "s", "shards") if k not in m]
+    if missing:
+        return [], f"is not a search manifest (no {', '.join(missing)})"
+    if not (isinstance(m["s"], list) and isinstance(m["m"], list)) or m["shards"] != len(m["s"]):
+        return [], f"names {len(m['s']) if isinstance(m['s'], list) else '?'} shards, says shards={m['shards']!r}"
+    return [f"s/{i}.json" for i in range(len(m["s"]))] + [f"m/{j}.json" for j in range(len(m["m"]))], ""
+
+
+_ALPHABET = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")}
+
+
+def _posting_docs(code: str) -> list[int] | None:
+    """The document numbers of a posting list (VLQ deltas of doc * 32 + weight, see generator/search.py);
+    None when the list is not well formed."""
+    docs, v, value, shift = [], -32, 0, 0
+    for c in code:
+        digit = _ALPHABET.get(c)
+        if digit is None:
+            return None
+        value |= (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+            continue
+        v += value
+        docs.append(v >> 5)
+        value, shift = 0, 0
+    return docs if not shift and docs and docs[0] >= 0 and docs == sorted(set(docs)) else None
+
+
+def record_urls(folder: Path) -> list[str]:
+    """The URLs of the records the site shows (records.json), or [] for a site without one."""
+    try:
+        data = json.loads((Path(folder) / "records.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    rows = data if isinstance(data, list) else data.get("records", []) if isinstance(data, dict) else []
+    return [r["url"] for r in rows if isinstance(r, dict) and isinstance(r.get("url"), str)]
+
+
+# Generated pages that are lists of records: left out of the search index on purpose (generator/hooks.py
+# SEARCHED_GENERATED), since they would only echo the titles of the records they list. Every other page
+# with a search box (the home page, every record, pages written by hand such as the guide) must be in it.
+LIST_PAGES = re.compile(r"^(?:actions|kpi|exports|capa/board|reports/matrix|archive(?:/\d{4})?"
+                        r"|departments(?:/[^/]+)?|people(?:/[^/]+)?)/index\.html$")
+
+
+def _is_list_page(page: str, type_folders: set[str]) -> bool:
+    return bool(LIST_PAGES.match(page)) or page in {f"{t}/index.html" for t in type_folders}
+
+
+def search_index_problems(folder) -> list[str]:
+    """The search index the search box reads (search/manifest.json, search/s/*.json, search/m/*.json; the
+    format is in generator/search.py): the manifest exists and parses, every shard and metadata chunk it names
+    exists and parses, the chunks hold one row per document, every posting points at a document, every
+    document's URL leads to a page (and anchor) that exists, and every page with a search box has an entry:
+    the home page, every record (records.json), every other page but the generated lists (LIST_PAGES) and 404."""
+    folder = Path(folder)
+    root = folder / "search"
+    if not (root / "manifest.json").is_file():
+        return ["search/manifest.json does not exist: search finds nothing"]
+    parts, error = _manifest_parts(root / "manifest.json")
+    if error:
+        return [f"search/manifest.json {error}"]
+    manifest = json.loads((root / "manifest.json").read_text("utf-8"))
+    docs, chunk = manifest["docs"], manifest["chunk"]
+    if not isinstance(docs, int) or docs < 1:
+        return ["search/manifest.json holds no entries: search finds nothing"]
+    if not isinstance(chunk, int) or chunk < 1:
+        return [f"search/manifest.json: chunk={chunk!r} is not a number of rows"]
     problems = []
+    if len(manifest["m"]) != -(-docs // chunk):
+        problems.append(f"search/manifest.json names {len(manifest['m'])} metadata chunks for {docs} documents "
+                        f"of {chunk} a chunk")
+    loaded = {}
+    for rel in parts:
+        try:
+            loaded[rel] = json.loads((root / rel).read_text("utf-8"))
+        except OSError:
+            problems.append(f"search/{rel} does not exist (named in search/manifest.json)")
+        except ValueError:
+            problems.append(f"search/{rel} is not JSON")
+    # metadata: chunk j holds documents j*chunk .. j*chunk+chunk-1, one row [url, title, text(, 1)] each
+    rows: list = []
+    chunks = [rel for rel in parts if rel.startswith("m/")]
+    for j, rel in enumerate(chunks):
+        want = max(0, min(chunk, docs - j * chunk))
+        got = loaded.get(rel)
+        if rel in loaded and (not isinstance(got, list) or len(got) != want):
+            problems.append(f"search/{rel} holds {len(got) if isinstance(got, list) else 'no list of'} entries, "
+                            f"the manifest says {want}")
+        if isinstance(got, list):
+            rows.extend(got)
+    for rel in (r for r in parts if r.startswith("s/")):
+        shard = loaded.get(rel)
+        if rel in loaded and not isinstance(shard, dict):
+            problems.append(f"search/{rel} is not a shard (no JSON object)")
+            continue
+        for token, code in (shard or {}).items():
+            found = _posting_docs(code) if isinstance(code, str) else None
+            if found is None:
+                problems.append(f"search/{rel}: the postings of {token!r} are not well formed")
+            elif found[-1] >= docs:
+                problems.append(f"search/{rel}: {token!r} points at document {found[-1]}, the index has {docs}")
     pages = _pages(folder)
-    locations = set()
-    for d in docs:
-        loc = d.get("location", "")
+    locations: dict[str, int] = {}
+    for row in rows:
+        if not (isinstance(row, list) and len(row) >= 3 and all(isinstance(x, str) for x in row[:3])):
+            problems.append(f"search index: {str(row)[:80]!r} is not [url, title, text]")
+            continue
+        loc = row[0]
         target, fragment, path = _target(folder, "index.html", loc)
-        locations.add(target)
         if not target or not (folder / target).is_file():
             problems.append(f"search index: location {loc!r} -> {path or '/'} does not exist")
         elif fragment and fragment not in pages.get(target, _Page()).ids:
             problems.append(f"search index: location {loc!r} -> no id {fragment!r} in {target}")
-    for page, p in pages.items():
-        if p.has_search and page != "404.html" and page not in locations:
+        if target:
+            locations[target] = locations.get(target, 0) + 1
+    problems += [f"search index: {n} entries for {t}" for t, n in locations.items() if n > 1]
+    records = {_target(folder, "index.html", url)[0] for url in record_urls(folder)}
+    type_folders = {url.split("/")[0] for url in record_urls(folder) if "/" in url}
+    for page in sorted(set(pages) | records):
+        if page in locations or page == "404.html":
+            continue
+        p = pages.get(page, _Page())
+        if page in records or (p.has_search and not _is_list_page(page, type_folders)):
             problems.append(f"search index: no entry for {page}")
     return problems
 

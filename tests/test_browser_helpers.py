@@ -69,27 +69,87 @@ def test_a_missing_script_is_reported(site):
     assert len(problems) == len(list(site.rglob("*.html")))
 
 
+def _rows(site) -> dict[str, list]:
+    """search/m/<j>.json -> its rows [url, title, text(, 1)]."""
+    return {f.name: json.loads(f.read_text("utf-8")) for f in sorted((site / "search" / "m").glob("*.json"))}
+
+
 def test_a_removed_search_index_is_reported(site):
-    (site / "search" / "search_index.json").unlink()
-    assert search_index_problems(site) == ["search/search_index.json does not exist: search finds nothing"]
+    (site / "search" / "manifest.json").unlink()
+    assert search_index_problems(site) == ["search/manifest.json does not exist: search finds nothing"]
     problems = check_site(site)
-    assert problems and all("search index" in p and "search/search_index.json" in p for p in problems)
+    assert problems and all("search index" in p and "search/manifest.json" in p for p in problems)
     assert any(p.startswith("index.html:") for p in problems)
+    assert any(p.startswith(RECORD_PAGE + ":") for p in problems)
+
+
+def test_a_removed_shard_or_metadata_chunk_is_reported(site):
+    """The manifest names every file a query may read: each must be there."""
+    (site / "search" / "s" / "3.json").unlink()
+    (site / "search" / "m" / "1.json").unlink()
+    problems = check_site(site)
+    assert len(problems) == 2, problems
+    assert any("search/s/3.json" in p and "does not exist" in p for p in problems)
+    assert any("search/m/1.json" in p and "does not exist" in p for p in problems)
+    problems = search_index_problems(site)
+    assert "search/s/3.json does not exist (named in search/manifest.json)" in problems
+    assert "search/m/1.json does not exist (named in search/manifest.json)" in problems
 
 
 def test_an_empty_search_index_is_reported(site):
-    index = site / "search" / "search_index.json"
+    index = site / "search" / "manifest.json"
     data = json.loads(index.read_text("utf-8"))
-    index.write_text(json.dumps({**data, "docs": []}), "utf-8")
-    assert search_index_problems(site) == ["search/search_index.json holds no entries: search finds nothing"]
+    index.write_text(json.dumps({**data, "docs": 0}), "utf-8")
+    assert search_index_problems(site) == ["search/manifest.json holds no entries: search finds nothing"]
+
+
+def test_an_empty_metadata_chunk_is_reported(site):
+    chunk = site / "search" / "m" / "0.json"
+    rows = json.loads(chunk.read_text("utf-8"))
+    assert rows and rows[0][0] == "", "the first chunk starts with the home page"
+    chunk.write_text("[]", "utf-8")
+    problems = search_index_problems(site)
+    assert f"search/m/0.json holds 0 entries, the manifest says {len(rows)}" in problems
+    assert "search index: no entry for index.html" in problems
+    chunk.write_text("", "utf-8")
+    assert "search/m/0.json is not JSON" in search_index_problems(site)
 
 
 def test_a_page_missing_from_the_search_index_is_reported(site):
-    index = site / "search" / "search_index.json"
-    data = json.loads(index.read_text("utf-8"))
-    data["docs"] = [d for d in data["docs"] if not d["location"].startswith("kpi/")]
-    index.write_text(json.dumps(data), "utf-8")
-    assert search_index_problems(site) == ["search index: no entry for kpi/index.html"]
+    """The index rebuilt without one record: whole and consistent, but that record cannot be found."""
+    from generator import search
+
+    page = RECORD_PAGE[:-len("index.html")]
+    manifest = json.loads((site / "search" / "manifest.json").read_text("utf-8"))
+    rows = [row for chunk in _rows(site).values() for row in chunk]
+    assert page in [row[0] for row in rows]
+    search.write_index([search.SearchDoc(*row[:3]) for row in rows if row[0] != page], site, manifest["lang"])
+    assert search_index_problems(site) == [f"search index: no entry for {RECORD_PAGE}"]
+    assert check_site(site) == []     # every file the rebuilt index names is there
+
+
+def test_a_row_dropped_from_a_metadata_chunk_is_reported(site):
+    """Without rebuilding: the rows after it shift, so the manifest and the postings disagree with the chunk."""
+    page = RECORD_PAGE[:-len("index.html")]
+    name, rows = next((n, r) for n, r in _rows(site).items() if page in [row[0] for row in r])
+    kept = [row for row in rows if row[0] != page]
+    (site / "search" / "m" / name).write_text(json.dumps(kept, ensure_ascii=False), "utf-8")
+    problems = search_index_problems(site)
+    assert f"search/m/{name} holds {len(kept)} entries, the manifest says {len(rows)}" in problems
+    assert f"search index: no entry for {RECORD_PAGE}" in problems
+
+
+def test_a_posting_that_points_past_the_documents_is_reported(site):
+    from generator import search
+
+    docs = json.loads((site / "search" / "manifest.json").read_text("utf-8"))["docs"]
+    shard = site / "search" / "s" / "0.json"
+    tokens = json.loads(shard.read_text("utf-8"))
+    token = sorted(tokens)[0]
+    tokens[token] = search.encode(search.decode(tokens[token]) + [(docs, 2)])   # a document the index lacks
+    shard.write_text(json.dumps(tokens, ensure_ascii=False), "utf-8")
+    assert search_index_problems(site) == [f"search/s/0.json: {token!r} points at document {docs}, "
+                                           f"the index has {docs}"]
 
 
 def test_a_cdn_script_is_reported(site):
