@@ -41,7 +41,7 @@ logging.getLogger("mkdocs.commands.build").addFilter(_NotDirty())
 
 
 def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.date, strict: bool = False,
-          jobs: int | None = None, incremental_ok: bool = True) -> dict:
+          jobs: int | None = None, incremental_ok: bool = True, progress=None) -> dict:
     """Build the site of already-validated records into `out`; the old `out` stays until the new one is whole."""
     root, out = Path(root).resolve(), Path(out).resolve()
     config_file = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else PROJECT_MKDOCS
@@ -56,7 +56,7 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
                                     "today": today.isoformat(), "jobs": jobs, "root": str(root)}
         prerender.PRELOADED[str(root)] = result
         manifest = incremental.load(out) if incremental_ok and out.is_dir() else None
-        prerender.HANDOFF.update(manifest=manifest, previous=str(out))
+        prerender.HANDOFF.update(manifest=manifest, previous=str(out), progress=progress)
         # dirty: MkDocs skips the files whose is_modified() the hook made False (unchanged pages,
         # linked from the previous output); in a fresh folder everything else is built as usual
         mkdocs_build(cfg, dirty=True)

@@ -116,7 +116,13 @@ def cmd_build(args) -> int:
         return 1
     today = args.today or today_in(cfg.time_zone)
     out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
-    build(root, result, out, audience=args.audience, today=today, strict=args.strict)
+    show = args.progress if args.progress is not None else (sys.stderr.isatty() and not os.environ.get("CI"))
+    progress = (lambda text: print(f"\r{text}", end="", file=sys.stderr, flush=True)) if show else None
+    if progress:
+        progress(f"records read: {len(result.records)}\n")
+    build(root, result, out, audience=args.audience, today=today, strict=args.strict, progress=progress)
+    if progress:
+        print(file=sys.stderr)
     print(render("build-done", lang, out=args.out, records=len(result.records), audience=args.audience))
     return 0
 
@@ -225,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="who the site is for (default: all-staff; hidden records leave no trace)")
     p.add_argument("--today", type=parse_date, help="judge overdue/active/expired against this date, YYYY-MM-DD")
     p.add_argument("--strict", action="store_true", help="fail on any MkDocs warning (broken links, anchors)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="a progress line (default: on a terminal, off in CI)")
     p.set_defaults(func=cmd_build)
 
     p = command("status", "overdue CAPAs, action items and missing reports, grouped by owner")

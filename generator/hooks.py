@@ -147,8 +147,11 @@ def on_env(env, config, files):
     srcs = sorted(pages)
     results = prerender.run(srcs, render, jobs) if jobs > 1 and len(srcs) > PARALLEL_ABOVE \
         else ((src, render(src)) for src in srcs)
-    for src, search_doc in results:
+    progress = prerender.HANDOFF.get("progress")
+    for n, (src, search_doc) in enumerate(results, start=1):
         _site.search_docs[src] = search_doc
+        if progress and (n % 500 == 0 or n == len(srcs)):
+            progress(f"pages rendered: {n}/{len(srcs)}" + (f" (kept {len(_site.reuse)})" if _site.reuse else ""))
     return env
 
 

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import DEMO_TODAY, bulletin, copy_demo, git
-from test_site import external_loads, html_files
+from test_site import external_loads, html_files, visible_text
 
 EVIL_ID = "NTC-2026-012"
 EVIL_TITLE = '<b>加粗</b> "引号" & <script>alert(9)</script> 标题'
@@ -175,16 +175,44 @@ def test_title_and_fields_show_as_text(evil):
 
 
 def test_search_index_holds_no_markup_from_the_record(evil):
-    """Material shows search results as HTML: a record's text must reach the index escaped."""
+    """The index holds plain text, which is safe only as long as what it holds is the text the reader sees on
+    the page (nothing of what the sanitizer took away: scripts, event handlers, dangerous URLs) and the search
+    script only ever inserts it as text (textContent, text nodes), never as HTML."""
     _, out = evil
-    index = json.loads((out / "search/search_index.json").read_text("utf-8"))
-    docs = [d for d in index["docs"] if d["location"].startswith(EVIL_PAGE[:-len("index.html")])]
-    assert docs
-    for d in docs:
-        for key in ("title", "text"):
-            value = d[key].replace("\u200b", "")
-            assert not re.search(r"<\s*(script|img|iframe|svg|object|b)\b", value, re.I), (key, value[:200])
-            assert "onerror" not in value or "&lt;" in value
+    # the index is data: JSON the script fetches, nothing a browser runs or renders as a page
+    files = [p for p in (out / "search").rglob("*") if p.is_file()]
+    assert files and all(p.suffix == ".json" for p in files), sorted(str(p.relative_to(out)) for p in files)
+    rows = [row for f in sorted((out / "search/m").glob("*.json")) for row in json.loads(f.read_text("utf-8"))]
+    url = EVIL_PAGE[:-len("index.html")]
+    evil_rows = [row for row in rows if row[0] == url]
+    assert len(evil_rows) == 1
+    _, title, text = evil_rows[0][:3]
+    page = soup(out, EVIL_PAGE)
+    # the title as the heading shows it (after the record's ID), tags and all, as text
+    assert title == f"{EVIL_ID} {EVIL_TITLE}"
+    # the text: only words the page shows, in its order; the page's text holds the tag EVIL_TAG as text
+    shown = visible_text(page.find("article"))
+    words = text.split()
+    assert "正文开始" in text and "正文结束" in text and EVIL_TAG in shown
+    at = 0
+    for word in words:
+        found = shown.find(word, at)
+        assert found >= 0, f"{word!r} is in the search index, not on the page (after {shown[at:at + 80]!r})"
+        at = found + len(word)
+    # nothing of what the sanitizer removed: script bodies, event handlers, javascript: URLs, styles
+    for n in (1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14):
+        assert f"alert({n})" not in title + text, n
+    for gone in ("onclick", "onload", "onmouseover", "ontoggle", "formaction", "javascript", "display: none",
+                 "evil.example"):
+        assert gone not in text.lower(), gone
+    assert "onerror" not in text.replace(EVIL_TAG, "")       # only the tag the card shows as text
+    # the search script builds results with DOM nodes and textContent: no HTML parsing of any string
+    script = (out / "assets/bulletin-search.js").read_text("utf-8")
+    assert "textContent" in script and "createTextNode" in script
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "createContextualFragment",
+                 "DOMParser", "parseFromString", "srcdoc", "eval(", "Function(", "setHTML", ".html("):
+        assert sink not in script, sink
+    assert not re.search(r"setTimeout\(\s*['\"`]", script), "a string passed to setTimeout runs as code"
 
 
 # --- a failed build leaves the previous site ---------------------------------------------------------------
