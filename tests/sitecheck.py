@@ -38,7 +38,6 @@ class _Page(HTMLParser):
         self.refs: list[tuple[str, str, str]] = []   # (tag, attribute, value)
         self.data_src: list[str] = []                # <div class="bl-table" data-src="...">
         self.styles: list[str] = []                  # inline CSS (style attributes and <style>)
-        self.config: dict | None = None              # Material's <script id="__config">
         self.has_search = False                      # the header search box (assets/bulletin-search.js)
         self.search_index: str | None = None         # its data-bl-index: the URL of the index's folder
         self.search_base: str | None = None          # its data-bl-base: result links are base + "/" + url
@@ -65,7 +64,7 @@ class _Page(HTMLParser):
             self.has_search = True
             self.search_index = a.get("data-bl-index", "")
             self.search_base = a.get("data-bl-base", "")
-        if tag == "script" and a.get("id") == "__config" or tag == "style":
+        if tag == "style":
             self._in, self._buf = tag, []
 
     def handle_data(self, data):
@@ -74,14 +73,7 @@ class _Page(HTMLParser):
 
     def handle_endtag(self, tag):
         if self._in == tag:
-            text = "".join(self._buf)
-            if tag == "style":
-                self.styles.append(text)
-            else:
-                try:
-                    self.config = json.loads(text)
-                except ValueError:
-                    self.config = {}
+            self.styles.append("".join(self._buf))
             self._in = None
 
 

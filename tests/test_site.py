@@ -687,8 +687,9 @@ INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", 
 
 
 def visible_text(article) -> str:
-    """An article's text as a reader sees it: without scripts, styles and the ¶ of heading links; the text of
-    inline elements runs on (首<b>件</b> is one word), other elements (cells, paragraphs, items) end a word."""
+    """The text of an element (an article, a whole page) as a reader sees it: without scripts, styles and the ¶
+    of heading links; the text of inline elements runs on (首<b>件</b> is one word), other elements (cells,
+    paragraphs, items) end a word. The element is changed: pass a fresh parse."""
     for el in article.find_all(["script", "style", "template", "noscript", "svg"]):
         el.decompose()
     for el in article.select("a.headerlink"):

@@ -1,9 +1,11 @@
 """Audiences: the all-staff site holds no trace of a management or restricted record, in any file it writes.
 
-Every file of the output is read (HTML, JSON, XML, the gzipped sitemap, CSV, iCalendar, attachments, assets),
-normalised (entities decoded, JSON unescaped, iCalendar lines unfolded, the search index's word breaks removed)
+Every file of the output is read (HTML, JSON, XML, the gzipped sitemap, CSV, iCalendar, attachments, assets,
+the search index's shards and metadata), normalised (entities decoded, JSON unescaped, iCalendar lines unfolded)
 and searched for the hidden records' IDs, slugs, titles, the 【内部】 marker and sentences of their text.
-The management and restricted builds show that the same scan does find them where they belong.
+The search index's shards hold tokens, not sentences, so they are also read as tokens (every token must be one
+the site's pages show) and queried as the search box does. The management and restricted builds show that the
+same checks do find the records where they belong.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from test_site import (HIDDEN_ATTACHMENT, HIDDEN_COMMIT_MESSAGE, Rec, build_demo, live, of_type, open_actions, shown,
                        visible)
@@ -109,7 +112,7 @@ def test_the_demo_has_the_hidden_records_this_file_expects(site):
 
 def test_every_kind_of_output_is_scanned(site):
     out = site.out
-    for rel in ("index.html", "404.html", "search/search_index.json", "feed.xml", "rss.xml", "calendar.ics",
+    for rel in ("index.html", "404.html", "search/manifest.json", "feed.xml", "rss.xml", "calendar.ics",
                 "records.json", "sitemap.xml", "sitemap.xml.gz", "archive/index.html", "people/liuhong/index.html",
                 "departments/GM/index.html", "capa/2025/attachments/CAPA-2025-006-poka-yoke.png",
                 "guide/index.html"):
@@ -117,6 +120,10 @@ def test_every_kind_of_output_is_scanned(site):
     assert len(list(out.glob("exports/*.csv"))) == 4
     assert len(list(out.glob("*/index.json"))) == 4
     assert normalised(out / "sitemap.xml.gz") is not None
+    # the search index: its shards (tokens and postings) and metadata chunks (URL, title, text) are JSON text
+    for folder in ("s", "m"):
+        files = list((out / "search" / folder).glob("*.json"))
+        assert files and all(normalised(f) is not None for f in files), folder
 
 
 def test_the_scan_finds_what_it_looks_for(tmp_path_factory):
@@ -124,11 +131,20 @@ def test_the_scan_finds_what_it_looks_for(tmp_path_factory):
     build = build_demo(tmp_path_factory, "management")
     mtg = next(r for r in build.records if r.id == "MTG-2025-006")
     found = leaks(build.out, {mtg.id, mtg.title})
-    for rel in ("search/search_index.json", "records.json", "calendar.ics", "exports/meeting.csv",
+    for rel in (search_chunk_of(build.out, mtg), "records.json", "calendar.ics", "exports/meeting.csv",
                 "meetings/index.json", "departments/GM/index.html", f"people/{mtg.get('chair')}/index.html",
                 mtg.page):
         assert set(found.get(rel, [])) == {mtg.id, mtg.title}, rel
     assert mtg.page in leaks(build.out, {_slug(mtg)})
+
+
+def search_chunk_of(out: Path, rec: Rec) -> str:
+    """The search/m/<j>.json file whose rows hold the record (title: its ID, then its title)."""
+    url = rec.page[:-len("index.html")]
+    found = [f.relative_to(out).as_posix() for f in sorted((out / "search/m").glob("*.json"))
+             if any(row[0] == url and row[1] == f"{rec.id} {rec.title}" for row in json.loads(f.read_text("utf-8")))]
+    assert len(found) == 1, (rec.id, found)
+    return found[0]
 
 
 def test_all_staff_output_holds_no_trace_of_hidden_records(site):
@@ -137,6 +153,96 @@ def test_all_staff_output_holds_no_trace_of_hidden_records(site):
     assert HIDDEN_IDS <= markers and len(markers) > 20
     found = leaks(site.out, markers)
     assert found == {}, report(found)
+
+
+# --- the search index -----------------------------------------------------------------------------------------
+# Its shards hold tokens (lower-case words, IDs, overlapping pairs of Chinese characters), not sentences, so the
+# scan above cannot see a hidden record there: a title leaks as its character pairs, "CAPA-2026-003" as
+# "capa-2026-003". These tests read the index as tokens and as the search box does.
+
+def index_tokens(out: Path) -> set[str]:
+    """Every token the search index of a site holds (the union tokens "<key>*" of heavy keys left out)."""
+    files = sorted((out / "search/s").glob("*.json"))
+    assert files, out
+    return {t for f in files for t in json.loads(f.read_text("utf-8")) if not t.endswith("*")}
+
+
+def shown_tokens(out: Path) -> set[str]:
+    """Every token of the text the site's pages show (all of each page, not only the article)."""
+    from generator.search import tokens
+    from test_site import visible_text
+
+    return {t for f in sorted(out.rglob("*.html")) for t in tokens(visible_text(BeautifulSoup(f.read_text("utf-8"),
+                                                                                              "html.parser")))}
+
+
+def record_tokens(recs: list[Rec]) -> set[str]:
+    """Every token of what the records say: ID, file name, front matter, body."""
+    from generator.search import tokens
+
+    return {t for r in recs for t in tokens(" ".join([r.id, Path(r.path).stem, str(r.fm), r.body]))}
+
+
+_SHOWN: dict[str, set[str]] = {}
+
+
+def shown_by(build) -> set[str]:
+    if build.audience not in _SHOWN:
+        _SHOWN[build.audience] = shown_tokens(build.out)
+    return _SHOWN[build.audience]
+
+
+@pytest.mark.parametrize("audience", ["all-staff", "management"])
+def test_search_index_holds_only_what_the_pages_show(audience, tmp_path_factory):
+    build = build_demo(tmp_path_factory, audience)
+    held, shown_here = index_tokens(build.out), shown_by(build)
+    assert len(held) > 1000
+    extra = held - shown_here
+    assert extra == set(), f"tokens in the search index that no page shows: {sorted(extra)[:40]}"
+    hidden = hidden_for(build.records, audience)
+    assert hidden and {r.id.lower() for r in hidden} <= record_tokens(hidden)
+    assert held & (record_tokens(hidden) - shown_here) == set()
+
+
+def test_the_token_scan_finds_what_it_looks_for(site, tmp_path_factory):
+    """Positive control: the management index holds the management records' own tokens, and the check above
+    would have named them."""
+    build = build_demo(tmp_path_factory, "management")
+    mgmt_only = [r for r in hidden_for(site.records, "all-staff") if visible(r, "management")]
+    assert {r.id for r in mgmt_only} == {"MTG-2025-006", "CAPA-2026-003"}
+    betraying = index_tokens(build.out) & (record_tokens(mgmt_only) - shown_by(site))
+    assert {"capa-2026-003", "mtg-2025-006"} <= betraying and len(betraying) > 20
+
+
+def _title_words(rec: Rec, shown_here: set[str]) -> list[str]:
+    """Pairs of characters of the record's title that no page of a build shows: words only it would be found by."""
+    title = rec.title.replace(MARK, "")
+    pairs = {title[k:k + 2] for k in range(len(title) - 1)}
+    return sorted(p for p in pairs if re.fullmatch(r"[\u4e00-\u9fff]{2}", p) and p not in shown_here)
+
+
+@pytest.mark.parametrize("audience", ["all-staff", "management"])
+def test_searching_a_hidden_record_finds_nothing(audience, tmp_path_factory):
+    """As the search box does: a hidden record's ID and the words of its title find nothing, and find it in the
+    build of the audience it is for."""
+    from generator.search import Index
+
+    build = build_demo(tmp_path_factory, audience)
+    index = Index(build.out / "search")
+    hidden = hidden_for(build.records, audience)
+    assert hidden
+    for rec in hidden:
+        words = _title_words(rec, shown_by(build))
+        assert words, rec.id
+        own = build_demo(tmp_path_factory, "management" if visible(rec, "management") else "restricted")
+        own_index = Index(own.out / "search")
+        url = rec.page[:-len("index.html")]
+        for query in [rec.id, rec.id.lower(), *words]:
+            assert index.search(query, limit=1000) == [], (rec.id, query)
+            assert url in [hit.url for hit in own_index.search(query, limit=1000)], (own.audience, rec.id, query)
+        title = rec.title.replace(MARK, "").strip()
+        assert all(hit.url != url and rec.id not in hit.title for hit in index.search(title, limit=1000))
+        assert url in [hit.url for hit in own_index.search(title, limit=1000)], (own.audience, rec.id, title)
 
 
 def test_history_entries_name_no_hidden_record(site):

@@ -12,6 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import CORPUS, DEMO_TODAY, PROJECT, bulletin, copy_demo, git, run
+from generator.search import Index
+from sitecheck import search_index_problems
 from test_site import BOARD_ALL_STAFF, external_loads, read_records, shown
 
 BROKEN = ("records/meetings/2021/MTG-2021-012-2021-06-15-meeting.md",
@@ -76,7 +78,8 @@ def test_corpus_site_loads_nothing_from_outside(corpus_site):
 # --- plain `mkdocs build` ---------------------------------------------------------------------------------------
 
 def test_mkdocs_build_on_a_repository(tmp_path):
-    """A repository as the project ships it: mkdocs.yml, the generator it names as a hook, records, settings."""
+    """A repository as the project ships it: mkdocs.yml, the generator it names as a hook, records, settings.
+    No theme folder beside mkdocs.yml: the hook brings the search box's templates (generator/overrides)."""
     repo = copy_demo(tmp_path / "repo")
     for name in ("mkdocs.yml",):
         shutil.copy(PROJECT / name, repo / name)
@@ -95,7 +98,18 @@ def test_mkdocs_build_on_a_repository(tmp_path):
     missing = [r.page for r in records if not (out / r.page).is_file()]
     assert missing == []
     assert not (out / "capa/2026/CAPA-2026-003-hd-claim").exists()       # all-staff by default
-    assert (out / "search/search_index.json").is_file()
+    assert not (repo / "overrides").exists()
+    # the header search box, from the hook's templates, answered by the chunked index (not Material's)
+    home = soup(out / "index.html")
+    box = home.select_one("[data-bl-search]")
+    assert box is not None and box["data-bl-index"] == "search/"
+    assert home.find(attrs={"data-md-component": "search-query"}) is None
+    assert home.find("script", src=lambda v: v and v.endswith("assets/bulletin-search.js")) is not None
+    assert (out / "search/manifest.json").is_file() and (out / "assets/bulletin-search.js").is_file()
+    assert not (out / "search/search_index.json").exists()
+    assert search_index_problems(out) == []
+    notice = next(r for r in records if r.id == "NTC-2026-005")
+    assert notice.page[:-len("index.html")] in [hit.url for hit in Index(out / "search").search("首件", limit=1000)]
     assert not list((repo / "records").rglob("index.md")), "nothing is written into records/"
 
 

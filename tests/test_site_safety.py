@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from conftest import DEMO_TODAY, bulletin, copy_demo, git
@@ -20,6 +21,7 @@ EVIL_TITLE = '<b>加粗</b> "引号" & <script>alert(9)</script> 标题'
 EVIL_TAG = "<img src=x onerror=alert(8)>"
 EVIL_PATH = f"records/notices/2026/{EVIL_ID}-evil.md"
 EVIL_PAGE = f"notices/2026/{EVIL_ID}-evil/index.html"
+BREAKOUT_PAGE = "notices/2026/NTC-2026-014-breakout/index.html"
 PEER_PAGE = "notices/2026/NTC-2026-011-winter-safety-rule/index.html"   # a plain notice at the same depth
 EVIL = f"""---
 id: {EVIL_ID}
@@ -182,23 +184,22 @@ def test_search_index_holds_no_markup_from_the_record(evil):
     # the index is data: JSON the script fetches, nothing a browser runs or renders as a page
     files = [p for p in (out / "search").rglob("*") if p.is_file()]
     assert files and all(p.suffix == ".json" for p in files), sorted(str(p.relative_to(out)) for p in files)
-    rows = [row for f in sorted((out / "search/m").glob("*.json")) for row in json.loads(f.read_text("utf-8"))]
-    url = EVIL_PAGE[:-len("index.html")]
-    evil_rows = [row for row in rows if row[0] == url]
-    assert len(evil_rows) == 1
-    _, title, text = evil_rows[0][:3]
-    page = soup(out, EVIL_PAGE)
-    # the title as the heading shows it (after the record's ID), tags and all, as text
-    assert title == f"{EVIL_ID} {EVIL_TITLE}"
-    # the text: only words the page shows, in its order; the page's text holds the tag EVIL_TAG as text
-    shown = visible_text(page.find("article"))
-    words = text.split()
-    assert "正文开始" in text and "正文结束" in text and EVIL_TAG in shown
-    at = 0
-    for word in words:
-        found = shown.find(word, at)
-        assert found >= 0, f"{word!r} is in the search index, not on the page (after {shown[at:at + 80]!r})"
-        at = found + len(word)
+    rows = {row[0]: row for f in sorted((out / "search/m").glob("*.json")) for row in json.loads(f.read_text("utf-8"))}
+    breakout_title = yaml.safe_load(BREAKOUT.split("---")[1])["title"]
+    for rid, rel, heading in ((EVIL_ID, EVIL_PAGE, EVIL_TITLE), ("NTC-2026-014", BREAKOUT_PAGE, breakout_title)):
+        _, title, text = rows[rel[:-len("index.html")]][:3]
+        # the title as the page's heading shows it (after the record's ID), tags and all, as text
+        assert title == f"{rid} {heading}"
+        assert soup(out, rel).find("article").h1.get_text().rstrip("¶").strip() == heading
+        # the text: only words the page shows, in the page's order
+        shown = visible_text(soup(out, rel).find("article"))
+        at = 0
+        for word in text.split():
+            found = shown.find(word, at)
+            assert found >= 0, f"{rel}: {word!r} is in the search index, not on the page (after {shown[at:at + 80]!r})"
+            at = found + len(word)
+    _, title, text = rows[EVIL_PAGE[:-len("index.html")]][:3]
+    assert "正文开始" in text and "正文结束" in text and EVIL_TAG in text      # the card shows the tag as text
     # nothing of what the sanitizer removed: script bodies, event handlers, javascript: URLs, styles
     for n in (1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14):
         assert f"alert({n})" not in title + text, n
