@@ -24,6 +24,7 @@ test: $(STAMP) browser    ## the whole test suite, browser tests included
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(STAMP)           ## the benchmark (see README)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(VENV)/bin/python -m benchmarks
 
 clean:

@@ -70,8 +70,8 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         prerender.HANDOFF.clear()
     old = None
     if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        out.rename(old)
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        out.rename(old / out.name)
     tmp.rename(out)
     if old:
         _remove_later(old)
