@@ -79,7 +79,7 @@ def test_queries():
 def _node(script: str, data):
     node = shutil.which("node")
     if not node:
-        pytest.skip("node is not installed (apt-get install -y nodejs); "
+        pytest.fail("node is not installed: apt-get install -y nodejs "
                     "tests/browser/test_search_browser.py compares the tokenizer in Chromium too")
     out = subprocess.run([node, "-e", script, str(JS)], input=json.dumps(data), capture_output=True, text=True,
                          timeout=60)
