@@ -102,14 +102,19 @@ def cmd_new(args) -> int:
     return 0
 
 
-def cmd_build(args) -> int:
-    from .build import build
+def _repository(args):
+    """(root, configuration, language, validated records) for the commands that read every record."""
     from .validate import load_repository
 
     root = _root(args)
     cfg = load_config(root)
-    lang = args.lang or cfg.language
-    result = load_repository(root, cfg)
+    return root, cfg, args.lang or cfg.language, load_repository(root, cfg)
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    root, cfg, lang, result = _repository(args)
     if result.errors:
         print(FORMATS["text"](result.problems, lang, len(result.tree.record_files)), file=sys.stderr)
         print(render("build-refused", lang, out=args.out), file=sys.stderr)
@@ -129,12 +134,8 @@ def cmd_build(args) -> int:
 
 def cmd_status(args) -> int:
     from .status import overdue, render_status
-    from .validate import load_repository
 
-    root = _root(args)
-    cfg = load_config(root)
-    lang = args.lang or cfg.language
-    result = load_repository(root, cfg)
+    root, cfg, lang, result = _repository(args)
     today = args.today or today_in(cfg.time_zone)
     print(render_status(overdue(result.records, cfg, today, args.audience), cfg, lang, today, args.format))
     return 0

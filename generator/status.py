@@ -28,8 +28,8 @@ def overdue(records, cfg: Config, today: dt.date, audience: str = "restricted") 
                                     "due": str(a.due), "days_late": a.days_late})
     for o in state.reports_owed(cfg, [r for r in visible if r.type == "report"], today):
         if o.state == "missing":
-            groups[o.department].append({"kind": "report", "ref": f"{o.department} {o.kind} {o.period}",
-                                         "title": o.period, "due": str(o.due), "days_late": o.days_late})
+            groups[o.department].append({"kind": "report", "ref": f"{o.department} {o.period}",
+                                         "title": o.kind, "due": str(o.due), "days_late": o.days_late})
     return {k: sorted(v, key=lambda i: -i["days_late"]) for k, v in sorted(groups.items())}
 
 
