@@ -51,3 +51,15 @@ def copy_demo(dest: Path) -> Path:
 @pytest.fixture
 def demo(tmp_path) -> Path:
     return copy_demo(tmp_path / "repo")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say in CI's log that the browser tests ran (in Chromium), not only that everything passed."""
+    stats = terminalreporter.stats
+    browser = {kind: sum(1 for r in stats.get(kind, []) if getattr(r, "when", "call") == "call"
+                         and "tests/browser/" in getattr(r, "nodeid", ""))
+               for kind in ("passed", "failed", "skipped")}
+    if any(browser.values()):
+        terminalreporter.write_line(
+            f"browser tests in Chromium: {browser['passed']} passed, {browser['failed']} failed, "
+            f"{browser['skipped']} skipped")
