@@ -12,10 +12,8 @@ from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as mkdocs_config
-from mkdocs.exceptions import MkDocsException
 
 from . import incremental, prerender
-from .config import Config
 from .validate import Result
 
 PROJECT_MKDOCS = Path(__file__).resolve().parent.parent / "mkdocs.yml"
@@ -79,5 +77,3 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         incremental.save(out, made)
     return stats
 
-
-__all__ = ["build", "MkDocsException", "Config"]

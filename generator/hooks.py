@@ -175,7 +175,6 @@ def _adopt_html(page, title: str, html: str, slugify) -> None:
     token = {"level": 1, "id": slugify(title), "name": html_escape(title), "html": html_escape(title),
              "data-toc-label": "", "children": []}
     content, toc = f"{heading}\n{html}", get_toc([token])
-    _site.prerendered.add(page.file.src_uri)
 
     def read_source(config):
         page.markdown, page.meta = "", {}
@@ -241,8 +240,6 @@ def _keep_previous(files, config) -> None:
 
 def on_page_markdown(markdown, page, config, files):
     src = page.file.src_uri
-    if src in _site.prerendered:
-        return markdown
     if src in _site.record_src:
         # only the title of the front matter reaches the theme, escaped (Material prints it raw)
         page.meta = {"title": html_escape(_site.record_src[src].title)}
@@ -257,8 +254,6 @@ def on_page_content(html, page, config, files):
     if src in _site.html_pages:
         if src in SEARCHED_GENERATED:  # lists of records (archives, people, boards) would only echo their titles
             _site.search_docs[src] = search.doc(page.url, page.title or "", html)
-        return html
-    if src in _site.prerendered:
         return html
     if src not in _site.record_src:
         _site.search_docs[src] = search.doc(page.url, page.title or "", html)

@@ -7,7 +7,6 @@ its output to MkDocs (virtual files) and asks it for each record page's Markdown
 from __future__ import annotations
 
 import datetime as dt
-import json
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -88,7 +87,6 @@ class Site:
     attachment_digests: dict = field(default_factory=dict)
     generated_digests: dict = field(default_factory=dict)
     reuse_generated: set[str] = field(default_factory=set)
-    prerendered: set[str] = field(default_factory=set)     # pages whose HTML the hook made without Markdown
     deferred: set[str] = field(default_factory=set)        # record pages rendered in on_env (in parallel)
     nav_object: object = None
     parts: dict = field(default_factory=dict)             # record page src -> render.RecordPage being built
@@ -277,7 +275,7 @@ def _charts(k, w: Words) -> list[tuple[str, str]]:
 
 def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> None:
     rd, today = site.renderer, site.today
-    sup = state.superseded_by(notices, today)
+    sup = site.superseders
     shown = sorted([n for n in notices if state.counts(n) and state.notice_state(n, today, sup) != "scheduled"],
                    key=lambda n: (n.get("issued_on"), n.id), reverse=True)[:50]
     entries = [feeds.FeedEntry(id=n.id, title=f"{n.id} {n.title}", url=url_of(src_of(n)),
@@ -355,10 +353,6 @@ def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:
     return [item for item in nav if item]
 
 
-def history_entries(site: Site, record: Record) -> list:
-    return site.history.get(record.path, [])
-
-
 def load_extra_pages(root: Path, lang: str) -> dict:
     """Pages written by hand beside the project (docs/contributing.md → the contributor guide)."""
     from .labels import UI
@@ -369,7 +363,7 @@ def load_extra_pages(root: Path, lang: str) -> dict:
     return {}
 
 
-__all__ = ["build_site", "visible_to", "url_of", "relative", "src_of", "Site", "json"]
+__all__ = ["build_site", "visible_to", "url_of", "relative", "src_of", "Site"]
 
 
 def page_keys(site: Site) -> dict[str, str]:

@@ -11,7 +11,6 @@ from . import yamlsafe
 from .config import Config
 from .messages import kind_of
 from .problems import Problem, error
-from .schema import ID_RE
 
 RECORDS_DIR = "records"
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -193,7 +192,3 @@ def read_record(root: Path, rel: str, cfg: Config) -> tuple[Record | None, list[
     record = Record(rel, owner.name, m.group(1), fm, body, body_line, fm_text)
     return record, problems
 
-
-def id_parts(rid: str):
-    m = ID_RE.match(rid)
-    return (m.group(1), int(m.group(2)), int(m.group(3))) if m else None

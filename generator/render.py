@@ -193,7 +193,7 @@ class Renderer:
         from .pages import relative, src_of, url_of
 
         today = self.site.today
-        sup = state.superseded_by(records, today) if rtype == "notice" else {}
+        sup = self.site.superseders
         rows = []
         for r in sorted(records, key=lambda r: r.id, reverse=True):
             href = relative(src, url_of(src_of(r)))

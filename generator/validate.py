@@ -12,7 +12,7 @@ from . import stage2, yamlsafe
 from .config import Config, load_config
 from .problems import Problem, error, sort_key, warning
 from .records import RECORDS_DIR, Record, Records, Tree, read_record, scan
-from .schema import Check, check_record, display
+from .schema import Check, check_record
 
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 WINDOWS = re.compile(r"^[a-zA-Z]:[\\/]|\\")
