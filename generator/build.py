@@ -59,7 +59,7 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         # linked from the previous output); in a fresh folder everything else is built as usual
         mkdocs_build(cfg, dirty=True)
         made = prerender.HANDOFF.pop("manifest_out", None)
-        stats = {"reused": prerender.HANDOFF.get("reused", 0), "pages": prerender.HANDOFF.get("pages", 0)}
+        stats = {key: prerender.HANDOFF.get(key, 0) for key in ("reused", "pages", "generated_kept", "search_patched")}
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         prerender.PRELOADED.pop(str(root), None)

@@ -83,6 +83,11 @@ def on_config(config):
     previous = prerender.HANDOFF.get("manifest")
     if previous is not None and previous.fingerprint == _site.fingerprint:
         _site.reuse = {src for src, key in _site.page_keys.items() if previous.pages.get(src) == key}
+    if previous is not None and previous.fingerprint == _site.fingerprint and previous.inputs == _site.inputs:
+        _site.kept_files = list(previous.files)   # an edit of bodies only: no generated file can change
+    else:
+        pages.generate(_site)
+    prerender.HANDOFF["generated_kept"] = bool(_site.kept_files)
     prerender.HANDOFF.update(reused=len(_site.reuse), pages=len(_site.record_src))
     for css in ("assets/bulletin.css",):
         if css not in config["extra_css"]:
@@ -109,6 +114,7 @@ def on_files(files, config):
     for src, content in _site.files.items():
         files.append(File.generated(config, src, content=content))
     _keep_generated(files, config)
+    _keep_all_generated(files, config)
     for asset in sorted(ASSETS.iterdir()):
         files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
     return files
@@ -205,6 +211,22 @@ def _keep_generated(files, config) -> None:
         incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]), kept)
 
 
+def _keep_all_generated(files, config) -> None:
+    """When no generated file can have changed, every one is linked from the previous output."""
+    if not _site.kept_files:
+        return
+    kept = []
+    for src in _site.kept_files:
+        f = File.generated(config, src, content="")
+        f.is_modified = lambda: False
+        files.append(f)
+        kept.append(f.dest_uri)
+        if f.is_documentation_page():
+            _site.reuse_generated.add(src)
+    _site.generated_digests = dict(prerender.HANDOFF["manifest"].generated)
+    incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]), kept)
+
+
 def _defer_records(files, config) -> None:
     """Under `bulletin build`, record pages are rendered in on_env (in parallel), not by MkDocs' loop."""
     if not _settings(config).get("root"):
@@ -271,11 +293,21 @@ def on_post_build(config):
     previous = prerender.HANDOFF.get("manifest")
     for src in _site.reuse | (_site.reuse_generated & SEARCHED_GENERATED):
         _site.search_docs[src] = previous.search[src]
-    docs = sorted(_site.search_docs.values(), key=lambda d: d.url)  # the same index however pages were rendered
+    docs = list(_site.search_docs.values())
+    same = previous is not None and previous.fingerprint == _site.fingerprint
+    patched = search.patch(previous.index, docs, _site.lang) if same and previous.index else None
+    if patched is not None:   # the same pages, some text changed: the index's changed files only
+        changed, index = patched
+        incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]),
+                              [f"search/{rel}" for rel in index.paths() if rel not in changed])
+        search.write_files(Path(config["site_dir"]) / "search", changed)
+    else:
+        index = search.write_index(docs, Path(config["site_dir"]), _site.lang)
+    prerender.HANDOFF["search_patched"] = patched is not None
     prerender.HANDOFF["manifest_out"] = incremental.Manifest(
         fingerprint=_site.fingerprint, pages=_site.page_keys, attachments=_site.attachment_digests,
-        search=dict(_site.search_docs), generated=_site.generated_digests)
-    search.write_index(docs, Path(config["site_dir"]), _site.lang)
+        search=dict(_site.search_docs), generated=_site.generated_digests, inputs=_site.inputs,
+        files=_site.kept_files or list(_site.files), index=index)
 
 
 def _frame(page, parts, html: str) -> str:

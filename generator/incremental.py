@@ -2,10 +2,12 @@
 
 After each `bulletin build`, a manifest is kept in the cache folder (outside the output and the
 repository): a fingerprint of everything site-wide, a digest per record page of what it is made from,
-the digest of each published attachment, and each page's search entry. The next build into the same
-folder re-renders only the record pages whose digest changed (plus every generated page: boards,
-indexes, totals), links the unchanged pages' files from the previous output, and rebuilds the whole
-search index from the kept entries. Anything site-wide that changed means a full build.
+the digest of each published attachment, each page's search entry, and a digest of what the generated
+files (boards, indexes, archives, feeds) are made from. The next build into the same folder re-renders
+only the record pages whose digest changed; generated files are not made again at all when their inputs
+are unchanged (an edit of a record's body), and otherwise only the pages whose HTML changed go through
+MkDocs. Files it does not render are linked from the previous output; the search index is rebuilt from
+the kept entries. Anything site-wide that changed means a full build.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from .stage2 import _fingerprint as code_and_config, cache_dir
 
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
@@ -29,6 +31,9 @@ class Manifest:
     attachments: dict[str, str] = field(default_factory=dict)   # attachment src -> content digest
     search: dict[str, object] = field(default_factory=dict)     # page src -> its SearchDoc
     generated: dict[str, str] = field(default_factory=dict)     # generated page src -> digest of its HTML
+    inputs: str = ""                                            # what the generated files are made from
+    files: list[str] = field(default_factory=list)              # every generated file's src
+    index: object = None                                        # search.Built: the index, to patch
 
 
 def fingerprint(root: Path, config_file: Path, site, nav) -> str:
@@ -39,10 +44,11 @@ def fingerprint(root: Path, config_file: Path, site, nav) -> str:
     parts = [str(VERSION), code_and_config(root), config_file.read_bytes().hex(), material.__file__,
              getattr(material, "__version__", ""), site.audience, site.today.isoformat(), site.lang,
              str(site.shallow), repr(nav), ",".join(sorted(site.hidden_ids)), ",".join(sorted(site.hidden_src))]
-    overrides = Path(__file__).resolve().parent / "overrides"
-    for path in sorted(overrides.rglob("*")) if overrides.is_dir() else []:
-        if path.is_file():
-            parts.append(path.name + path.read_bytes().hex())
+    here = Path(__file__).resolve().parent
+    for folder in (here / "overrides", here / "assets", here.parent / "templates" / "site"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                parts.append(path.name + path.read_bytes().hex())
     for part in parts:
         h.update(part.encode())
         h.update(b"\0")

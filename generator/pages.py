@@ -87,6 +87,9 @@ class Site:
     attachment_digests: dict = field(default_factory=dict)
     generated_digests: dict = field(default_factory=dict)
     reuse_generated: set[str] = field(default_factory=set)
+    inputs: str = ""                                       # digest of what the generated files are made from
+    extra_pages: dict = field(default_factory=dict)        # page src -> (title, Markdown) written by hand
+    kept_files: list = field(default_factory=list)         # generated files linked from the previous build
     deferred: set[str] = field(default_factory=set)        # record pages rendered in on_env (in parallel)
     nav_object: object = None
     parts: dict = field(default_factory=dict)             # record page src -> render.RecordPage being built
@@ -113,8 +116,33 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.attachments = _attachments(visible)
     site.backlinks = _backlinks(visible)
     site.renderer = Renderer(cfg, words, visible, site)
-    _generate(site, cfg, words, extra_pages or {})
+    site.extra_pages = extra_pages or {}
+    site.nav = _nav(cfg, words, site.extra_pages)
+    site.inputs = generated_inputs(records, site)
     return site
+
+
+def generate(site: Site) -> None:
+    """Every generated page and file (boards, indexes, archives, people, KPIs, feeds) into site.files."""
+    _generate(site, site.renderer.cfg, site.renderer.w, site.extra_pages)
+
+
+def generated_inputs(records: Records, site: Site) -> str:
+    """A digest of everything the generated files are made from: every record's path and front matter
+    (hidden ones too: they decide what is hidden), notices' bodies (feed summaries), the hand-written
+    pages, audience, date and language. Bodies of other records and Git history are not among them.
+    Code and configuration are in the build's fingerprint (incremental.fingerprint)."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{site.audience}\0{site.today.isoformat()}\0{site.lang}\0{site.shallow}".encode())
+    for r in records:
+        h.update(f"\0\0{r.path}\0{r.front_matter}".encode())
+        if r.type == "notice":
+            h.update(f"\0{r.body}".encode())
+    for src, (title, markdown) in sorted(site.extra_pages.items()):
+        h.update(f"\0\0{src}\0{title}\0{markdown}".encode())
+    return h.hexdigest()
 
 
 def _commits_naming(hidden: list[Record], history: dict) -> set[str]:
@@ -220,7 +248,6 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     for src, (title, markdown) in extra_pages.items():
         f[src] = f"# {title}\n\n{markdown}" if not markdown.lstrip().startswith("# ") else markdown
     _feeds(site, cfg, w, live, notices)
-    site.nav = _nav(cfg, w, extra_pages)
 
 
 def _closed_in_month(live, today):
@@ -363,7 +390,7 @@ def load_extra_pages(root: Path, lang: str) -> dict:
     return {}
 
 
-__all__ = ["build_site", "visible_to", "url_of", "relative", "src_of", "Site"]
+__all__ = ["build_site", "generate", "visible_to", "url_of", "relative", "src_of", "Site"]
 
 
 def page_keys(site: Site) -> dict[str, str]:

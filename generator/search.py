@@ -319,9 +319,65 @@ def _power_of_two(n: int) -> int:
     return p
 
 
+@dataclass
+class Built:
+    """An index as written, kept by the incremental build: the next build patches it (`patch`) instead of
+    starting over. Whatever the path, the files are the bytes `build_index` makes of the same pages."""
+    lang: str
+    docs: list[SearchDoc]             # sorted by URL: a document's number is its place here
+    heavy: frozenset[str]
+    codes: dict[str, str]             # token (union tokens too) -> code
+    tokens: list[str]                 # the tokens of the pages (no union tokens), sorted
+    count: int                        # postings of those tokens: it sets the number of shards
+    shards: list[dict[str, str]]      # token -> code, per shard
+    row_bytes: list[int]              # size of each document's metadata row
+    chunk: int
+    svers: list[str]
+    mvers: list[str]
+
+    def paths(self) -> list[str]:
+        """Every file of the index, under search/."""
+        return (["manifest.json"] + [f"s/{i}.json" for i in range(len(self.shards))]
+                + [f"m/{j}.json" for j in range(len(self.mvers))])
+
+
+def _sorted_docs(docs: list[SearchDoc]) -> list[SearchDoc]:
+    return sorted({d.url: d for d in docs}.values(), key=lambda d: d.url)
+
+
+def _weights(d: SearchDoc) -> dict[str, int]:
+    terms, weights = (d.terms, d.weights) if d.weights is not None else weigh(d.title, d.text)
+    return dict(zip(terms.split("\0"), weights)) if weights else {}
+
+
+def _size(token: str, code: str) -> int:
+    return len(token.encode("utf-8")) + len(code) + 6
+
+
+def _row(d: SearchDoc) -> list:
+    return [d.url, d.title, d.text] if len(d.text) <= TEXT_CAP else [d.url, d.title, d.text[:TEXT_CAP], 1]
+
+
+def _chunk_size(row_bytes: list[int]) -> int:
+    """Rows per metadata chunk: about CHUNK_BYTES, rounded down to a power of two so that an edit seldom
+    changes it (which would rewrite every chunk)."""
+    avg = sum(row_bytes) / max(1, len(row_bytes))
+    rows = max(1, min(512, int(CHUNK_BYTES // max(avg, 1))))
+    return 1 << (rows.bit_length() - 1)
+
+
+def _manifest(built: Built) -> bytes:
+    return _dump({"chunk": built.chunk, "docs": len(built.docs), "heavy": sorted(built.heavy), "lang": built.lang,
+                  "m": built.mvers, "s": built.svers, "shards": len(built.shards), "version": VERSION})
+
+
 def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
     """Site path (under search/) -> bytes, for the whole index. Same docs (in any order) -> same bytes."""
-    docs = sorted({d.url: d for d in docs}.values(), key=lambda d: d.url)
+    return _build(docs, lang)[0]
+
+
+def _build(docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built]:
+    docs = _sorted_docs(docs)
     post: dict[str, list[int]] = defaultdict(list)      # token -> [doc * 32 + weight, ...]
     count = 0
     for n, d in enumerate(docs):
@@ -336,7 +392,7 @@ def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
 
     # heavy keys: split a key's tokens by one more character while the key holds too many bytes
     heavy: set[str] = set()
-    size = {t: len(t.encode("utf-8")) + len(c) + 6 for t, c in codes.items()}
+    size = {t: _size(t, c) for t, c in codes.items()}
     pending = sorted(codes)
     while True:
         groups: dict[str, int] = {}
@@ -378,28 +434,152 @@ def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
         files[f"s/{i}.json"] = data
         svers.append(_version(data))
 
-    rows = [[d.url, d.title, d.text] if len(d.text) <= TEXT_CAP else [d.url, d.title, d.text[:TEXT_CAP], 1]
-            for d in docs]
-    avg = sum(len(_dump(r)) for r in rows) / max(1, len(rows))
-    chunk = max(1, min(500, int(CHUNK_BYTES // max(avg, 1))))
+    rows = [_row(d) for d in docs]
+    row_bytes = [len(_dump(r)) for r in rows]
+    chunk = _chunk_size(row_bytes)
     mvers = []
     for j in range(0, max(1, len(rows)), chunk):
         data = _dump(rows[j:j + chunk])
         files[f"m/{j // chunk}.json"] = data
         mvers.append(_version(data))
 
-    files["manifest.json"] = _dump({"chunk": chunk, "docs": len(docs), "heavy": sorted(heavy), "lang": lang,
-                                    "m": mvers, "s": svers, "shards": shards,
-                                    "version": VERSION})
-    return files
+    built = Built(lang, docs, frozenset(heavy), codes, ordered, count, shard_tokens, row_bytes, chunk, svers, mvers)
+    files["manifest.json"] = _manifest(built)
+    return files, built
 
 
-def write_index(docs: list[SearchDoc], out_dir: Path, lang: str) -> None:
+def _unions(weights: dict[str, int], heavy) -> dict[str, int]:
+    """A document's union tokens: for each heavy key, the highest weight among its tokens under the key."""
+    out: dict[str, int] = {}
+    for t, w in weights.items():
+        for n in range(_base_len(t), len(t) + 1):
+            k = t[:n]
+            if k not in heavy:
+                break                                   # a longer key is heavy only under a heavy one
+            u = k + UNION
+            if out.get(u, -1) < w:
+                out[u] = w
+    return out
+
+
+def _is_heavy(k: str, codes: dict[str, str], ordered: list[str]) -> bool:
+    """Whether key k (its shorter keys heavy) would be split: its tokens are all that start with it."""
+    lo, hi = bisect_left(ordered, k), bisect_left(ordered, k + "\U0010ffff")
+    if hi - lo <= (1 if k in codes else 0):
+        return False                                    # no longer token to split by
+    total = 0
+    for t in ordered[lo:hi]:
+        total += _size(t, codes[t])
+        if total > HEAVY_BYTES:
+            return True
+    return False
+
+
+def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built] | None:
+    """(the files that differ from prev's, the new index) when the pages are the same URLs as before and
+    only their text changed; None when a full build is needed (pages added or removed, or the edit moves
+    a heavy key, the number of shards or the chunk size). The files are those `build_index` would make."""
+    docs = _sorted_docs(docs)
+    if lang != prev.lang or len(docs) != len(prev.docs) or any(a.url != b.url for a, b in zip(docs, prev.docs)):
+        return None
+    changed = [n for n, (a, b) in enumerate(zip(prev.docs, docs)) if a != b]
+    if not changed:
+        return {}, Built(**{**vars(prev), "docs": docs})
+    heavy, codes, ordered, count = prev.heavy, dict(prev.codes), list(prev.tokens), prev.count
+    own: dict[str, dict[int, int | None]] = defaultdict(dict)     # token -> {doc: new weight or None}
+    union: dict[str, dict[int, int | None]] = defaultdict(dict)
+    for n in changed:
+        old, new = _weights(prev.docs[n]), _weights(docs[n])
+        count += len(new) - len(old)
+        for t in old.keys() | new.keys():
+            if old.get(t) != new.get(t):
+                own[t][n] = new.get(t)
+        old_u, new_u = _unions(old, heavy), _unions(new, heavy)
+        for t in old_u.keys() | new_u.keys():
+            if old_u.get(t) != new_u.get(t):
+                union[t][n] = new_u.get(t)
+
+    def apply(t: str, edits: dict[int, int | None]) -> None:
+        postings = dict(decode(codes[t])) if t in codes else {}
+        for n, w in edits.items():
+            if w is None:
+                postings.pop(n, None)
+            else:
+                postings[n] = w
+        if postings:
+            codes[t] = encode(sorted(postings.items()))
+        else:
+            del codes[t]
+
+    for t, edits in own.items():
+        was = t in codes
+        apply(t, edits)
+        if was != (t in codes):
+            i = bisect_left(ordered, t)
+            if was:
+                del ordered[i]
+            else:
+                ordered.insert(i, t)
+    # heavy keys stay as they were, or the build starts over
+    for k in sorted({t[:n] for t in own for n in range(_base_len(t), len(t) + 1)}, key=len):
+        parent_heavy = len(k) == _base_len(k) or k[:-1] in heavy
+        if (k in heavy) != (parent_heavy and _is_heavy(k, codes, ordered)):
+            return None
+    shards = _power_of_two(-(-count // POSTINGS_PER_SHARD))
+    if shards != len(prev.shards):
+        return None
+    row_bytes = list(prev.row_bytes)
+    for n in changed:
+        row_bytes[n] = len(_dump(_row(docs[n])))
+    chunk = _chunk_size(row_bytes)
+    if chunk != prev.chunk:
+        return None
+
+    for t, edits in union.items():
+        apply(t, edits)
+    shard_tokens = list(prev.shards)
+    dirty: set[int] = set()
+    for t in chain(own, union):
+        i = shard_of(key_of(t, heavy), shards)
+        if i not in dirty:
+            shard_tokens[i] = dict(shard_tokens[i])
+            dirty.add(i)
+        if t in codes:
+            shard_tokens[i][t] = codes[t]
+        else:
+            shard_tokens[i].pop(t, None)
+    files: dict[str, bytes] = {}
+    svers = list(prev.svers)
+    for i in sorted(dirty):
+        data = _dump(shard_tokens[i])
+        files[f"s/{i}.json"] = data
+        svers[i] = _version(data)
+    mvers = list(prev.mvers)
+    for j in sorted({n // chunk for n in changed}):
+        data = _dump([_row(d) for d in docs[j * chunk:(j + 1) * chunk]])
+        files[f"m/{j}.json"] = data
+        mvers[j] = _version(data)
+    built = Built(lang, docs, heavy, codes, ordered, count, shard_tokens, row_bytes, chunk, svers, mvers)
+    files["manifest.json"] = _manifest(built)
+    return files, built
+
+
+def write_index(docs: list[SearchDoc], out_dir: Path, lang: str) -> Built:
     """Write search/ into the built site (called once, after every page is built). Over an older build,
     files whose bytes are the same are left alone and shards or chunks that no longer exist are removed, so
     the folder ends up as a fresh build would make it."""
     root = Path(out_dir) / "search"
-    files = build_index(docs, lang)
+    files, built = _build(docs, lang)
+    write_files(root, files)
+    for folder in ("s", "m"):
+        for path in (root / folder).glob("*.json"):
+            if f"{folder}/{path.name}" not in files:
+                path.unlink()
+    return built
+
+
+def write_files(root: Path, files: dict[str, bytes]) -> None:
+    """Write index files under root (search/), leaving those whose bytes are already there alone."""
     for rel, data in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -409,10 +589,6 @@ def write_index(docs: list[SearchDoc], out_dir: Path, lang: str) -> None:
         except OSError:
             pass
         path.write_bytes(data)
-    for folder in ("s", "m"):
-        for path in (root / folder).glob("*.json"):
-            if f"{folder}/{path.name}" not in files:
-                path.unlink()
 
 
 # ------------------------------------------------------------------ answering a query (as the browser does)

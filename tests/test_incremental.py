@@ -42,28 +42,79 @@ def _build(repo, out, **kw):
     return build(repo, result, out, audience="all-staff", today=TODAY, **kw)
 
 
-def _edit(repo):
+def _records(repo) -> dict:
+    return {p: p.read_text("utf-8") for p in sorted((repo / "records").rglob("*.md"))}
+
+
+def _id(text: str) -> str:
+    return re.search(r"^id: (\S+)", text, re.M).group(1)
+
+
+def edit_title_and_body(repo):
     """Change the title of a record that other records refer to, and its body, and commit it."""
-    texts = {p: p.read_text("utf-8") for p in (repo / "records").rglob("*.md")}
+    texts = _records(repo)
     referred = {rid for text in texts.values() for rid in re.findall(r"related: \[([A-Z]+-\d{4}-\d{3})", text)}
-    path = next(p for p, t in sorted(texts.items()) if re.search(r"^id: (\S+)", t, re.M).group(1) in referred)
-    text = texts[path]
-    text = re.sub(r"^title: (.*)$", r"title: \1（已修订）", text, count=1, flags=re.M)
+    path = next(p for p, t in texts.items() if _id(t) in referred)
+    text = re.sub(r"^title: (.*)$", r"title: \1（已修订）", texts[path], count=1, flags=re.M)
     path.write_text(text + "\n补充说明：第二版。\n", "utf-8")
     git("commit", "-qam", "revise one record", cwd=repo)
-    return path
 
 
-def test_rebuild_after_an_edit_equals_a_full_build(repo, tmp_path):
+def edit_body_only(repo):
+    """Append a line to one meeting's minutes, not committed: what a preview sees while one types."""
+    path = next(p for p in _records(repo) if "/meetings/" in p.as_posix())
+    path.write_text(path.read_text("utf-8") + "\n会后补充：首件检验记录已归档。 Follow-up filed.\n", "utf-8")
+
+
+def edit_notice_body(repo):
+    """A notice's body is in the feeds' summaries: generated files must be made again."""
+    path = next(p for p in _records(repo) if "/notices/" in p.as_posix())
+    head, sep, body = path.read_text("utf-8").partition("\n---\n")
+    path.write_text(f"{head}{sep}\n更正：以本版为准。\n{body}", "utf-8")
+    git("commit", "-qam", "correct a notice", cwd=repo)
+
+
+def add_record(repo):
+    path = next(p for p in _records(repo) if "/capa/" in p.as_posix())
+    rid = _id(path.read_text("utf-8"))
+    new_id = "-".join(rid.split("-")[:2] + ["999"])
+    (path.parent / f"{new_id}-added.md").write_text(path.read_text("utf-8").replace(rid, new_id), "utf-8")
+    git("add", "-A", cwd=repo)
+    git("commit", "-qm", f"add {new_id}", cwd=repo)
+
+
+def delete_record(repo):
+    """Remove a report that no record refers to."""
+    texts = _records(repo)
+    everything = "\n".join(texts.values())
+    path = next(p for p, t in texts.items() if "/reports/" in p.as_posix() and everything.count(_id(t)) == 1)
+    git("rm", "-q", str(path), cwd=repo)
+    git("commit", "-qm", "remove a report", cwd=repo)
+
+
+EDITS = {   # name -> (edit, generated files kept from the previous build, search index patched)
+    "title and body": (edit_title_and_body, False, True),
+    "body only": (edit_body_only, True, True),
+    "notice body": (edit_notice_body, False, True),
+    "add a record": (add_record, False, False),
+    "delete a record": (delete_record, False, False),
+}
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_rebuild_after_an_edit_equals_a_full_build(repo, tmp_path, name):
+    edit, kept, patched = EDITS[name]
     site = tmp_path / "site"
     first = _build(repo, site)
-    assert first["reused"] == 0
+    assert first["reused"] == 0 and not first["generated_kept"] and not first["search_patched"]
     again = _build(repo, site)
     assert again["reused"] == again["pages"], "nothing changed: every record page is kept"
+    assert again["generated_kept"] and again["search_patched"]
 
-    _edit(repo)
+    edit(repo)
     partial = _build(repo, site)
     assert 0 < partial["reused"] < partial["pages"], partial
+    assert (partial["generated_kept"], partial["search_patched"]) == (kept, patched), partial
 
     full = tmp_path / "full"
     _build(repo, full, incremental_ok=False)

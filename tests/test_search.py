@@ -335,6 +335,50 @@ def test_every_query_finds_exactly_the_pages_that_have_its_terms(tmp_path_factor
     assert {index.meta(d)[0] for d in ranked} == oracle(docs, q)
 
 
+# ------------------------------------------------------------------ the incremental build patches the index
+
+def _patched(before: list[SearchDoc], after: list[SearchDoc]) -> dict[str, bytes] | None:
+    """The files after patching the index of `before` for `after`, or None when patch asks for a full build."""
+    files, built = search._build(before, "zh")
+    out = search.patch(built, after, "zh")
+    if out is None:
+        return None
+    changed, new = out
+    assert set(changed) <= set(new.paths()) and "manifest.json" in changed or not changed
+    return {rel: changed.get(rel, files.get(rel)) for rel in new.paths()}
+
+
+def test_an_edit_of_one_page_patches_the_index_to_the_bytes_of_a_full_build():
+    edited = [SearchDoc(d.url, d.title, d.text + " 首件检验追加 poka-yoke") if i == 3 else d
+              for i, d in enumerate(DOCS)]
+    files, built = search._build(DOCS, "zh")
+    changed, _ = search.patch(built, edited, "zh")
+    assert 0 < len(changed) < len(files) / 2, "only the shards and chunk that hold the edit are written"
+    assert _patched(DOCS, edited) == search.build_index(edited, "zh")
+    assert _patched(DOCS, list(reversed(DOCS))) == search.build_index(DOCS, "zh")   # nothing changed
+    assert _patched(DOCS, DOCS[:-1]) is None and _patched(DOCS, DOCS + [SearchDoc("new/", "新", "新")]) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=12), min_size=1, max_size=20),
+       st.lists(st.tuples(st.integers(0, 19), st.lists(st.sampled_from(WORDS), max_size=12)), min_size=1, max_size=4),
+       st.sampled_from([(search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.CHUNK_BYTES), (20, 4, 60),
+                        (60, 8, 200)]))
+def test_any_edit_patched_or_rebuilt_gives_the_bytes_of_a_full_build(pages, edits, limits):
+    before = [SearchDoc(f"p/{i}/", " ".join(words[:2]), " ".join(words)) for i, words in enumerate(pages)]
+    after = list(before)
+    for i, words in edits:
+        i %= len(after)
+        after[i] = SearchDoc(after[i].url, " ".join(words[:2]), " ".join(words))
+    old = search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.CHUNK_BYTES
+    search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.CHUNK_BYTES = limits
+    try:
+        got = _patched(before, after)
+        assert got is None or got == search.build_index(after, "zh")
+    finally:
+        search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.CHUNK_BYTES = old
+
+
 # ------------------------------------------------------------------ 10,000 records: what a query transfers
 
 def synthetic_docs(root: Path, n: int) -> list[SearchDoc]:
