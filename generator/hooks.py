@@ -99,9 +99,9 @@ def on_config(config):
 
 
 def on_files(files, config):
-    docs = os.path.join(os.path.realpath(config["docs_dir"]), "")
+    docs = os.path.join(os.path.normpath(config["docs_dir"]), "")   # MkDocs joins each file's path to it
     for f in list(files):
-        if f.generated_by or not f.abs_src_path or not os.path.realpath(f.abs_src_path).startswith(docs):
+        if f.generated_by or not f.abs_src_path or not os.path.normpath(f.abs_src_path).startswith(docs):
             continue  # theme files
         src = f.src_uri
         if f.is_documentation_page():

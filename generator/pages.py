@@ -18,7 +18,7 @@ from .config import Config
 from .labels import Words
 from .records import RECORDS_DIR, Record, Records
 from .render import Renderer
-from .validate import SCHEME, links
+from .validate import SCHEME, links_of
 
 AUDIENCES = ("all-staff", "management", "restricted")
 REF_FIELDS = ("related", "supersedes", "source_ref")
@@ -161,7 +161,7 @@ def _attachments(visible: Records) -> set[str]:
     out = set()
     for r in visible:
         here = posixpath.dirname(src_of(r))
-        for _, raw in links(r.body):
+        for _, raw in links_of(r):
             target = raw[1:-1].strip() if raw.startswith("<") else raw.strip()
             if not target or target.startswith("#") or SCHEME.match(target) or "\\" in target:
                 continue

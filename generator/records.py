@@ -28,6 +28,7 @@ class Record:
     body: str
     body_line: int            # 1-based line where the body starts
     front_matter: str = field(default="", repr=False)
+    links: list | None = field(default=None, repr=False, compare=False)   # (body line, target) of its links: validate.links_of
 
     def get(self, key, default=None):
         return self.fields.get(key, default)
@@ -81,34 +82,39 @@ def scan(root: Path, cfg: Config) -> Tree:
     if base.is_symlink():  # os.walk would follow the top folder itself
         tree.problems.append(error(RECORDS_DIR, "symlink", target=os.readlink(base)))
         return tree
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        for d in list(dirnames):
-            full = Path(dirpath) / d
-            if d.startswith("."):
-                dirnames.remove(d)
-            elif full.is_symlink():
-                dirnames.remove(d)
-                tree.problems.append(error(f"{rel_dir}/{d}", "symlink", target=os.readlink(full)))
-        dirnames.sort()
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            rel = f"{rel_dir}/{name}"
-            full = Path(dirpath) / name
-            if full.is_symlink():
-                tree.problems.append(error(rel, "symlink", target=os.readlink(full)))
-                continue
-            if not name.lower().endswith(".md"):
-                tree.attachments.add(rel)
-                continue
+    if base.is_dir():
+        _walk(str(base), RECORDS_DIR, folders, tree)
+    return tree
+
+
+def _walk(folder: str, rel_dir: str, folders: set[str], tree: Tree) -> None:
+    """One folder: its files in name order, then its subfolders in name order (as os.walk, sorted)."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        tree.problems.append(error(rel_dir, "config-unreadable", problem=str(exc)))
+        return
+    subfolders = []
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        rel = f"{rel_dir}/{e.name}"
+        if e.is_symlink():
+            tree.problems.append(error(rel, "symlink", target=os.readlink(e.path)))
+        elif e.is_dir():
+            subfolders.append((e.path, rel))
+        elif not e.name.lower().endswith(".md"):
+            tree.attachments.add(rel)
+        else:
             parts = rel.split("/")
             if len(parts) < 3 or parts[1] not in folders:
                 tree.problems.append(error(rel, "unknown-folder",
                                            folders=", ".join(f"records/{f}/" for f in sorted(folders))))
-                continue
-            tree.record_files.append(rel)
-    return tree
+            else:
+                tree.record_files.append(rel)
+    for path, rel in subfolders:
+        _walk(path, rel, folders, tree)
 
 
 def _guess_encoding(data: bytes) -> str:

@@ -1,8 +1,9 @@
 """Stage 2 at scale: each record file checked on its own, in parallel, remembered by content.
 
 A file's result depends only on its path, its bytes and the configuration, so it is cached
-under a digest of the three (outside the repository: $BULLETIN_CACHE_DIR, else
-~/.cache/bulletin). A clean checkout without the cache gives the same result, only slower.
+under a digest of the three, outside the repository ($BULLETIN_CACHE_DIR, else ~/.cache/bulletin);
+a file whose size, modification time and inode are as cached is not even read. A clean checkout
+without the cache gives the same result, only slower.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -78,6 +80,19 @@ def _digest(root: Path, rel: str) -> str | None:
         return None
 
 
+def _stat(root: Path, rel: str) -> tuple | None:
+    """(size, modification time, inode): when all three are as cached, the file is not read again (as Git's
+    index does). Files changed in the last seconds before a save are never trusted this way."""
+    try:
+        st = os.stat(os.path.join(root, rel))
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+RACY_NS = 3_000_000_000
+
+
 def _work(rels: list[str]) -> list:
     root, cfg, prefixes, check = _job
     return [(rel, check(root, rel, cfg, prefixes)) for rel in rels]
@@ -91,15 +106,23 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
     fingerprint = _fingerprint(root) if use_cache else ""
     cache_path = _cache_file(root) if use_cache else None
     cached = _load(cache_path, fingerprint) if use_cache else {}
-    digests = {rel: _digest(root, rel) for rel in rels} if use_cache else {}
+    digests: dict[str, str | None] = {}
+    stats: dict[str, tuple | None] = {}
     results: dict[str, tuple] = {}
     todo = []
-    for rel in rels:
-        hit = cached.get(rel)
-        if hit is not None and digests.get(rel) is not None and hit[0] == digests[rel]:
+    for rel in rels if use_cache else ():
+        hit, stat = cached.get(rel), _stat(root, rel)
+        stats[rel] = stat
+        if hit is not None and stat is not None and len(hit) == 3 and hit[2] == stat:
+            digests[rel], results[rel] = hit[0], hit[1]
+            continue
+        digests[rel] = _digest(root, rel)
+        if hit is not None and digests[rel] is not None and hit[0] == digests[rel]:
             results[rel] = hit[1]
         else:
             todo.append(rel)
+    if not use_cache:
+        todo = list(rels)
     jobs = jobs or min(os.cpu_count() or 1, 4)
     if len(todo) > parallel_above and jobs > 1:
         _job = (root, cfg, prefixes, check)
@@ -115,7 +138,9 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
     else:
         for rel in todo:
             results[rel] = check(root, rel, cfg, prefixes)
-    if use_cache and todo:
-        entries = {rel: (digests[rel], results[rel]) for rel in rels if digests.get(rel) is not None}
+    if use_cache and any(cached.get(rel, (None, None, None))[-1] != stats[rel] for rel in rels):
+        recent = time.time_ns() - RACY_NS
+        entries = {rel: (digests[rel], results[rel], stats[rel] if stats[rel] and stats[rel][1] < recent else None)
+                   for rel in rels if digests.get(rel) is not None}
         _save(cache_path, fingerprint, entries)
     return [(rel, results[rel]) for rel in rels]

@@ -64,6 +64,7 @@ def check_file(root: Path, rel: str, cfg: Config, prefixes: frozenset):
     if record is None:
         return None, found, []
     chk = check_fields(record, cfg, prefixes)
+    links_of(record)  # found once here, kept with the record in the stage-2 cache
     return record, found + chk.problems, chk.refs
 
 
@@ -179,10 +180,17 @@ def links(body: str):
                 yield i, m.group(1)
 
 
+def links_of(record: Record) -> list:
+    """The record's links, found once."""
+    if record.links is None:
+        record.links = list(links(record.body))
+    return record.links
+
+
 def check_links(record: Record, files: set[str]) -> list[Problem]:
     problems = []
     here = posixpath.dirname(record.path)
-    for i, raw in links(record.body):
+    for i, raw in links_of(record):
         target = raw[1:-1].strip() if raw.startswith("<") else raw.strip()
         line = record.body_line + i
         if not target or target.startswith("#"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,25 @@ def test_cache_follows_the_configuration(repo):
     after = load_repository(repo)
     assert after.errors, "a person removed from people.yml makes the records that name them fail, cache or not"
     assert _summary(after) == _summary(load_repository(repo, cache=False))
+
+
+def test_a_file_settled_since_the_cache_is_not_read_again_and_any_change_is_seen(repo, monkeypatch):
+    past = 1_700_000_000
+    files = sorted((repo / "records").rglob("*.md"))
+    for p in files:
+        os.utime(p, (past, past))
+    load_repository(repo)
+    read = []
+    real = stage2._digest
+    monkeypatch.setattr(stage2, "_digest", lambda root, rel: read.append(rel) or real(root, rel))
+    load_repository(repo)
+    assert read == [], "size, modification time and inode as cached: the file is not hashed"
+
+    victim = files[0]
+    text = victim.read_text("utf-8")
+    victim.write_text(text.replace("\ntitle: ", "\ntitle:\t", 1), "utf-8")   # same size, written now
+    after = load_repository(repo)
+    assert read == [victim.relative_to(repo).as_posix()]
+    assert _summary(after) == _summary(load_repository(repo, cache=False))
+    load_repository(repo)
+    assert len(read) == 2, "changed seconds ago: hashed again until it has settled (no same-second race)"
