@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 site: $(STAMP)            ## build the bulletin site from records/ into site/
 	$(VENV)/bin/bulletin build --out site
 
-serve: $(STAMP)           ## preview at http://127.0.0.1:8000
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+serve: $(STAMP)           ## preview at http://127.0.0.1:8000, rebuilt (incrementally) on every save
+	$(VENV)/bin/bulletin serve --port 8000
 
 browser:                  ## Debian's Chromium and CJK fonts for the browser tests
 	@bash .ci/ensure-browser

@@ -24,6 +24,12 @@ into place only on success: a failed build leaves the previous site untouched.
 
 Example:  bulletin build --out site --today 2026-11-24
           bulletin build --out site-mgmt --audience management""",
+    "serve": """Build the site, serve it, and build it again after every saved change (only what the
+change touches: seconds, even at 10,000 records). Open pages reload by themselves. Records with
+errors never replace the site being served: their problems are printed and the previous site stays.
+
+Example:  bulletin serve                      (then open http://127.0.0.1:8000)
+          bulletin serve --port 8001 --audience management""",
     "status": """Print the overdue CAPAs and action items and the missing reports, grouped by owner:
 for a daily e-mail (text), a script (json), or a WeCom / DingTalk group robot (markdown).
 
@@ -112,6 +118,14 @@ def _repository(args):
 
 
 def cmd_build(args) -> int:
+    out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
+    show = args.progress if args.progress is not None else (sys.stderr.isatty() and not os.environ.get("CI"))
+    progress = (lambda text: print(f"\r{text}", end="", file=sys.stderr, flush=True)) if show else None
+    return _build_into(args, out, progress)
+
+
+def _build_into(args, out: Path, progress=None) -> int:
+    """Validate, then build into `out`: 0 when built, 1 when problems (printed) leave `out` as it was."""
     from .build import build
 
     root, cfg, lang, result = _repository(args)
@@ -120,15 +134,36 @@ def cmd_build(args) -> int:
         print(render("build-refused", lang, out=args.out), file=sys.stderr)
         return 1
     today = args.today or today_in(cfg.time_zone)
-    out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
-    show = args.progress if args.progress is not None else (sys.stderr.isatty() and not os.environ.get("CI"))
-    progress = (lambda text: print(f"\r{text}", end="", file=sys.stderr, flush=True)) if show else None
     if progress:
         progress(f"records read: {len(result.records)}\n")
     build(root, result, out, audience=args.audience, today=today, strict=args.strict, progress=progress)
     if progress:
         print(file=sys.stderr)
-    print(render("build-done", lang, out=args.out, records=len(result.records), audience=args.audience))
+    print(render("build-done", lang, out=args.out, records=len(result.records), audience=args.audience), flush=True)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
+
+    def build_once() -> bool:
+        try:
+            return _build_into(args, out) == 0
+        except ConfigError as exc:
+            print(f"{exc.path}:{exc.line or 1}: error: {render('config-unreadable', args.lang or 'zh', problem=exc.problem)}",
+                  file=sys.stderr, flush=True)
+        except Exception as exc:  # MkDocs' own errors; the previous site stays and the next save is tried
+            print(f"bulletin serve: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return False
+
+    try:
+        serve(_root(args), out, build_once=build_once, host=args.host, port=args.port,
+              say=lambda text: print(text, flush=True))
+    except OSError as exc:
+        print(f"bulletin serve: cannot serve at {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -235,6 +270,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="a progress line (default: on a terminal, off in CI)")
     p.set_defaults(func=cmd_build)
+
+    p = command("serve", "build, serve at http://127.0.0.1:8000, and rebuild (incrementally) on every save")
+    p.add_argument("--out", default="site", help="output folder (default: site)")
+    p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
+                   help="who the site is for (default: all-staff)")
+    p.add_argument("--today", type=parse_date, help="judge overdue/active/expired against this date, YYYY-MM-DD")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.set_defaults(func=cmd_serve, strict=False)
 
     p = command("status", "overdue CAPAs, action items and missing reports, grouped by owner")
     p.add_argument("--today", type=parse_date, help="the date to judge against, YYYY-MM-DD")
