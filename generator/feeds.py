@@ -184,6 +184,8 @@ def ics_text(value) -> str:
 
 def ics_fold(line: str, limit: int = 75) -> str:
     """Fold one content line into lines of at most `limit` UTF-8 octets (continuations start with a space)."""
+    if len(line) * 4 <= limit or len(line.encode("utf-8")) <= limit:
+        return line
     parts, cur, size = [], [], 0
     for ch in line:
         n = len(ch.encode("utf-8"))

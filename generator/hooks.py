@@ -17,7 +17,7 @@ import nh3
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 
-from generator import git, incremental, pages, prerender, search
+from generator import git, incremental, pages, prerender, render, search
 from generator.cli import today_in
 from generator.config import ConfigError, load_config
 from generator.validate import load_repository
@@ -135,6 +135,8 @@ def on_env(env, config, files):
 
     Each worker runs MkDocs' own steps for a page (read, Markdown, our hooks, theme template, write);
     MkDocs then skips those pages (their is_modified() is False, see _defer_records)."""
+    if _settings(config).get("root"):
+        env.bytecode_cache = render.bytecode_cache()   # the theme's templates, compiled once, not every build
     if not _site.deferred:
         return env
     from mkdocs.commands.build import _build_page, _populate_page
@@ -143,7 +145,7 @@ def on_env(env, config, files):
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     pages = {f.src_uri: f.page for f in doc_files if f.src_uri in _site.deferred}
 
-    def render(src: str):
+    def render_page(src: str):
         page = pages[src]
         _populate_page(page, config, files, dirty=False)
         _build_page(page, config, doc_files, _site.nav_object, env, dirty=False)
@@ -151,8 +153,10 @@ def on_env(env, config, files):
 
     jobs = int(_settings(config).get("jobs") or min(os.cpu_count() or 1, 4))
     srcs = sorted(pages)
-    results = prerender.run(srcs, render, jobs) if jobs > 1 and len(srcs) > PARALLEL_ABOVE \
-        else ((src, render(src)) for src in srcs)
+    if jobs > 1 and len(srcs) > PARALLEL_ABOVE:
+        prerender.wait_for_links()   # no fork while another thread works
+    results = prerender.run(srcs, render_page, jobs) if jobs > 1 and len(srcs) > PARALLEL_ABOVE \
+        else ((src, render_page(src)) for src in srcs)
     progress = prerender.HANDOFF.get("progress")
     for n, (src, search_doc) in enumerate(results, start=1):
         _site.search_docs[src] = search_doc
@@ -255,9 +259,9 @@ def _keep_previous(files, config) -> None:
                 kept.append(f)
     for f in kept:
         f.is_modified = lambda: False
-    if kept:
-        incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]),
-                              [f.dest_uri for f in kept])
+    if kept:   # thousands of files: linked while MkDocs goes on (see prerender.wait_for_links)
+        prerender.HANDOFF.setdefault("linking", []).append(incremental.link_tree_in_background(
+            Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]), [f.dest_uri for f in kept]))
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -290,6 +294,7 @@ def on_page_content(html, page, config, files):
 
 def on_post_build(config):
     """The chunked search index, over every page this audience may see; the manifest for next time."""
+    prerender.wait_for_links()
     previous = prerender.HANDOFF.get("manifest")
     for src in _site.reuse | (_site.reuse_generated & SEARCHED_GENERATED):
         _site.search_docs[src] = previous.search[src]

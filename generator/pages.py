@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import charts, feeds, state
+from . import charts, feeds, prerender, state
 from .config import Config
 from .labels import Words
 from .records import RECORDS_DIR, Record, Records
@@ -195,6 +195,9 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     actions = state.open_actions(live, today)
     kpis = state.kpis(live, today)
 
+    # the data files (feeds, index rows, CSV) in a second process while this one renders the pages
+    data = prerender.background(lambda: _data_files(site, cfg, w, live, notices, by_type)) \
+        if len(recs) >= BACKGROUND_ABOVE else None
     f = site.files
     f["index.md"] = rd.page("board.html", "index.md", w("board"), board=state.board(notices, today),
                             meetings=sorted([r for r in live if r.type == "meeting"],
@@ -204,8 +207,6 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
         src = f"{rt.folder}/index.md"
         f[src] = rd.page("index_table.html", src, rt.title(cfg.language), rtype=rtype,
                          count=len(by_type[rtype]), csv=f"exports/{rtype}.csv")
-        f[f"{rt.folder}/index.json"] = rd.index_json(rtype, by_type[rtype], src)
-        f[f"exports/{rtype}.csv"] = rd.csv(rtype, by_type[rtype])
     capas = [r for r in live if r.type == "capa"]
     f["capa/board.md"] = rd.page("capa_board.html", "capa/board.md", w("capa_board"), capas=capas)
     f["actions.md"] = rd.page("actions.html", "actions.md", w("actions"), actions=actions)
@@ -247,7 +248,20 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     f["exports.md"] = rd.page("exports.html", "exports.md", w("exports"), types=cfg.types)
     for src, (title, markdown) in extra_pages.items():
         f[src] = f"# {title}\n\n{markdown}" if not markdown.lstrip().startswith("# ") else markdown
-    _feeds(site, cfg, w, live, notices)
+    f.update(data.result() if data else _data_files(site, cfg, w, live, notices, by_type))
+
+
+BACKGROUND_ABOVE = 2000   # records before a second process for the data files pays for itself
+
+
+def _data_files(site: Site, cfg: Config, w: Words, live, notices, by_type) -> dict:
+    """Each type's index rows (JSON) and CSV export, and the feeds."""
+    out: dict = {}
+    for rtype, rt in cfg.types.items():
+        out[f"{rt.folder}/index.json"] = site.renderer.index_json(rtype, by_type[rtype], f"{rt.folder}/index.md")
+        out[f"exports/{rtype}.csv"] = site.renderer.csv(rtype, by_type[rtype])
+    out.update(_feeds(site, cfg, w, live, notices))
+    return out
 
 
 def _closed_in_month(live, today):
@@ -300,7 +314,7 @@ def _charts(k, w: Words) -> list[tuple[str, str]]:
     ]
 
 
-def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> None:
+def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
     rd, today = site.renderer, site.today
     sup = site.superseders
     shown = sorted([n for n in notices if state.counts(n) and state.notice_state(n, today, sup) != "scheduled"],
@@ -312,8 +326,7 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> None:
     base = cfg.site_url.rstrip("/") + "/" if cfg.site_url else "./"
     args = dict(title=f"{cfg.site_name} · {w('notice_archive')}", site_url=base, feed_url="feed.xml",
                 updated=today, lang=cfg.language)
-    site.files["feed.xml"] = feeds.atom_feed(entries, **args)
-    site.files["rss.xml"] = feeds.rss_feed(entries, **{**args, "feed_url": "rss.xml"})
+    out = {"feed.xml": feeds.atom_feed(entries, **args), "rss.xml": feeds.rss_feed(entries, **{**args, "feed_url": "rss.xml"})}
     events = []
     for r in live:
         if r.type == "meeting" and isinstance(r.get("date"), dt.date):
@@ -327,9 +340,9 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> None:
             events.append(feeds.CalEvent(uid=f"{a.record.id}-A{a.n}@bulletin",
                                          summary=f"{w('due')}: {a.ref} {a.text}", start=a.due,
                                          url=url_of(src_of(a.record)), description=rd.person_name(a.owner)))
-    site.files["calendar.ics"] = feeds.ics_calendar(events, name=cfg.site_name, stamp=today,
-                                                    base_url=cfg.site_url)
-    site.files["records.json"] = feeds.records_json([_plain(r, site.hidden_ids) for r in site.records])
+    out["calendar.ics"] = feeds.ics_calendar(events, name=cfg.site_name, stamp=today, base_url=cfg.site_url)
+    out["records.json"] = feeds.records_json([_plain(r, site.hidden_ids) for r in site.records])
+    return out
 
 
 def _summary(body: str, limit: int = 200) -> str:

@@ -1,4 +1,4 @@
-"""What `bulletin build` hands to the MkDocs hook, and the worker processes that render record pages.
+"""What `bulletin build` hands to the MkDocs hook, and the worker processes that render pages and files.
 
 MkDocs loads the hook from its file path, so the hook module cannot be imported (or pickled) by
 name; this small module is the meeting point both sides can import.
@@ -10,13 +10,39 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 PRELOADED: dict = {}   # repository root -> validate.Result, set by `bulletin build` so records are read once
-HANDOFF: dict = {}     # previous / manifest (in), manifest_out (out): see incremental.py
+HANDOFF: dict = {}     # previous / manifest (in), manifest_out (out), linking (futures): see incremental.py
 _job: dict = {}        # inherited by forked workers: the function that renders one page
 
 
 def _work(srcs: list[str]) -> list:
     render = _job["render"]
     return [(src, render(src)) for src in srcs]
+
+
+def wait_for_links(errors_too: bool = True) -> None:
+    """Wait for the files being linked from the previous build (incremental.link_tree_in_background)."""
+    for future in HANDOFF.pop("linking", []):
+        try:
+            future.result()
+        except Exception:
+            if errors_too:
+                raise
+
+
+def _background():
+    return _job["background"]()
+
+
+def background(fn):
+    """Start fn() in a forked process now; the returned future's result() is its return value."""
+    _job["background"] = fn
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        future = pool.submit(_background)   # a "fork" pool forks here, inside submit
+    finally:
+        _job.pop("background", None)
+    pool.shutdown(wait=False)
+    return future
 
 
 def run(srcs: list[str], render, jobs: int):

@@ -24,6 +24,18 @@ CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
 
 
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates in the cache folder (keyed by each template's source): no compiling every build."""
+    from .stage2 import cache_dir
+
+    folder = cache_dir() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 @dataclass
 class RecordPage:
     markdown: str                 # heading + the record's body: the only part Markdown must render
@@ -36,7 +48,8 @@ class Renderer:
     def __init__(self, cfg: Config, words: Words, visible: Records, site):
         self.cfg, self.w, self.visible, self.site = cfg, words, visible, site
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                                      trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                                      trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                                      bytecode_cache=bytecode_cache())
 
     # --- names and links ---------------------------------------------------------------------
     def person_name(self, pid) -> str:
@@ -83,7 +96,14 @@ class Renderer:
             spec = self.cfg.types[record.type].fields.get(name)
             return spec.title(self.w.lang) if spec else name
 
-        return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, dept=dept, badge=badge, today=self.site.today,
+        def record_items(items) -> Markup:
+            """<li> lines of records, newest ID first: the rows of long lists (people, departments, archives)."""
+            withdrawn = f" {badge('notice_state', 'withdrawn')}"
+            return Markup("".join(f"<li>{rec(r.id)}{withdrawn if r.withdrawn else ''}</li>\n"
+                                  for r in sorted(items, key=lambda r: r.id, reverse=True)))
+
+        return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, dept=dept, badge=badge,
+                    record_items=record_items, today=self.site.today,
                     state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang,
                     value=lambda r, name: self.value(r, name, rec, person, dept, badge))
 

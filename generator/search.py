@@ -103,7 +103,7 @@ def doc(url: str, title: str, html: str) -> SearchDoc:
     if h1 and _plain(h1.group(1)) == heading:
         html = html[:h1.start()] + " " + html[h1.end():]
     text = _plain(html)
-    return SearchDoc(url, title, text, *weigh(title, text))
+    return SearchDoc(url, title, text[:TEXT_CAP + 1], *weigh(title, text))   # more text is never shown
 
 
 # ------------------------------------------------------------------ tokens (mirrored in bulletin-search.js)

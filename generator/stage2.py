@@ -91,6 +91,7 @@ def _stat(root: Path, rel: str) -> tuple | None:
 
 
 RACY_NS = 3_000_000_000
+SAVE_ABOVE = 20           # files checked or hashed again before the cache is written anew
 
 
 def _work(rels: list[str]) -> list:
@@ -138,7 +139,9 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
     else:
         for rel in todo:
             results[rel] = check(root, rel, cfg, prefixes)
-    if use_cache and any(cached.get(rel, (None, None, None))[-1] != stats[rel] for rel in rels):
+    # a few files checked again cost less than writing the whole cache: it is written when many changed
+    if use_cache and (not cached or len(todo) + sum(cached.get(rel, (None,) * 3)[-1] != stats[rel] for rel in rels)
+                      > max(SAVE_ABOVE, len(rels) // 100)):
         recent = time.time_ns() - RACY_NS
         entries = {rel: (digests[rel], results[rel], stats[rel] if stats[rel] and stats[rel][1] < recent else None)
                    for rel in rels if digests.get(rel) is not None}
