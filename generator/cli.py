@@ -261,21 +261,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", help="report period, e.g. 2026-10 (default: last month)")
     p.set_defaults(func=cmd_new)
 
+    def site_options(p):
+        p.add_argument("--out", default="site", help="output folder (default: site)")
+        p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
+                       help="who the site is for (default: all-staff; hidden records leave no trace)")
+        p.add_argument("--today", type=parse_date, help="judge overdue/active/expired against this date, YYYY-MM-DD")
+
     p = command("build", "validate, then build the bulletin site into a folder (swapped in only on success)")
-    p.add_argument("--out", default="site", help="output folder (default: site)")
-    p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
-                   help="who the site is for (default: all-staff; hidden records leave no trace)")
-    p.add_argument("--today", type=parse_date, help="judge overdue/active/expired against this date, YYYY-MM-DD")
+    site_options(p)
     p.add_argument("--strict", action="store_true", help="fail on any MkDocs warning (broken links, anchors)")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="a progress line (default: on a terminal, off in CI)")
     p.set_defaults(func=cmd_build)
 
     p = command("serve", "build, serve at http://127.0.0.1:8000, and rebuild (incrementally) on every save")
-    p.add_argument("--out", default="site", help="output folder (default: site)")
-    p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
-                   help="who the site is for (default: all-staff)")
-    p.add_argument("--today", type=parse_date, help="judge overdue/active/expired against this date, YYYY-MM-DD")
+    site_options(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     p.set_defaults(func=cmd_serve, strict=False)
