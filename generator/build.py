@@ -61,7 +61,6 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         made = prerender.HANDOFF.pop("manifest_out", None)
         stats = {key: prerender.HANDOFF.get(key, 0) for key in ("reused", "pages", "generated_kept", "search_patched")}
     except BaseException:
-        prerender.wait_for_links(errors_too=False)
         shutil.rmtree(tmp, ignore_errors=True)
         prerender.PRELOADED.pop(str(root), None)
         raise

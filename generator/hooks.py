@@ -153,8 +153,6 @@ def on_env(env, config, files):
 
     jobs = int(_settings(config).get("jobs") or min(os.cpu_count() or 1, 4))
     srcs = sorted(pages)
-    if jobs > 1 and len(srcs) > PARALLEL_ABOVE:
-        prerender.wait_for_links()   # no fork while another thread works
     results = prerender.run(srcs, render_page, jobs) if jobs > 1 and len(srcs) > PARALLEL_ABOVE \
         else ((src, render_page(src)) for src in srcs)
     progress = prerender.HANDOFF.get("progress")
@@ -259,9 +257,9 @@ def _keep_previous(files, config) -> None:
                 kept.append(f)
     for f in kept:
         f.is_modified = lambda: False
-    if kept:   # thousands of files: linked while MkDocs goes on (see prerender.wait_for_links)
-        prerender.HANDOFF.setdefault("linking", []).append(incremental.link_tree_in_background(
-            Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]), [f.dest_uri for f in kept]))
+    if kept:
+        incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]),
+                              [f.dest_uri for f in kept])
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -294,7 +292,6 @@ def on_page_content(html, page, config, files):
 
 def on_post_build(config):
     """The chunked search index, over every page this audience may see; the manifest for next time."""
-    prerender.wait_for_links()
     previous = prerender.HANDOFF.get("manifest")
     for src in _site.reuse | (_site.reuse_generated & SEARCHED_GENERATED):
         _site.search_docs[src] = previous.search[src]

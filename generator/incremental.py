@@ -109,16 +109,6 @@ def _stamp(out: Path) -> tuple:
     return (st.st_ino, mt)
 
 
-def link_tree_in_background(previous: Path, new: Path, rel_paths):
-    """link_tree in a thread (its system calls run while MkDocs works); the future's result() waits for it."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(1, thread_name_prefix="bulletin-link")
-    future = pool.submit(link_tree, previous, new, list(rel_paths))
-    pool.shutdown(wait=False)
-    return future
-
-
 def link_tree(previous: Path, new: Path, rel_paths) -> int:
     """Hard-link (or copy) the given files of the previous output into the new one."""
     import shutil

@@ -10,23 +10,13 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 PRELOADED: dict = {}   # repository root -> validate.Result, set by `bulletin build` so records are read once
-HANDOFF: dict = {}     # previous / manifest (in), manifest_out (out), linking (futures): see incremental.py
+HANDOFF: dict = {}     # previous / manifest (in), manifest_out (out): see incremental.py
 _job: dict = {}        # inherited by forked workers: the function that renders one page
 
 
 def _work(srcs: list[str]) -> list:
     render = _job["render"]
     return [(src, render(src)) for src in srcs]
-
-
-def wait_for_links(errors_too: bool = True) -> None:
-    """Wait for the files being linked from the previous build (incremental.link_tree_in_background)."""
-    for future in HANDOFF.pop("linking", []):
-        try:
-            future.result()
-        except Exception:
-            if errors_too:
-                raise
 
 
 def _background():
