@@ -191,13 +191,13 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     live = [r for r in recs if state.counts(r)]
     by_type = {t: [r for r in recs if r.type == t] for t in cfg.types}
     notices = by_type.get("notice", [])
+    # the data files (feeds, index rows, CSV) in a second process while this one renders the pages
+    data = prerender.background(lambda: _data_files(site, cfg, w, live, notices, by_type)) \
+        if len(recs) >= BACKGROUND_ABOVE else None
     owed = state.reports_owed(cfg, [r for r in live if r.type == "report"], today)
     actions = state.open_actions(live, today)
     kpis = state.kpis(live, today)
 
-    # the data files (feeds, index rows, CSV) in a second process while this one renders the pages
-    data = prerender.background(lambda: _data_files(site, cfg, w, live, notices, by_type)) \
-        if len(recs) >= BACKGROUND_ABOVE else None
     f = site.files
     f["index.md"] = rd.page("board.html", "index.md", w("board"), board=state.board(notices, today),
                             meetings=sorted([r for r in live if r.type == "meeting"],
