@@ -13,7 +13,7 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as mkdocs_config
 
-from . import incremental, prerender
+from . import incremental, prerender, stage2
 from .validate import Result
 
 PROJECT_MKDOCS = Path(__file__).resolve().parent.parent / "mkdocs.yml"
@@ -22,8 +22,9 @@ PROJECT_MKDOCS = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 def _remove_later(folder: Path) -> None:
     """The replaced site goes away in the background: at 10,000 pages, deleting it takes seconds."""
     try:
-        subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        nice = ["nice", "-n", "19"] if shutil.which("nice") else []   # yields to the next build
+        subprocess.Popen([*nice, "rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -75,5 +76,6 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         _remove_later(old)
     if made is not None:
         incremental.save(out, made)
+    stage2.settle(root)
     return stats
 

@@ -94,6 +94,30 @@ RACY_NS = 3_000_000_000
 SAVE_ABOVE = 20           # files checked or hashed again before the cache is written anew
 
 
+UNSETTLED: dict[str, int] = {}   # cache file -> entries saved without their stat (files then too fresh)
+
+
+def settle(root: Path) -> None:
+    """After a long run (a build), give the cached files that were too fresh to trust by their stat
+    (a checkout just before the run) their stat, once their bytes are confirmed unchanged: the next run
+    need not read them. Nothing to do, and nothing read, when the last save left few such files."""
+    path = _cache_file(root)
+    if UNSETTLED.pop(str(path), 0) <= SAVE_ABOVE:
+        return
+    fingerprint = _fingerprint(root)
+    entries = _load(path, fingerprint)
+    recent = time.time_ns() - RACY_NS
+    settled = 0
+    for rel, (digest, result, stat) in entries.items():
+        if stat is None:
+            now = _stat(root, rel)
+            if now is not None and now[1] < recent and _digest(root, rel) == digest:
+                entries[rel] = (digest, result, now)
+                settled += 1
+    if settled:
+        _save(path, fingerprint, entries)
+
+
 def _work(rels: list[str]) -> list:
     root, cfg, prefixes, check = _job
     return [(rel, check(root, rel, cfg, prefixes)) for rel in rels]
@@ -146,4 +170,5 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
         entries = {rel: (digests[rel], results[rel], stats[rel] if stats[rel] and stats[rel][1] < recent else None)
                    for rel in rels if digests.get(rel) is not None}
         _save(cache_path, fingerprint, entries)
+        UNSETTLED[str(cache_path)] = sum(1 for e in entries.values() if e[2] is None)
     return [(rel, results[rel]) for rel in rels]

@@ -88,3 +88,16 @@ def test_a_file_settled_since_the_cache_is_not_read_again_and_any_change_is_seen
     assert _summary(after) == _summary(load_repository(repo, cache=False))
     load_repository(repo)
     assert len(read) == 2, "changed seconds ago: hashed again until it has settled (no same-second race)"
+
+
+def test_files_too_fresh_to_trust_are_settled_after_a_build(repo, monkeypatch):
+    load_repository(repo)      # a fresh checkout: every file changed seconds ago, none trusted by its stat yet
+    files = sorted((repo / "records").rglob("*.md"))
+    for p in files:            # ... the build takes its time
+        os.utime(p, (1_700_000_000, 1_700_000_000))
+    stage2.settle(repo)        # what `bulletin build` does at its end
+    read = []
+    real = stage2._digest
+    monkeypatch.setattr(stage2, "_digest", lambda root, rel: read.append(rel) or real(root, rel))
+    assert not load_repository(repo).errors
+    assert read == [], "the next run trusts them by their stat"
