@@ -326,10 +326,9 @@ class Built:
     lang: str
     docs: list[SearchDoc]             # sorted by URL: a document's number is its place here
     heavy: frozenset[str]
-    codes: dict[str, str]             # token (union tokens too) -> code
     tokens: list[str]                 # the tokens of the pages (no union tokens), sorted
     count: int                        # postings of those tokens: it sets the number of shards
-    shards: list[dict[str, str]]      # token -> code, per shard
+    shards: list[dict[str, str]]      # token (union tokens too) -> code, per shard
     row_bytes: list[int]              # size of each document's metadata row
     chunk: int
     svers: list[str]
@@ -364,6 +363,12 @@ def _chunk_size(row_bytes: list[int]) -> int:
     avg = sum(row_bytes) / max(1, len(row_bytes))
     rows = max(1, min(512, int(CHUNK_BYTES // max(avg, 1))))
     return 1 << (rows.bit_length() - 1)
+
+
+def _add(files: dict[str, bytes], name: str, data: bytes) -> str:
+    """Put one file of the index; its version (content hash) for the manifest."""
+    files[name] = data
+    return _version(data)
 
 
 def _manifest(built: Built) -> bytes:
@@ -428,22 +433,12 @@ def _build(docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built]:
         shard_tokens[i][t] = c
 
     files: dict[str, bytes] = {}
-    svers = []
-    for i, s in enumerate(shard_tokens):
-        data = _dump(s)
-        files[f"s/{i}.json"] = data
-        svers.append(_version(data))
-
+    svers = [_add(files, f"s/{i}.json", _dump(s)) for i, s in enumerate(shard_tokens)]
     rows = [_row(d) for d in docs]
     row_bytes = [len(_dump(r)) for r in rows]
     chunk = _chunk_size(row_bytes)
-    mvers = []
-    for j in range(0, max(1, len(rows)), chunk):
-        data = _dump(rows[j:j + chunk])
-        files[f"m/{j // chunk}.json"] = data
-        mvers.append(_version(data))
-
-    built = Built(lang, docs, frozenset(heavy), codes, ordered, count, shard_tokens, row_bytes, chunk, svers, mvers)
+    mvers = [_add(files, f"m/{j // chunk}.json", _dump(rows[j:j + chunk])) for j in range(0, max(1, len(rows)), chunk)]
+    built = Built(lang, docs, frozenset(heavy), ordered, count, shard_tokens, row_bytes, chunk, svers, mvers)
     files["manifest.json"] = _manifest(built)
     return files, built
 
@@ -462,14 +457,14 @@ def _unions(weights: dict[str, int], heavy) -> dict[str, int]:
     return out
 
 
-def _is_heavy(k: str, codes: dict[str, str], ordered: list[str]) -> bool:
+def _is_heavy(k: str, code, ordered: list[str]) -> bool:
     """Whether key k (its shorter keys heavy) would be split: its tokens are all that start with it."""
     lo, hi = bisect_left(ordered, k), bisect_left(ordered, k + "\U0010ffff")
-    if hi - lo <= (1 if k in codes else 0):
+    if hi - lo - (lo < hi and ordered[lo] == k) <= 0:
         return False                                    # no longer token to split by
     total = 0
     for t in ordered[lo:hi]:
-        total += _size(t, codes[t])
+        total += _size(t, code(t))
         if total > HEAVY_BYTES:
             return True
     return False
@@ -478,14 +473,15 @@ def _is_heavy(k: str, codes: dict[str, str], ordered: list[str]) -> bool:
 def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built] | None:
     """(the files that differ from prev's, the new index) when the pages are the same URLs as before and
     only their text changed; None when a full build is needed (pages added or removed, or the edit moves
-    a heavy key, the number of shards or the chunk size). The files are those `build_index` would make."""
+    a heavy key, the number of shards or the chunk size). The files are those `build_index` would make.
+    prev is left as it was."""
     docs = _sorted_docs(docs)
     if lang != prev.lang or len(docs) != len(prev.docs) or any(a.url != b.url for a, b in zip(docs, prev.docs)):
         return None
     changed = [n for n, (a, b) in enumerate(zip(prev.docs, docs)) if a != b]
     if not changed:
         return {}, Built(**{**vars(prev), "docs": docs})
-    heavy, codes, ordered, count = prev.heavy, dict(prev.codes), list(prev.tokens), prev.count
+    heavy, count, row_bytes = prev.heavy, prev.count, list(prev.row_bytes)
     own: dict[str, dict[int, int | None]] = defaultdict(dict)     # token -> {doc: new weight or None}
     union: dict[str, dict[int, int | None]] = defaultdict(dict)
     for n in changed:
@@ -498,23 +494,39 @@ def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, byte
         for t in old_u.keys() | new_u.keys():
             if old_u.get(t) != new_u.get(t):
                 union[t][n] = new_u.get(t)
+        row_bytes[n] = len(_dump(_row(docs[n])))
+    shards, chunk = len(prev.shards), prev.chunk
+    if _power_of_two(-(-count // POSTINGS_PER_SHARD)) != shards or _chunk_size(row_bytes) != chunk:
+        return None
 
-    def apply(t: str, edits: dict[int, int | None]) -> None:
-        postings = dict(decode(codes[t])) if t in codes else {}
+    shard_tokens, dirty, ordered = list(prev.shards), set(), list(prev.tokens)
+
+    def shard(t: str, write: bool = False) -> dict[str, str]:
+        """Token t's shard (under the heavy keys as they were); a copy of prev's the first time it is written."""
+        i = shard_of(key_of(t, heavy), shards)
+        if write and i not in dirty:
+            shard_tokens[i] = dict(shard_tokens[i])
+            dirty.add(i)
+        return shard_tokens[i]
+
+    def apply(t: str, edits: dict[int, int | None]) -> bool:
+        """Set the postings of changed documents for token t; whether t is still in the index."""
+        s = shard(t, write=True)
+        postings = dict(decode(s[t])) if t in s else {}
         for n, w in edits.items():
             if w is None:
                 postings.pop(n, None)
             else:
                 postings[n] = w
         if postings:
-            codes[t] = encode(sorted(postings.items()))
+            s[t] = encode(sorted(postings.items()))
         else:
-            del codes[t]
+            s.pop(t, None)
+        return bool(postings)
 
     for t, edits in own.items():
-        was = t in codes
-        apply(t, edits)
-        if was != (t in codes):
+        was = t in shard(t)
+        if apply(t, edits) != was:
             i = bisect_left(ordered, t)
             if was:
                 del ordered[i]
@@ -523,43 +535,18 @@ def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, byte
     # heavy keys stay as they were, or the build starts over
     for k in sorted({t[:n] for t in own for n in range(_base_len(t), len(t) + 1)}, key=len):
         parent_heavy = len(k) == _base_len(k) or k[:-1] in heavy
-        if (k in heavy) != (parent_heavy and _is_heavy(k, codes, ordered)):
+        if (k in heavy) != (parent_heavy and _is_heavy(k, lambda t: shard(t)[t], ordered)):
             return None
-    shards = _power_of_two(-(-count // POSTINGS_PER_SHARD))
-    if shards != len(prev.shards):
-        return None
-    row_bytes = list(prev.row_bytes)
-    for n in changed:
-        row_bytes[n] = len(_dump(_row(docs[n])))
-    chunk = _chunk_size(row_bytes)
-    if chunk != prev.chunk:
-        return None
-
     for t, edits in union.items():
         apply(t, edits)
-    shard_tokens = list(prev.shards)
-    dirty: set[int] = set()
-    for t in chain(own, union):
-        i = shard_of(key_of(t, heavy), shards)
-        if i not in dirty:
-            shard_tokens[i] = dict(shard_tokens[i])
-            dirty.add(i)
-        if t in codes:
-            shard_tokens[i][t] = codes[t]
-        else:
-            shard_tokens[i].pop(t, None)
+
     files: dict[str, bytes] = {}
-    svers = list(prev.svers)
+    svers, mvers = list(prev.svers), list(prev.mvers)
     for i in sorted(dirty):
-        data = _dump(shard_tokens[i])
-        files[f"s/{i}.json"] = data
-        svers[i] = _version(data)
-    mvers = list(prev.mvers)
+        svers[i] = _add(files, f"s/{i}.json", _dump(shard_tokens[i]))
     for j in sorted({n // chunk for n in changed}):
-        data = _dump([_row(d) for d in docs[j * chunk:(j + 1) * chunk]])
-        files[f"m/{j}.json"] = data
-        mvers[j] = _version(data)
-    built = Built(lang, docs, heavy, codes, ordered, count, shard_tokens, row_bytes, chunk, svers, mvers)
+        mvers[j] = _add(files, f"m/{j}.json", _dump([_row(d) for d in docs[j * chunk:(j + 1) * chunk]]))
+    built = Built(lang, docs, heavy, ordered, count, shard_tokens, row_bytes, chunk, svers, mvers)
     files["manifest.json"] = _manifest(built)
     return files, built
 
