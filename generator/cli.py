@@ -152,8 +152,7 @@ def cmd_serve(args) -> int:
         try:
             return _build_into(args, out) == 0
         except ConfigError as exc:
-            print(f"{exc.path}:{exc.line or 1}: error: {render('config-unreadable', args.lang or 'zh', problem=exc.problem)}",
-                  file=sys.stderr, flush=True)
+            print(_config_error(exc, args.lang or "zh"), file=sys.stderr, flush=True)
         except Exception as exc:  # MkDocs' own errors; the previous site stays and the next save is tried
             print(f"bulletin serve: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         return False
@@ -300,6 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _config_error(exc: ConfigError, lang: str) -> str:
+    return f"{exc.path}:{exc.line or 1}: error: {render('config-unreadable', lang, problem=exc.problem)}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -307,8 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ConfigError as exc:
         lang = getattr(args, "lang", None) or "zh"
-        print(f"{exc.path}:{exc.line or 1}: error: {render('config-unreadable', lang, problem=exc.problem)}",
-              file=sys.stderr)
+        print(_config_error(exc, lang), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -80,15 +80,15 @@ def on_config(config):
         config["nav"] = _site.nav
     _site.page_keys = pages.page_keys(_site)
     _site.fingerprint = incremental.fingerprint(root, Path(config.config_file_path), _site, config["nav"])
-    previous = prerender.HANDOFF.get("manifest")
-    if previous is not None and previous.fingerprint == _site.fingerprint:
+    previous = _previous()
+    if previous is not None:
         _site.reuse = {src for src, key in _site.page_keys.items() if previous.pages.get(src) == key}
-    if previous is not None and previous.fingerprint == _site.fingerprint and previous.inputs == _site.inputs:
+    if previous is not None and previous.inputs == _site.inputs:
         _site.kept_files = list(previous.files)   # an edit of bodies only: no generated file can change
     else:
         pages.generate(_site)
-    prerender.HANDOFF["generated_kept"] = bool(_site.kept_files)
-    prerender.HANDOFF.update(reused=len(_site.reuse), pages=len(_site.record_src))
+    prerender.HANDOFF.update(reused=len(_site.reuse), pages=len(_site.record_src),
+                             generated_kept=bool(_site.kept_files))
     for css in ("assets/bulletin.css",):
         if css not in config["extra_css"]:
             config["extra_css"].append(css)
@@ -194,23 +194,33 @@ def _adopt_html(page, title: str, html: str, slugify) -> None:
     page.read_source, page.render = read_source, render
 
 
+def _previous():
+    """The previous build's manifest when everything site-wide is as it was (incremental.py), else None."""
+    manifest = prerender.HANDOFF.get("manifest")
+    return manifest if manifest is not None and manifest.fingerprint == _site.fingerprint else None
+
+
+def _link_previous(config, rel_paths) -> None:
+    """Hard-link these files of the previous output into the site being built."""
+    incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]), rel_paths)
+
+
 def _keep_generated(files, config) -> None:
     """Generated pages whose HTML is what the previous build made: link its files, don't render them."""
-    previous = prerender.HANDOFF.get("manifest")
-    same = previous is not None and previous.fingerprint == _site.fingerprint
+    previous = _previous()
     kept = []
     for f in files:
         parts = _site.html_pages.get(f.src_uri) if f.generated_by else None
         if parts is None:
             continue
         digest = _site.generated_digests[f.src_uri] = incremental.text_digest(*parts)
-        if same and previous.generated.get(f.src_uri) == digest and \
+        if previous is not None and previous.generated.get(f.src_uri) == digest and \
                 (f.src_uri not in SEARCHED_GENERATED or f.src_uri in previous.search):
             f.is_modified = lambda: False
             _site.reuse_generated.add(f.src_uri)
             kept.append(f.dest_uri)
     if kept:
-        incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]), kept)
+        _link_previous(config, kept)
 
 
 def _keep_all_generated(files, config) -> None:
@@ -225,8 +235,8 @@ def _keep_all_generated(files, config) -> None:
         kept.append(f.dest_uri)
         if f.is_documentation_page():
             _site.reuse_generated.add(src)
-    _site.generated_digests = dict(prerender.HANDOFF["manifest"].generated)
-    incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]), kept)
+    _site.generated_digests = dict(_previous().generated)
+    _link_previous(config, kept)
 
 
 def _defer_records(files, config) -> None:
@@ -241,7 +251,7 @@ def _defer_records(files, config) -> None:
 
 def _keep_previous(files, config) -> None:
     """Pages and attachments unchanged since the previous build: link its files, don't render them."""
-    previous = prerender.HANDOFF.get("manifest")
+    previous = _previous()
     kept = []
     for f in files:
         if f.generated_by or not f.abs_src_path:
@@ -252,14 +262,12 @@ def _keep_previous(files, config) -> None:
         elif f.src_uri in _site.attachments:
             digest = incremental.file_digest(Path(f.abs_src_path))
             _site.attachment_digests[f.src_uri] = digest
-            if previous is not None and previous.fingerprint == _site.fingerprint \
-                    and previous.attachments.get(f.src_uri) == digest:
+            if previous is not None and previous.attachments.get(f.src_uri) == digest:
                 kept.append(f)
     for f in kept:
         f.is_modified = lambda: False
     if kept:
-        incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]),
-                              [f.dest_uri for f in kept])
+        _link_previous(config, [f.dest_uri for f in kept])
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -292,16 +300,14 @@ def on_page_content(html, page, config, files):
 
 def on_post_build(config):
     """The chunked search index, over every page this audience may see; the manifest for next time."""
-    previous = prerender.HANDOFF.get("manifest")
+    previous = _previous()
     for src in _site.reuse | (_site.reuse_generated & SEARCHED_GENERATED):
         _site.search_docs[src] = previous.search[src]
     docs = list(_site.search_docs.values())
-    same = previous is not None and previous.fingerprint == _site.fingerprint
-    patched = search.patch(previous.index, docs, _site.lang) if same and previous.index else None
+    patched = search.patch(previous.index, docs, _site.lang) if previous is not None and previous.index else None
     if patched is not None:   # the same pages, some text changed: the index's changed files only
         changed, index = patched
-        incremental.link_tree(Path(prerender.HANDOFF["previous"]), Path(config["site_dir"]),
-                              [f"search/{rel}" for rel in index.paths() if rel not in changed])
+        _link_previous(config, [f"search/{rel}" for rel in index.paths() if rel not in changed])
         search.write_files(Path(config["site_dir"]) / "search", changed)
     else:
         index = search.write_index(docs, Path(config["site_dir"]), _site.lang)

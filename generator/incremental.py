@@ -6,8 +6,9 @@ the digest of each published attachment, each page's search entry, and a digest 
 files (boards, indexes, archives, feeds) are made from. The next build into the same folder re-renders
 only the record pages whose digest changed; generated files are not made again at all when their inputs
 are unchanged (an edit of a record's body), and otherwise only the pages whose HTML changed go through
-MkDocs. Files it does not render are linked from the previous output; the search index is rebuilt from
-the kept entries. Anything site-wide that changed means a full build.
+MkDocs. Files it does not render are linked from the previous output; the search index is patched
+(search.patch) when the pages are the same, else rebuilt from the kept entries. Anything site-wide that
+changed means a full build.
 """
 
 from __future__ import annotations

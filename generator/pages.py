@@ -7,6 +7,7 @@ its output to MkDocs (virtual files) and asks it for each record page's Markdown
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -132,8 +133,6 @@ def generated_inputs(records: Records, site: Site) -> str:
     (hidden ones too: they decide what is hidden), notices' bodies (feed summaries), the hand-written
     pages, audience, date and language. Bodies of other records and Git history are not among them.
     Code and configuration are in the build's fingerprint (incremental.fingerprint)."""
-    import hashlib
-
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{site.audience}\0{site.today.isoformat()}\0{site.lang}\0{site.shallow}".encode())
     for r in records:
@@ -409,8 +408,6 @@ __all__ = ["build_site", "generate", "visible_to", "url_of", "relative", "src_of
 def page_keys(site: Site) -> dict[str, str]:
     """A digest per record page of everything its HTML is made from, besides what is site-wide
     (configuration, registries, audience, today, navigation: see incremental.fingerprint)."""
-    import hashlib
-
     keys = {}
     by_id = site.records.by_id
     for src, r in site.record_src.items():

@@ -90,11 +90,15 @@ def _stat(root: Path, rel: str) -> tuple | None:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
-RACY_NS = 3_000_000_000
+RACY_NS = 3_000_000_000   # files changed this recently are not trusted by their stat
 SAVE_ABOVE = 20           # files checked or hashed again before the cache is written anew
-
-
 UNSETTLED: dict[str, int] = {}   # cache file -> entries saved without their stat (files then too fresh)
+
+
+def _settled(stat: tuple | None) -> tuple | None:
+    """The stat to keep in the cache: none for a file changed in the last seconds (a same-second edit
+    would not change its stat)."""
+    return stat if stat is not None and stat[1] < time.time_ns() - RACY_NS else None
 
 
 def settle(root: Path) -> None:
@@ -106,12 +110,11 @@ def settle(root: Path) -> None:
         return
     fingerprint = _fingerprint(root)
     entries = _load(path, fingerprint)
-    recent = time.time_ns() - RACY_NS
     settled = 0
     for rel, (digest, result, stat) in entries.items():
         if stat is None:
-            now = _stat(root, rel)
-            if now is not None and now[1] < recent and _digest(root, rel) == digest:
+            now = _settled(_stat(root, rel))
+            if now is not None and _digest(root, rel) == digest:
                 entries[rel] = (digest, result, now)
                 settled += 1
     if settled:
@@ -135,9 +138,11 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
     stats: dict[str, tuple | None] = {}
     results: dict[str, tuple] = {}
     todo = []
+    restated = 0              # files whose stat is not the cached one
     for rel in rels if use_cache else ():
         hit, stat = cached.get(rel), _stat(root, rel)
         stats[rel] = stat
+        restated += (hit[-1] if hit is not None else None) != stat
         if hit is not None and stat is not None and len(hit) == 3 and hit[2] == stat:
             digests[rel], results[rel] = hit[0], hit[1]
             continue
@@ -164,10 +169,8 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
         for rel in todo:
             results[rel] = check(root, rel, cfg, prefixes)
     # a few files checked again cost less than writing the whole cache: it is written when many changed
-    if use_cache and (not cached or len(todo) + sum(cached.get(rel, (None,) * 3)[-1] != stats[rel] for rel in rels)
-                      > max(SAVE_ABOVE, len(rels) // 100)):
-        recent = time.time_ns() - RACY_NS
-        entries = {rel: (digests[rel], results[rel], stats[rel] if stats[rel] and stats[rel][1] < recent else None)
+    if use_cache and (not cached or len(todo) + restated > max(SAVE_ABOVE, len(rels) // 100)):
+        entries = {rel: (digests[rel], results[rel], _settled(stats[rel]))
                    for rel in rels if digests.get(rel) is not None}
         _save(cache_path, fingerprint, entries)
         UNSETTLED[str(cache_path)] = sum(1 for e in entries.values() if e[2] is None)
