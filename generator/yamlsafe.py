@@ -184,6 +184,8 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     else where the parser stopped."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "?"
+    if "nesting depth" in problem:  # libyaml >= 0.2.6 stops deep nesting itself, at its own limit
+        return YamlProblem("yaml-too-deep", _line(mark, text), limit=MAX_DEPTH)
     if exc.context_mark and exc.problem_mark and (
             "end of stream" in problem or exc.problem_mark.index >= len(text.rstrip())
             or (exc.context or "").endswith("simple key")):
