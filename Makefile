@@ -1,14 +1,21 @@
-# The two README commands: `make site` and `make test`. Both create the environment when missing.
+# The two README commands: `make site` and `make test`. Both create the environment when missing,
+# from the locks in requirements/ (hashes checked), never from floating versions.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 STAMP  := $(VENV)/.installed
+LOCK   := requirements/test.lock
+UV     := $(VENV)/bin/uv
+COMPILE = $(UV) pip compile pyproject.toml requirements/build.in --generate-hashes --universal \
+          --python-version 3.11 --no-header --quiet
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test browser bench clean
+.PHONY: site serve test browser bench lock upgrade clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) install --require-hashes --no-deps -r $(LOCK)
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 site: $(STAMP)            ## build the bulletin site from records/ into site/
@@ -24,8 +31,21 @@ test: $(STAMP) browser    ## the whole test suite, browser tests included
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(STAMP)           ## the benchmark (see README)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(PIP) install --require-hashes --no-deps -r requirements/bench.lock
 	$(VENV)/bin/python -m benchmarks
+
+$(UV): $(STAMP)
+	$(PIP) install uv
+
+lock: $(UV)               ## write the locks from pyproject.toml, keeping the pinned versions where allowed
+	$(COMPILE) --extra test -o requirements/test.lock
+	$(COMPILE) --extra test --extra bench -o requirements/bench.lock
+
+upgrade: $(UV)            ## the newest versions pyproject.toml allows, then the whole test suite
+	$(COMPILE) --upgrade --extra test -o requirements/test.lock
+	$(COMPILE) --upgrade --extra test --extra bench -o requirements/bench.lock
+	$(PIP) install --require-hashes --no-deps -r requirements/test.lock
+	$(MAKE) test
 
 clean:
 	rm -rf $(VENV) site .cache
