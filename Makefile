@@ -38,10 +38,12 @@ $(UV): $(STAMP)
 	$(PIP) install uv
 
 lock: $(UV)               ## write the locks from pyproject.toml, keeping the pinned versions where allowed
+	$(COMPILE) -o requirements/runtime.lock
 	$(COMPILE) --extra test -o requirements/test.lock
 	$(COMPILE) --extra test --extra bench -o requirements/bench.lock
 
 upgrade: $(UV)            ## the newest versions pyproject.toml allows, then the whole test suite
+	$(COMPILE) --upgrade -o requirements/runtime.lock
 	$(COMPILE) --upgrade --extra test -o requirements/test.lock
 	$(COMPILE) --upgrade --extra test --extra bench -o requirements/bench.lock
 	$(PIP) install --require-hashes --no-deps -r requirements/test.lock

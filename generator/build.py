@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import shutil
@@ -14,9 +15,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as mkdocs_config
 
 from . import incremental, prerender, stage2
+from .resources import plugin_mkdocs_yml
 from .validate import Result
-
-PROJECT_MKDOCS = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 
 
 def _remove_later(folder: Path) -> None:
@@ -39,11 +39,23 @@ class _NotDirty(logging.Filter):
 logging.getLogger("mkdocs.commands.build").addFilter(_NotDirty())
 
 
+def default_mkdocs_yml() -> Path:
+    """For a repository without its own mkdocs.yml: Bulletin's, with the plugin, as a file in the cache."""
+    text = plugin_mkdocs_yml()
+    path = stage2.cache_dir() / f"mkdocs-{hashlib.blake2b(text.encode(), digest_size=8).hexdigest()}.yml"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}")
+        tmp.write_text(text, "utf-8")
+        tmp.replace(path)
+    return path
+
+
 def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.date, strict: bool = False,
           jobs: int | None = None, incremental_ok: bool = True, progress=None) -> dict:
     """Build the site of already-validated records into `out`; the old `out` stays until the new one is whole."""
     root, out = Path(root).resolve(), Path(out).resolve()
-    config_file = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else PROJECT_MKDOCS
+    config_file = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else default_mkdocs_yml()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

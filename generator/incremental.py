@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .resources import template_dirs
 from .stage2 import _fingerprint as code_and_config, cache_dir
 
 VERSION = 2
@@ -46,7 +47,7 @@ def fingerprint(root: Path, config_file: Path, site, nav) -> str:
              getattr(material, "__version__", ""), site.audience, site.today.isoformat(), site.lang,
              str(site.shallow), repr(nav), ",".join(sorted(site.hidden_ids)), ",".join(sorted(site.hidden_src))]
     here = Path(__file__).resolve().parent
-    for folder in (here / "overrides", here / "assets", here.parent / "templates" / "site"):
+    for folder in (here / "overrides", here / "assets", *template_dirs(root, "site")):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file():
                 parts.append(path.name + path.read_bytes().hex())

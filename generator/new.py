@@ -11,9 +11,9 @@ import jinja2
 
 from .config import Config
 from .records import ID_IN_NAME, RECORDS_DIR, scan
+from .resources import template_dirs
 from .schema import ID_RE
 
-PROJECT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORMER = re.compile(r"\b([A-Z][A-Z0-9]*-\d{4}-\d{3,})\b")
 
 
@@ -48,10 +48,9 @@ def slug(title: str) -> str:
 
 
 def environment(root: Path) -> jinja2.Environment:
-    loaders = [jinja2.FileSystemLoader(str(root / "templates"))]
-    if PROJECT_TEMPLATES.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(PROJECT_TEMPLATES)))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), keep_trailing_newline=True,
+    """Templates under new/: the repository's own templates/new/ first, file by file, then Bulletin's."""
+    loader = jinja2.PrefixLoader({"new": jinja2.FileSystemLoader([str(d) for d in template_dirs(root, "new")])})
+    env = jinja2.Environment(loader=loader, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["yaml"] = yaml_text
     return env

@@ -6,7 +6,6 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass
 import re
-from pathlib import Path
 from urllib.parse import unquote
 
 import jinja2
@@ -16,10 +15,10 @@ from . import feeds, state
 from .config import Config
 from .labels import Words
 from .records import Record, Records
+from .resources import template_dirs
 from .schema import FieldSpec
 from .validate import LINK
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
 CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
 
@@ -47,7 +46,8 @@ class RecordPage:
 class Renderer:
     def __init__(self, cfg: Config, words: Words, visible: Records, site):
         self.cfg, self.w, self.visible, self.site = cfg, words, visible, site
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(
+            [str(d) for d in template_dirs(cfg.root, "site")]), autoescape=True,
                                       trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                                       bytecode_cache=bytecode_cache())
 

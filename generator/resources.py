@@ -1,0 +1,34 @@
+"""Bulletin's own files: templates, the default MkDocs configuration, the runtime lock.
+
+In a checkout they are the repository's top-level `templates/`, `mkdocs.yml` and `requirements/`, the source
+of truth. A wheel carries copies of them in `generator/_shipped/` (setup.py puts them there), so an installed
+`bulletin` builds any records repository. A records repository's own `templates/` override these file by file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+SHIPPED = PACKAGE / "_shipped"
+_TOP = SHIPPED if SHIPPED.is_dir() else PACKAGE.parent
+
+TEMPLATES = _TOP / "templates"
+MKDOCS_YML = _TOP / "mkdocs.yml"
+RUNTIME_LOCK = _TOP / "requirements" / "runtime.lock"
+
+
+def template_dirs(root: Path | None, kind: str) -> list[Path]:
+    """Where templates of one kind (`new`, `site`, `init`) are looked up: the repository's first, then ours."""
+    own = [Path(root) / "templates" / kind] if root is not None else []
+    return [d for d in own if d.is_dir() and d.resolve() != (TEMPLATES / kind).resolve()] + [TEMPLATES / kind]
+
+
+def plugin_mkdocs_yml() -> str:
+    """Bulletin's mkdocs.yml with the `bulletin` plugin in place of the hook file, a path only a checkout has:
+    what `bulletin init` writes, and what `bulletin build` uses for a repository without its own mkdocs.yml."""
+    text = MKDOCS_YML.read_text("utf-8")
+    text = re.sub(r"^hooks:\n(?:[ \t]+-[^\n]*\n)+", "", text, flags=re.M)
+    text, n = re.subn(r"^plugins:[^\n]*\n(?:[ \t]+-[^\n]*\n)*", "plugins:\n  - bulletin\n", text, count=1, flags=re.M)
+    return text if n else text + "plugins:\n  - bulletin\n"
