@@ -34,6 +34,12 @@ Example:  bulletin serve                      (then open http://127.0.0.1:8000)
 for a daily e-mail (text), a script (json), or a WeCom / DingTalk group robot (markdown).
 
 Example:  bulletin status --today 2026-11-24 --format markdown""",
+    "init": """Create a new company's records repository in DIR (missing or empty): site_config/ with example
+departments and people, records/ folders for every type, mkdocs.yml, CI for GitHub, Gitea and GitLab,
+pre-commit, CODEOWNERS, a README for staff, and requirements.txt pinning this Bulletin by hash.
+
+Example:  bulletin init hengrui-records --company "苏州恒锐汽车零部件有限公司"
+          bulletin init acme-records --company "ACME Brakes" --lang en""",
     "new": """Write a new record with the next free ID for the year and print its path.
 
 Example:  bulletin new capa --title "卡钳毛刺客诉" --department QA --person zhangwei""",
@@ -105,6 +111,26 @@ def cmd_new(args) -> int:
     path = create(root, cfg, args.type, args.title, today, department=args.department, person=args.person,
                   kind=args.kind, category=args.category, source=args.source, period=args.period or default_period(args.kind, today))
     print(path.relative_to(root).as_posix())
+    return 0
+
+
+def cmd_init(args) -> int:
+    from .init import InitError, init, installed_wheel
+
+    lang = args.lang or "zh"
+    wheel = Path(args.wheel) if args.wheel else installed_wheel()
+    if args.wheel and not wheel.is_file():
+        print(f"bulletin init: {render('path-missing', lang, path=args.wheel)}", file=sys.stderr)
+        return 2
+    target = Path(args.dir)
+    try:
+        files = init(target, company=args.company, lang=lang, today=args.today or dt.date.today(), wheel=wheel)
+    except InitError as exc:
+        print(f"bulletin init: {render(exc.code, lang, **exc.args_)}", file=sys.stderr)
+        return 2
+    if wheel is None:
+        print(f"bulletin init: {render('init-no-wheel', lang)}", file=sys.stderr)
+    print(render("init-done", lang, path=args.dir, files=len(files)))
     return 0
 
 
@@ -247,6 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=list(FORMATS), default="text", help="text (default), json or github")
     p.add_argument("--today", type=parse_date, help="the date to judge against, YYYY-MM-DD")
     p.set_defaults(func=cmd_validate)
+
+    p = command("init", "create a new company's records repository in DIR")
+    p.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    p.add_argument("--company", required=True, help="the company's name (site name, README, printed copies)")
+    p.add_argument("--today", type=parse_date, help="the first month owed in the example report schedule")
+    p.add_argument("--wheel", help="the Bulletin wheel to pin (default: the one this Bulletin was installed from)")
+    p.set_defaults(func=cmd_init)
 
     p = command("new", "write a new record with the next free ID; prints its path")
     p.add_argument("type", metavar="TYPE", help="meeting, notice, capa or report")

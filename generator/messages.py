@@ -234,6 +234,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "built the site of {records} records ({audience}) into {out}",
     ),
     "schedule-bad": ("schedule.yml：{problem}", "schedule.yml: {problem}"),
+    # bulletin init
+    "init-not-empty": (
+        "{path} 已存在且不是空文件夹；请给出一个新文件夹（或空文件夹）的路径",
+        "{path} exists and is not an empty folder; name a new (or empty) folder",
+    ),
+    "init-done": (
+        "已在 {path} 创建记录仓库（{files} 个文件）。下一步：编辑 site_config/ 中的部门和人员，然后运行 bulletin validate",
+        "created a records repository in {path} ({files} files). Next: edit the departments and people in "
+        "site_config/, then run bulletin validate",
+    ),
+    "init-no-wheel": (
+        "未找到安装 Bulletin 所用的 wheel 文件：requirements.txt 中缺少 Bulletin 本身一行；用 --wheel 指定",
+        "the wheel Bulletin was installed from was not found: requirements.txt lacks Bulletin's own line; "
+        "name it with --wheel",
+    ),
     # change control (bulletin check-changes)
     "change-deleted": (
         "记录 {id} 被删除了。记录是受控文件，不能删除：请恢复该文件（git checkout {ref} -- {file}）；"
