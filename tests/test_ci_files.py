@@ -17,6 +17,9 @@ from conftest import PROJECT, bulletin
 CHECK_JSONSCHEMA = str(Path(sys.executable).parent / "check-jsonschema")
 GITHUB = [PROJECT / ".github" / "workflows" / "records.yml", PROJECT / ".github" / "workflows" / "ci.yml"]
 GITLAB = PROJECT / ".gitlab-ci.yml"
+INIT = PROJECT / "templates" / "init"      # what `bulletin init` writes into a company's repository
+INIT_GITHUB = [INIT / "dot-github" / "workflows" / "records.yml", INIT / "dot-gitea" / "workflows" / "records.yml"]
+INIT_GITLAB = INIT / "dot-gitlab-ci.yml"
 HOOKS = PROJECT / ".pre-commit-hooks.yaml"
 SHELL_KEYS = {"run", "script", "before_script", "after_script", "entry"}
 
@@ -57,20 +60,22 @@ def help_text(*command: str) -> str:
     return proc.stdout
 
 
-@pytest.mark.parametrize("path", GITHUB, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", GITHUB + INIT_GITHUB, ids=lambda p: p.relative_to(PROJECT).as_posix())
 def test_github_workflow_matches_its_schema(path):
     proc = subprocess.run([CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-workflows", str(path)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_gitlab_ci_matches_its_schema():
-    proc = subprocess.run([CHECK_JSONSCHEMA, "--builtin-schema", "vendor.gitlab-ci", str(GITLAB)],
+@pytest.mark.parametrize("path", [GITLAB, INIT_GITLAB], ids=lambda p: p.relative_to(PROJECT).as_posix())
+def test_gitlab_ci_matches_its_schema(path):
+    proc = subprocess.run([CHECK_JSONSCHEMA, "--builtin-schema", "vendor.gitlab-ci", str(path)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize("path", [*GITHUB, GITLAB, HOOKS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*GITHUB, GITLAB, HOOKS, *INIT_GITHUB, INIT_GITLAB],
+                         ids=lambda p: p.relative_to(PROJECT).as_posix())
 def test_every_bulletin_command_run_exists(path):
     commands = re.findall(r"^    ([a-z][a-z-]+)\s", help_text(), re.M)
     for words in bulletin_calls(path):
@@ -100,6 +105,19 @@ def test_records_workflow_checks_pull_requests_with_full_history_and_deploys_pag
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert "refs/heads/main" in deploy["if"]
+
+
+@pytest.mark.parametrize("path", [*INIT_GITHUB, INIT_GITLAB], ids=lambda p: p.relative_to(PROJECT).as_posix())
+def test_a_company_repository_installs_by_hash_checks_requests_with_full_history_and_tests_drift(path):
+    data, lines = load(path), []
+    text = path.read_text("utf-8")
+    assert "pip install --require-hashes -r requirements.txt" in text and "pip install -e" not in text
+    assert "fetch-depth: 0" in text or 'GIT_DEPTH: "0"' in text
+    assert "bulletin check-changes --base" in text and "bulletin validate" in text
+    drift = data["jobs"]["drift"] if "jobs" in data else data["drift"]
+    lines = list(shell_lines(drift))
+    assert any("--upgrade" in line for line in lines) and "bulletin build --out site" in lines
+    assert "schedule" in (drift.get("if", "") + str(drift.get("rules", "")))
 
 
 def test_project_ci_runs_the_ci_entry_point():
