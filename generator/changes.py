@@ -241,11 +241,11 @@ def _former_claims(base: dict[str, Entry], work: dict[str, Entry]) -> tuple[dict
                 continue
             old = base_ids[fid][0]
             if new.id in base_ids:
-                reason = _Said("change-former-kept-id", id=new.id)
+                reason = _Said("changes-former-kept-id", id=new.id)
             elif old.type != new.type:
-                reason = _Said("change-former-other-type", former=fid, other=old.type, id=new.id, type=new.type)
+                reason = _Said("changes-former-other-type", former=fid, other=old.type, id=new.id, type=new.type)
             elif fid in work_ids:
-                reason = _Said("change-former-still-there", former=fid, other=work_ids[fid][0].path)
+                reason = _Said("changes-former-still-there", former=fid, other=work_ids[fid][0].path)
             else:
                 claims.setdefault(fid, new)
                 continue
@@ -362,7 +362,7 @@ def _locked_attachments(base: dict[str, Entry], work: dict[str, Entry], claims: 
             now = work_file(path)
             if now == base_files[path]:
                 continue
-            how = _Said("change-attachment-deleted" if now is None else "change-attachment-replaced")
+            how = _Said("changes-attachment-deleted" if now is None else "changes-attachment-replaced")
             problems.append(error(path, "change-attachment-locked", id=old.id, status=frozen, file=path,
                                   how=how, ref=ref_name, record=(new or old).path))
     return problems

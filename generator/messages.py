@@ -293,23 +293,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "it, and it was {how}. Restore it (git checkout {ref} -- {file}); if it must change, append an "
         "amendments entry to {record} saying why",
     ),
-    "change-attachment-deleted": ("删除", "deleted"),
-    "change-attachment-replaced": ("替换", "replaced"),
+    "changes-attachment-deleted": ("删除", "deleted"),
+    "changes-attachment-replaced": ("替换", "replaced"),
     "change-former-claim": (
         "{id} 在 former_ids 中列出了 {former}，但{reason}。former_ids 只能写本记录在本次修改中改号前的编号"
         "（同一类型、目标分支上有、本分支中已不存在）：请把 {former} 从 former_ids 中删去",
         "{id} lists {former} in former_ids, but {reason}. former_ids names only this record's own ID before this "
         "pull request renumbered it (same type, at the base, gone now): remove {former} from former_ids",
     ),
-    "change-former-kept-id": (
+    "changes-former-kept-id": (
         "{id} 本身并没有在本次修改中改号（它在目标分支上已存在）",
         "{id} itself was not renumbered by this pull request (it is already on the target branch)",
     ),
-    "change-former-other-type": (
+    "changes-former-other-type": (
         "{former} 是 {other} 类型的记录，而 {id} 是 {type}",
         "{former} is a record of type {other}, and {id} is a {type}",
     ),
-    "change-former-still-there": (
+    "changes-former-still-there": (
         "{former} 仍然存在（{other}）",
         "{former} is still there ({other})",
     ),
