@@ -633,3 +633,26 @@ def test_any_other_change_on_an_approved_meeting_needs_an_amendment(minutes, cha
                               + AMEND.format(date="2026-03-03", reason="会后更正")))
     proc = check(minutes)
     assert proc.returncode == 0, proc.stdout
+
+
+def test_a_type_declared_in_types_yml_is_locked_as_its_locked_when_says(repo):
+    """The lock rule is data: a company's own type declares it, as complaint, nc and memo do."""
+    write(repo, "site_config/types.yml", """\
+types:
+  audit:
+    folder: audits
+    prefix: AUD
+    locked_when: {status: [signed, archived]}
+    fields:
+      status: {kind: choice, values: [draft, signed, archived], required: true}
+""")
+    signed, draft = "records/audits/2026/AUD-2026-001-layered.md", "records/audits/2026/AUD-2026-002-process.md"
+    write(repo, signed, "---\nid: AUD-2026-001\ntitle: 分层审核\ndepartment: QA\nstatus: signed\n---\n发现两项。\n")
+    write(repo, draft, "---\nid: AUD-2026-002\ntitle: 过程审核\ndepartment: QA\nstatus: draft\n---\n发现一项。\n")
+    assert bulletin("validate", cwd=repo).returncode == 0
+    merge_into_main(repo, "two audits")
+    edit(repo, signed, ("发现两项。", "发现三项。"))
+    edit(repo, draft, ("发现一项。", "发现两项。"))            # a draft is edited freely
+    proc = check(repo, "--format", "json")
+    assert codes(proc) == [(signed, "change-locked-edited")]
+    assert "AUD-2026-001 is signed on the target branch" in json.loads(proc.stdout)[0]["message"]
