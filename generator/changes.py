@@ -1,12 +1,19 @@
 """`bulletin check-changes`: change control for a pull request.
 
 Compares the working tree with the merge base of REF and HEAD (what a pull request's diff shows)
-and with REF's tip (what the target branch holds now). Records are controlled documents:
+and with REF's tip (what the target branch holds now). Each side is read with its own
+site_config/ (a pull request that renames a type's folder does not hide the base's records).
+Records are controlled documents:
 
 - a record file is never deleted (it is marked `withdrawn`), and its ID never changes, unless the
-  renumbered record lists the old ID in `former_ids`; a move to another folder keeping the ID is fine;
-- a CAPA that was `closed`, or a meeting that was `approved`, at the base is edited only together
-  with a new entry appended to its `amendments` list;
+  renumbered record lists the old ID in `former_ids`; a move to another folder keeping the ID is fine.
+  Only a record the pull request adds or renumbers may claim a former ID: one of its own type that
+  the base had and the working tree lost;
+- `amendments` is append-only, in every state;
+- a record locked at the base (its type's `locked_when`: a meeting `approved`, a capa `closed`) is
+  edited only together with a new `amendments` entry; progress is not an edit (appending `received`,
+  an action going open -> done or cancelled, adding an action's `evidence`, adding `withdrawn`);
+  the attachments it links to are locked with it;
 - a record added by the pull request does not take an ID that REF already uses (two branches that
   both ran `bulletin new`): the message names the next free ID.
 """
@@ -17,15 +24,16 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import git, yamlsafe
-from .config import Config, load_config
+from .config import CONFIG_DIR, Config, ConfigError, load_config
+from .messages import render
 from .problems import Problem, error, sort_key
 from .records import ID_IN_NAME, RECORDS_DIR, decode, scan, split
 from .schema import ID_RE
+from .validate import link_target, links
 
-# The status from which a record is frozen: later edits need an `amendments` entry.
-LOCKED = {"capa": "closed", "meeting": "approved"}
 # Changes that carry their own sign-off and so need no amendment.
 SELF_SIGNED = ("withdrawn",)
 _FORMER = re.compile(rb"\b([A-Z][A-Z0-9]*-\d{4}-\d{3,})\b")
@@ -65,6 +73,25 @@ class Entry:
         root = yamlsafe.compose(self.front_matter) if self.front_matter else None
         line = yamlsafe.line_of(root, tuple(ypath)) if root is not None else None
         return line + 2 if line is not None else None
+
+    def locked(self, cfg: Config) -> str | None:
+        """The status that locks this record under cfg's types (its `locked_when`), or None."""
+        rtype = cfg.types.get(self.type)
+        if self.fields is None or rtype is None or not rtype.locked(self.fields):
+            return None
+        return str(self.fields.get("status") or rtype.name)
+
+
+class _Said(str):
+    """A message part in the reader's language: the message `code` rendered with args."""
+
+    def __new__(cls, code: str, **args):
+        obj = super().__new__(cls, code)
+        obj.args = args
+        return obj
+
+    def localize(self, lang: str) -> str:
+        return render(str(self), lang, **self.args)
 
 
 @dataclass
@@ -144,22 +171,48 @@ def check_changes(root: Path, base_ref: str, cfg: Config | None = None) -> Chang
         raise ChangesError(code, ref=base_ref)
     base_files = git.files_at(root, base)
     ref_files = base_files if ref == base else git.files_at(root, ref)
+    base_cfg = config_at(root, base, cfg)
+    ref_cfg = base_cfg if ref == base else config_at(root, ref, cfg)
     work_files = working_files(root, cfg)
-    problems = compare(base_files, ref_files, work_files, cfg, base_ref)
-    compared = len(set(entries(base_files, cfg, parse=False)) | set(entries(work_files, cfg, parse=False)))
+    problems = compare(base_files, ref_files, work_files, cfg, base_ref, base_cfg=base_cfg, ref_cfg=ref_cfg,
+                       work_file=lambda rel: _read_file(root, rel))
+    compared = len(set(entries(base_files, base_cfg, parse=False)) | set(entries(work_files, cfg, parse=False)))
     return Changes(base, ref, sorted(problems, key=sort_key), compared)
 
 
+def config_at(root: Path, rev: str, fallback: Config) -> Config:
+    """site_config/ as it was at a revision; fallback when it cannot be read there."""
+    try:
+        return load_config(root, git.files_at(root, rev, CONFIG_DIR))
+    except (ConfigError, git.GitError):
+        return fallback
+
+
+def _read_file(root: Path, rel: str) -> bytes | None:
+    """A regular file's bytes in the working tree; None when there is none (or a folder, or a link)."""
+    path = root / rel
+    try:
+        return None if path.is_symlink() or not path.is_file() else path.read_bytes()
+    except OSError:
+        return None
+
+
 def compare(base_files: dict[str, bytes], ref_files: dict[str, bytes], work_files: dict[str, bytes],
-            cfg: Config, ref_name: str) -> list[Problem]:
-    """The rules, on plain {path: bytes} snapshots: the merge base, REF's tip, the working tree."""
-    base = entries(base_files, cfg)
+            cfg: Config, ref_name: str, *, base_cfg: Config | None = None, ref_cfg: Config | None = None,
+            work_file: Callable[[str], bytes | None] | None = None) -> list[Problem]:
+    """The rules, on plain {path: bytes} snapshots: the merge base, REF's tip, the working tree.
+    Each snapshot is read with its own configuration (default: cfg); work_file reads any other
+    file of the working tree (an attachment; default: from work_files)."""
+    base_cfg, ref_cfg = base_cfg or cfg, ref_cfg or base_cfg or cfg
+    base = entries(base_files, base_cfg)
     work = entries(work_files, cfg)
-    ref = base if ref_files is base_files else entries(ref_files, cfg, parse=False)
-    problems: list[Problem] = []
-    problems += _lost_records(base, work, ref_name)
-    problems += _locked_edits(base, work)
-    problems += _locked_upstream(base, ref, work, ref_name)
+    ref = base if ref_files is base_files else entries(ref_files, ref_cfg, parse=False)
+    claims, problems = _former_claims(base, work)
+    problems += _lost_records(base, work, claims, ref_name)
+    problems += _locked_edits(base, work, claims, base_cfg)
+    problems += _locked_attachments(base, work, claims, base_files, work_file or work_files.get,
+                                    base_cfg, ref_name)
+    problems += _locked_upstream(base, ref, work, base_cfg, ref_cfg, ref_name)
     problems += _taken_ids(base, ref, work, ref_name)
     return problems
 
@@ -171,12 +224,42 @@ def _by_id(snapshot: dict[str, Entry]) -> dict[str, list[Entry]]:
     return out
 
 
-def _lost_records(base: dict[str, Entry], work: dict[str, Entry], ref_name: str) -> list[Problem]:
+def _former_claims(base: dict[str, Entry], work: dict[str, Entry]) -> tuple[dict[str, Entry], list[Problem]]:
+    """{base ID: the record that now holds it as a former ID}, and the claims that may not stand.
+
+    A claim stands when the claiming record is added or renumbered by the pull request (its ID is
+    not at the base), and the ID it claims is one the base had, of the same type, that the working
+    tree lost. A claim of an ID the base never had only reserves that number; claims a record
+    already made at the base are not judged again."""
+    base_ids, work_ids = _by_id(base), _by_id(work)
+    claims: dict[str, Entry] = {}
+    problems = []
+    for new in sorted(work.values(), key=lambda e: e.path):
+        before = {fid for e in base_ids.get(new.id, ()) for fid in e.former_ids}
+        for fid in new.former_ids:
+            if fid == new.id or fid not in base_ids or fid in before:
+                continue
+            old = base_ids[fid][0]
+            if new.id in base_ids:
+                reason = _Said("changes-former-kept-id", id=new.id)
+            elif old.type != new.type:
+                reason = _Said("changes-former-other-type", former=fid, other=old.type, id=new.id, type=new.type)
+            elif fid in work_ids:
+                reason = _Said("changes-former-still-there", former=fid, other=work_ids[fid][0].path)
+            else:
+                claims.setdefault(fid, new)
+                continue
+            problems.append(error(new.path, "change-former-claim", field="former_ids",
+                                  line=new.line_of("former_ids"), id=new.id, former=fid, reason=reason))
+    return claims, problems
+
+
+def _lost_records(base: dict[str, Entry], work: dict[str, Entry], claims: dict[str, Entry],
+                  ref_name: str) -> list[Problem]:
     """Deleted records, and records whose ID changed without `former_ids`."""
     work_ids = _by_id(work)
-    former = {fid for e in work.values() for fid in e.former_ids}
     base_ids = _by_id(base)
-    gone = [es[0] for rid, es in sorted(base_ids.items()) if rid not in work_ids and rid not in former]
+    gone = [es[0] for rid, es in sorted(base_ids.items()) if rid not in work_ids and rid not in claims]
     added = [e for e in work.values() if e.id not in base_ids]
     pairs = _pair(gone, added)
     problems = []
@@ -238,35 +321,120 @@ def _successor(old: Entry, work: dict[str, Entry], work_ids: dict[str, list[Entr
     return former.get(old.id)
 
 
-def _locked_edits(base: dict[str, Entry], work: dict[str, Entry]) -> list[Problem]:
-    """A closed CAPA or an approved meeting edited without a new `amendments` entry."""
+def _locked_edits(base: dict[str, Entry], work: dict[str, Entry], claims: dict[str, Entry],
+                  base_cfg: Config) -> list[Problem]:
+    """Amendments rewritten (in any state); a locked record edited without a new `amendments` entry."""
     work_ids = _by_id(work)
-    former = {fid: e for e in work.values() for fid in e.former_ids}
     problems = []
     for old in base.values():
-        frozen = LOCKED.get(old.type)
-        if old.fields is None or frozen is None or old.fields.get("status") != frozen:
+        if old.fields is None:
             continue
-        new = _successor(old, work, work_ids, former)
+        new = _successor(old, work, work_ids, claims)
         if new is None or new.fields is None:
-            continue
-        if _content(old) == _content(new):
-            continue
-        if _content(old, SELF_SIGNED) == _content(new, SELF_SIGNED) and new.fields.get("withdrawn"):
             continue
         old_list = _amendments(old.fields)
         new_list = _amendments(new.fields)
+        frozen = old.locked(base_cfg)
         line = new.line_of("amendments" if "amendments" in new.fields else "status")
-        args = dict(id=new.id, status=frozen, type=new.type, count=len(old_list))
+        args = dict(id=new.id, status=frozen or old.fields.get("status"), type=new.type, count=len(old_list))
         if new_list[:len(old_list)] != old_list:
             problems.append(error(new.path, "change-amendments-rewritten", field="amendments", line=line, **args))
-        elif len(new_list) <= len(old_list):
+        elif frozen and len(new_list) <= len(old_list) and not _progress_only(old, new):
             problems.append(error(new.path, "change-locked-edited", field="amendments", line=line, **args))
     return problems
 
 
+def _locked_attachments(base: dict[str, Entry], work: dict[str, Entry], claims: dict[str, Entry],
+                        base_files: dict[str, bytes], work_file: Callable[[str], bytes | None],
+                        base_cfg: Config, ref_name: str) -> list[Problem]:
+    """An attachment a locked record links to, deleted or replaced without a new amendment on that record."""
+    work_ids = _by_id(work)
+    problems = []
+    for old in sorted(base.values(), key=lambda e: e.path):
+        frozen = old.locked(base_cfg)
+        if not frozen or old.body is None:
+            continue
+        new = _successor(old, work, work_ids, claims)
+        if new is not None and new.fields is not None and \
+                len(_amendments(new.fields)) > len(_amendments(old.fields)):
+            continue                                   # amended: the amendment says why
+        for path in _attachments(old, base_files, base):
+            now = work_file(path)
+            if now == base_files[path]:
+                continue
+            how = _Said("changes-attachment-deleted" if now is None else "changes-attachment-replaced")
+            problems.append(error(path, "change-attachment-locked", id=old.id, status=frozen, file=path,
+                                  how=how, ref=ref_name, record=(new or old).path))
+    return problems
+
+
+def _attachments(e: Entry, files: dict[str, bytes], records: dict[str, Entry]) -> list[str]:
+    """The files (never folders) other than records that e's body links to."""
+    found = []
+    for _, raw in links(e.body):
+        kind, path = link_target(e.path, raw)
+        if kind == "path" and path in files and path not in records and path not in found:
+            found.append(path)
+    return found
+
+
+def _progress_only(old: Entry, new: Entry) -> bool:
+    """True when new differs from old only by progress, which needs no amendment (contract v2):
+    appending to `received`, an action going open -> done (with done_on) or cancelled, adding an
+    action's `evidence`, adding `withdrawn`. A renumbering (id, former_ids) is not an edit either."""
+    return (old.body == new.body
+            and _undo_progress(old.fields, _own_fields(new, old.id)) == _own_fields(old, old.id))
+
+
+def _own_fields(e: Entry, was: str) -> dict:
+    """The fields without `id`, and without `was` (the ID at the base) in `former_ids`."""
+    fields = {k: v for k, v in e.fields.items() if k != "id"}
+    former = fields.get("former_ids")
+    if isinstance(former, list):
+        former = [f for f in former if f != was]
+        if former:
+            fields["former_ids"] = former
+        else:
+            del fields["former_ids"]
+    return fields
+
+
+def _undo_progress(old: dict, new: dict) -> dict:
+    """new, with the progress made since old taken back out."""
+    out = dict(new)
+    for key in SELF_SIGNED:
+        if key not in old:
+            out.pop(key, None)
+    was, now = old.get("received"), out.get("received")
+    if isinstance(now, list) and isinstance(was, (list, type(None))) and now[:len(was or [])] == (was or []):
+        if was is None:
+            out.pop("received")
+        else:
+            out["received"] = was
+    was, now = old.get("actions"), out.get("actions")
+    if isinstance(was, list) and isinstance(now, list) and len(was) == len(now):
+        out["actions"] = [_undo_action(a, b) for a, b in zip(was, now)]
+    return out
+
+
+def _undo_action(old, new):
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return new
+    out = dict(new)
+    if "evidence" not in old:
+        out.pop("evidence", None)
+    if old.get("status", "open") == "open" and out.get("status") in ("done", "cancelled"):
+        if out["status"] == "done" and "done_on" not in old:
+            out.pop("done_on", None)
+        if "status" in old:
+            out["status"] = old["status"]
+        else:
+            del out["status"]
+    return out
+
+
 def _locked_upstream(base: dict[str, Entry], ref: dict[str, Entry], work: dict[str, Entry],
-                     ref_name: str) -> list[Problem]:
+                     base_cfg: Config, ref_cfg: Config, ref_name: str) -> list[Problem]:
     """A record this branch changes that was approved or closed on REF after the branch was made."""
     if ref is base:
         return []
@@ -276,14 +444,14 @@ def _locked_upstream(base: dict[str, Entry], ref: dict[str, Entry], work: dict[s
         if new.fields is None or new.id not in base_ids or len(ref_ids.get(new.id, ())) != 1:
             continue
         old, upstream = base_ids[new.id][0], ref_ids[new.id][0]
-        if old.fields is None or old.fields.get("status") == LOCKED.get(old.type):
+        if old.fields is None or old.locked(base_cfg):
             continue                                   # locked at the base: _locked_edits' case
         if upstream.data == old.data:
             continue                                   # REF did not touch it
         if upstream.fields is None:
             _parse(upstream)
-        frozen = LOCKED.get(upstream.type)
-        if upstream.fields is None or frozen is None or upstream.fields.get("status") != frozen:
+        frozen = upstream.locked(ref_cfg)
+        if not frozen:
             continue
         if _content(new, SELF_SIGNED) in (_content(old, SELF_SIGNED), _content(upstream, SELF_SIGNED)):
             continue                                   # this branch did not change it, or holds REF's version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from . import yamlsafe
 from .messages import render
 from .problems import Problem, error
-from .schema import RecordType, build_types, merge_types
+from .schema import RecordType, as_date, build_types, merge_types, shown
 
 CONFIG_DIR = "site_config"
 KNOWN_ROLES = ("gm", "management-rep", "auditor", "qa")
@@ -30,6 +31,23 @@ class Department:
     code: str
     name: str
     name_en: str = ""
+    head: str = ""             # a person id: escalation goes to the head
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role held for a time; since and until inclusive, None = open-ended."""
+    role: str
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def held_on(self, day: dt.date | None) -> bool:
+        """True on that day; any role counts when the day is unknown (None)."""
+        return day is None or ((self.since is None or self.since <= day) and (self.until is None or day <= self.until))
+
+    @property
+    def period(self) -> str:
+        return f"{self.since or '…'} – {self.until or '…'}"
 
 
 @dataclass(frozen=True)
@@ -37,9 +55,22 @@ class Person:
     id: str
     name: str
     department: str
-    roles: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()          # every role named in people.yml, whatever its dates
     git_user: str = ""
     email: str = ""
+    grants: tuple[Role, ...] = ()        # the roles with their dates (empty: `roles`, held always)
+    signing_keys: tuple[str, ...] = ()
+
+    def held(self, role: str) -> tuple[Role, ...]:
+        return tuple(g for g in self.grants or (Role(r) for r in self.roles) if g.role == role)
+
+    def holds(self, role: str, on: dt.date | None = None) -> bool:
+        """True when the person held role on that day (at any time, when the day is unknown)."""
+        return any(g.held_on(on) for g in self.held(role))
+
+    def roles_on(self, day: dt.date | None) -> tuple[str, ...]:
+        """The roles held on that day, in people.yml's order."""
+        return tuple(r for r in self.roles if self.holds(r, day))
 
 
 @dataclass(frozen=True)
@@ -71,16 +102,22 @@ class Config:
     def type_for_folder(self, folder: str) -> RecordType | None:
         return next((t for t in self.types.values() if t.folder == folder), None)
 
+    def holders(self, role: str, on: dt.date | None) -> list[Person]:
+        """Who holds role on that day (e.g. who is the gm as of --today)."""
+        return [p for p in self.people.values() if p.holds(role, on)]
 
-def _read(root: Path, name: str, required: bool, default=None):
+
+def _read(root: Path, name: str, required: bool, default=None, files: dict | None = None):
+    """(data, text) of site_config/<name>: from the folder, or from files ({path: bytes}) when given."""
     rel = f"{CONFIG_DIR}/{name}"
     path = root / CONFIG_DIR / name
-    if not path.is_file():
+    missing = rel not in files if files is not None else not path.is_file()
+    if missing:
         if required:
             raise ConfigError(rel, None, "file not found / 文件不存在")
         return default, None
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = (files[rel] if files is not None else path.read_bytes()).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(rel, None, f"cannot read as UTF-8: {exc}") from None
     try:
@@ -108,9 +145,10 @@ def _entries(data, rel: str, text):
         yield (lines[i] if i < len(lines) else None), entry
 
 
-def load_config(root: Path) -> Config:
+def load_config(root: Path, files: dict[str, bytes] | None = None) -> Config:
+    """site_config/ under root; or, given files ({"site_config/x.yml": bytes}, e.g. at a Git revision), from those."""
     root = Path(root)
-    site, _ = _read(root, "site.yml", required=False, default={})
+    site, _ = _read(root, "site.yml", required=False, default={}, files=files)
     if not isinstance(site, dict):
         raise ConfigError(f"{CONFIG_DIR}/site.yml", 1, "expected key: value settings")
     cfg = Config(
@@ -124,16 +162,20 @@ def load_config(root: Path) -> Config:
     if cfg.language not in ("zh", "en"):
         raise ConfigError(f"{CONFIG_DIR}/site.yml", None, f"language must be zh or en, not {cfg.language}")
 
-    overlay, _ = _read(root, "types.yml", required=False, default={})
+    overlay, _ = _read(root, "types.yml", required=False, default={}, files=files)
     default, _ = yamlsafe.load((Path(__file__).parent / "default_types.yml").read_text("utf-8"))
     try:
         cfg.types = build_types(merge_types(default, overlay))
     except ValueError as exc:
         raise ConfigError(f"{CONFIG_DIR}/types.yml", None, str(exc)) from None
 
-    _load_departments(cfg, root)
-    _load_people(cfg, root)
-    _load_schedule(cfg, root)
+    heads = _load_departments(cfg, root, files)
+    _load_people(cfg, root, files)
+    for line, code, head in heads:
+        if head not in cfg.people:
+            _bad(cfg, f"{CONFIG_DIR}/departments.yml", line,
+                 f"{code}: head {head} is not in people.yml / 部门负责人不在 people.yml 中")
+    _load_schedule(cfg, root, files)
     return cfg
 
 
@@ -141,9 +183,11 @@ def _bad(cfg: Config, rel: str, line, problem: str):
     cfg.problems.append(error(rel, "config-bad-entry", line=line, file=rel, problem=problem))
 
 
-def _load_departments(cfg: Config, root: Path) -> None:
+def _load_departments(cfg: Config, root: Path, files=None) -> list[tuple]:
+    """Reads the departments; returns (line, code, head) of each head named, checked once people are read."""
     rel = f"{CONFIG_DIR}/departments.yml"
-    data, text = _read(root, "departments.yml", required=True)
+    data, text = _read(root, "departments.yml", required=True, files=files)
+    heads = []
     for line, entry in _entries(data, rel, text):
         if not isinstance(entry, dict) or not entry.get("code") or not entry.get("name"):
             _bad(cfg, rel, line, "each department needs code and name / 每个部门需要 code 和 name")
@@ -153,13 +197,21 @@ def _load_departments(cfg: Config, root: Path) -> None:
             _bad(cfg, rel, line, f"code {code}: upper-case letters and digits / 只用大写字母和数字")
         if code in cfg.departments:
             cfg.problems.append(error(rel, "config-duplicate", line=line, key=code))
-        cfg.departments[code] = Department(code, str(entry["name"]), str(entry.get("name_en") or ""))
+        head = entry.get("head")
+        if head is not None and not isinstance(head, str):
+            _bad(cfg, rel, line, f"{code}: head must be a person id / head 应为人员 id")
+            head = None
+        if head:
+            heads.append((line, code, head))
+        cfg.departments[code] = Department(code, str(entry["name"]), str(entry.get("name_en") or ""), head or "")
+    return heads
 
 
-def _load_people(cfg: Config, root: Path) -> None:
+def _load_people(cfg: Config, root: Path, files=None) -> None:
     rel = f"{CONFIG_DIR}/people.yml"
-    data, text = _read(root, "people.yml", required=True)
-    for line, entry in _entries(data, rel, text):
+    data, text = _read(root, "people.yml", required=True, files=files)
+    tree = yamlsafe.compose(text) if text else None
+    for i, (line, entry) in enumerate(_entries(data, rel, text)):
         if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
             _bad(cfg, rel, line, "each person needs id, name and department / 每人需要 id、name、department")
             continue
@@ -172,25 +224,79 @@ def _load_people(cfg: Config, root: Path) -> None:
         roles = entry.get("roles") or []
         if not isinstance(roles, list):
             roles = [roles]
-        for role in roles:
-            if role not in KNOWN_ROLES:
-                _bad(cfg, rel, line, f"{pid}: unknown role {role}; known: {', '.join(KNOWN_ROLES)}")
-        extra = set(entry) - {"id", "name", "department", "roles", "git_user", "email", "name_en"}
+        grants = []
+        at = lambda *ypath: _line_in(tree, (i, *ypath), line)      # noqa: E731 (a key's line in this entry)
+        for j, raw in enumerate(roles):
+            grant, problem = _role(raw)
+            if problem:
+                _bad(cfg, rel, at("roles", j), f"{pid}: {problem}")
+            if grant is not None:
+                grants.append(grant)
+        accounts = {}
+        for key in ("git_user", "email"):
+            value = entry.get(key)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                _bad(cfg, rel, at(key), f"{pid}: {key} must be text / {key} 应为文本")
+            elif key == "email" and value is not None and value.count("@") != 1:
+                _bad(cfg, rel, at(key), f"{pid}: email {value} is not an e-mail address / 不是电子邮件地址")
+            accounts[key] = value.strip() if isinstance(value, str) else ""
+        keys = entry.get("signing_keys") or []
+        if not isinstance(keys, list) or not all(isinstance(k, str) and k.strip() for k in keys):
+            _bad(cfg, rel, at("signing_keys"), f"{pid}: signing_keys must be a list of public keys (text) / 应为公钥文本列表")
+            keys = []
+        extra = set(entry) - {"id", "name", "department", "roles", "git_user", "email", "name_en", "signing_keys"}
         if extra:
             _bad(cfg, rel, line, f"{pid}: unknown keys {', '.join(sorted(map(str, extra)))}")
         if pid in cfg.people:
             cfg.problems.append(error(rel, "config-duplicate", line=line, key=pid))
         cfg.people[pid] = Person(
-            pid, str(entry["name"]), dept, tuple(map(str, roles)),
-            str(entry.get("git_user") or ""), str(entry.get("email") or ""),
+            pid, str(entry["name"]), dept, tuple(dict.fromkeys(g.role for g in grants)),
+            accounts["git_user"], accounts["email"], tuple(grants), tuple(k.strip() for k in keys),
         )
 
 
-def _load_schedule(cfg: Config, root: Path) -> None:
+def _line_in(tree, ypath: tuple, default: int | None) -> int | None:
+    """1-based line of a key or list item in a registry, default when not found."""
+    found = yamlsafe.line_of(tree, ypath) if tree is not None else None
+    return default if found is None else found + 1
+
+
+def _role(raw) -> tuple[Role | None, str]:
+    """One entry of `roles`: a role name, or {role, since, until}; (the role or None, what is wrong or "")."""
+    known = ", ".join(KNOWN_ROLES)
+    if isinstance(raw, str):
+        if raw not in KNOWN_ROLES:
+            return None, f"unknown role {raw}; known: {known}"
+        return Role(raw), ""
+    if not isinstance(raw, dict):
+        return None, (f"a role is a name or {{role: gm, since: YYYY-MM-DD, until: YYYY-MM-DD}}, not {shown(raw)}"
+                      " / 角色应写成名称或 {role, since, until}")
+    extra = sorted(map(str, set(raw) - {"role", "since", "until"}))
+    if extra:
+        return None, (f"unknown key {', '.join(extra)} in a role; a role has role, since, until"
+                      " / 角色只能有 role、since、until")
+    role = raw.get("role")
+    if role is None:
+        return None, "a role entry needs role, e.g. {role: gm, since: 2024-01-01} / 缺少 role"
+    if role not in KNOWN_ROLES:
+        return None, f"unknown role {role}; known: {known}"
+    dates = {}
+    for key in ("since", "until"):
+        value = raw.get(key)
+        dates[key] = as_date(value) if value is not None else None
+        if value is not None and dates[key] is None:
+            return None, f"{role}: {key} {value} is not a date (YYYY-MM-DD) / {key} 不是有效日期"
+    if dates["since"] and dates["until"] and dates["until"] < dates["since"]:
+        return None, (f"{role}: until {dates['until']} is before since {dates['since']}"
+                      " / until 早于 since")
+    return Role(str(role), dates["since"], dates["until"]), ""
+
+
+def _load_schedule(cfg: Config, root: Path, files=None) -> None:
     from .schema import period_kind
 
     rel = f"{CONFIG_DIR}/schedule.yml"
-    data, text = _read(root, "schedule.yml", required=False, default=[])
+    data, text = _read(root, "schedule.yml", required=False, default=[], files=files)
     for line, entry in _entries(data, rel, text):
         if not isinstance(entry, dict):
             _bad(cfg, rel, line, "each entry needs department, kind, due_days, start")

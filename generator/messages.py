@@ -294,6 +294,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the ID {id} is a former ID of {other} on {ref} (former_ids) and is never used again. Renumber this "
         "record to {new}: rename the file to {name} and set id: {new}",
     ),
+    # change control v2 and roles held for a time (issue 10, classes 5 and 7)
+    "role-not-held": (
+        "{field}：{found} 担任 {role} 的期间是 {periods}，{on}（{date}）当天不是 {role}；"
+        "批准只在批准人任职期间有效（site_config/people.yml 中的 since/until）",
+        "{field}: {found} held the role {role} {periods}, not on {on} ({date}); an approval counts only while "
+        "its approver holds the role (since/until in site_config/people.yml)",
+    ),
+    "change-attachment-locked": (
+        "{file} 是 {id} 的附件，{id} 在目标分支上的状态是 {status}，附件随记录锁定，却被{how}了。请恢复它"
+        "（git checkout {ref} -- {file}）；若确需更改，在 {record} 的 amendments 末尾追加一条修订记录说明原因",
+        "{file} is an attachment of {id}, which is {status} on the target branch: the attachment is locked with "
+        "it, and it was {how}. Restore it (git checkout {ref} -- {file}); if it must change, append an "
+        "amendments entry to {record} saying why",
+    ),
+    "changes-attachment-deleted": ("删除", "deleted"),
+    "changes-attachment-replaced": ("替换", "replaced"),
+    "change-former-claim": (
+        "{id} 在 former_ids 中列出了 {former}，但{reason}。former_ids 只能写本记录在本次修改中改号前的编号"
+        "（同一类型、目标分支上有、本分支中已不存在）：请把 {former} 从 former_ids 中删去",
+        "{id} lists {former} in former_ids, but {reason}. former_ids names only this record's own ID before this "
+        "pull request renumbered it (same type, at the base, gone now): remove {former} from former_ids",
+    ),
+    "changes-former-kept-id": (
+        "{id} 本身并没有在本次修改中改号（它在目标分支上已存在）",
+        "{id} itself was not renumbered by this pull request (it is already on the target branch)",
+    ),
+    "changes-former-other-type": (
+        "{former} 是 {other} 类型的记录，而 {id} 是 {type}",
+        "{former} is a record of type {other}, and {id} is a {type}",
+    ),
+    "changes-former-still-there": (
+        "{former} 仍然存在（{other}）",
+        "{former} is still there ({other})",
+    ),
     "changes-compared": (
         "与 {ref} 比较（合并基点 {base}）",
         "compared with {ref} (merge base {base})",

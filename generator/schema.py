@@ -24,6 +24,18 @@ KINDS = {
 }
 
 
+def as_date(value) -> dt.date | None:
+    """A date written as YAML's date or as `YYYY-MM-DD` text; None for anything else."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+        try:
+            return dt.date(*map(int, value.strip().split("-")))
+        except ValueError:
+            return None
+    return None
+
+
 def period_kind(value) -> str | None:
     text = str(value)
     return next((k for k, rx in PERIOD_RE.items() if rx.match(text)), None)
@@ -41,6 +53,7 @@ class FieldSpec:
     struct: "Struct | None" = None
     role: str | None = None
     role_when: tuple = ()
+    role_on: tuple = ()        # the date field(s) the role is checked on (the first present counts)
     not_before: tuple = ()
     types: tuple = ()
     non_empty: bool = False
@@ -66,9 +79,14 @@ class RecordType:
     fields: dict
     flow: tuple = ()
     rules: tuple = ()
+    locked_when: tuple = ()    # conditions under which a record is frozen (change control); () = never
 
     def title(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or self.name
+
+    def locked(self, fields: dict) -> bool:
+        """True when a record with these fields is locked: later edits need an `amendments` entry."""
+        return bool(self.locked_when) and _matches(self.locked_when, fields, self.flow)
 
 
 # --- building types from data -------------------------------------------------------------
@@ -95,6 +113,11 @@ def _conditions(raw, where: str) -> tuple:
     return tuple((str(k), tuple(v) if isinstance(v, list) else (v,)) for k, v in raw.items())
 
 
+def _names(raw) -> tuple:
+    """A field name or a list of them, as a tuple."""
+    return tuple(raw) if isinstance(raw, (list, tuple)) else (raw,) if raw else ()
+
+
 def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: a field is a mapping with at least kind")
@@ -116,7 +139,6 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
     values = raw.get("values") or ()
     if kind == "choice" and not values:
         raise ValueError(f"{where}: a choice needs values")
-    nb = raw.get("not_before") or ()
     return FieldSpec(
         name=name,
         kind=kind,
@@ -128,7 +150,8 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
         struct=struct,
         role=raw.get("role"),
         role_when=_conditions(raw.get("role_when"), where),
-        not_before=tuple(nb) if isinstance(nb, (list, tuple)) else (nb,),
+        role_on=_names(raw.get("role_on")),
+        not_before=_names(raw.get("not_before")),
         types=tuple(raw.get("types") or ()),
         non_empty=bool(raw.get("non_empty")),
         default=raw.get("default"),
@@ -157,7 +180,8 @@ def build_types(data: dict) -> dict[str, RecordType]:
             if rule not in RULES:
                 raise ValueError(f"types.{tname}: unknown rule {rule}; known: {', '.join(RULES)}")
         types[tname] = RecordType(tname, traw["folder"], traw["prefix"], dict(traw.get("label") or {}),
-                                  fields, tuple(traw.get("flow") or ()), rules)
+                                  fields, tuple(traw.get("flow") or ()), rules,
+                                  _conditions(traw.get("locked_when"), f"types.{tname}.locked_when"))
     return types
 
 
@@ -285,10 +309,7 @@ def check_mapping(mapping: dict, fields: dict, ypath: tuple, chk: Check, flow: t
         mapping[name] = check_value(value, spec, ypath + (name,), chk)
     for name, spec in fields.items():
         if spec.role and name in mapping and (not spec.role_when or _matches(spec.role_when, mapping, flow)):
-            person = chk.people.get(mapping[name]) if isinstance(mapping[name], str) else None
-            if person is not None and spec.role not in person.roles:
-                chk.report("missing-role", ypath + (name,), field=display(ypath + (name,)),
-                           found=mapping[name], role=spec.role)
+            _check_role(mapping, name, spec, ypath, chk)
         if spec.not_before and isinstance(mapping.get(name), dt.date):
             for other in spec.not_before:
                 earlier = _lookup(mapping, other)
@@ -297,6 +318,24 @@ def check_mapping(mapping: dict, fields: dict, ypath: tuple, chk: Check, flow: t
                         chk.report("date-order", ypath + (name,), field=display(ypath + (name,)),
                                    value=mapping[name].isoformat(), other=other, other_value=earlier.isoformat())
                     break
+
+
+def _check_role(mapping: dict, name: str, spec: FieldSpec, ypath: tuple, chk: Check) -> None:
+    """The person must hold the role on the date of spec.role_on (the approval's date), when it is known."""
+    person = chk.people.get(mapping[name]) if isinstance(mapping[name], str) else None
+    if person is None:
+        return
+    on_field = next((f for f in spec.role_on if isinstance(_lookup(mapping, f), dt.date)), None)
+    on = _lookup(mapping, on_field) if on_field else None
+    if person.holds(spec.role, on):
+        return
+    where = display(ypath + (name,))
+    held = person.held(spec.role)
+    if held:
+        chk.report("role-not-held", ypath + (name,), field=where, found=mapping[name], role=spec.role,
+                   on=on_field, date=on.isoformat(), periods=", ".join(g.period for g in held))
+    else:
+        chk.report("missing-role", ypath + (name,), field=where, found=mapping[name], role=spec.role)
 
 
 class Conditions(list):
@@ -404,12 +443,11 @@ def _check_date(value, ypath, chk):
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
-        try:
-            y, m, d = map(int, value.strip().split("-"))
-            return dt.date(y, m, d)
-        except ValueError:
+        date = as_date(value)
+        if date is None:
             chk.report("bad-date", ypath, field=where, found=value)
             return value
+        return date
     chk.report("expected-date", ypath, field=where, found=shown(value))
     return value
 

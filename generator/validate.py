@@ -187,33 +187,50 @@ def links_of(record: Record) -> list:
     return record.links
 
 
+def link_target(record_path: str, raw: str) -> tuple[str, str]:
+    """What a link in a record names: ("path", repository path), or ("outside" | "windows", the target),
+    ("email", the address), ("none", "") for anchors, URLs and empty links."""
+    target = raw[1:-1].strip() if raw.startswith("<") else raw.strip()
+    if not target or target.startswith("#"):
+        return "none", ""
+    if WINDOWS.search(target):
+        return "windows", target
+    if SCHEME.match(target) or target.startswith("//"):
+        return "none", ""
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    if "@" in path and "/" not in path:
+        return "email", path
+    if not path:
+        return "none", ""
+    resolved = posixpath.normpath(posixpath.join(RECORDS_DIR, path.lstrip("/")) if path.startswith("/")
+                                  else posixpath.join(posixpath.dirname(record_path), path))
+    if resolved.startswith("../") or resolved == "..":
+        return "outside", target
+    # a link to x.md or x.pdf names that file, never a folder of that name; x/ or x may name a folder
+    return "path", resolved + ("/" if path.endswith("/") else "")
+
+
 def check_links(record: Record, files: set[str]) -> list[Problem]:
     problems = []
-    here = posixpath.dirname(record.path)
     for i, raw in links_of(record):
-        target = raw[1:-1].strip() if raw.startswith("<") else raw.strip()
+        kind, value = link_target(record.path, raw)
         line = record.body_line + i
-        if not target or target.startswith("#"):
-            continue
-        if WINDOWS.search(target):
-            problems.append(error(record.path, "link-windows", line=line, target=target))
-            continue
-        if SCHEME.match(target) or target.startswith("//"):
-            continue
-        path = unquote(target.split("#", 1)[0].split("?", 1)[0])
-        if "@" in path and "/" not in path:
-            problems.append(warning(record.path, "link-email", line=line, target=path))
-            continue
-        if not path:
-            continue
-        resolved = posixpath.normpath(
-            posixpath.join(RECORDS_DIR, path.lstrip("/")) if path.startswith("/") else posixpath.join(here, path)
-        )
-        if resolved.startswith("../") or resolved == "..":
-            problems.append(error(record.path, "link-outside", line=line, target=target))
-        elif resolved not in files and not any(f.startswith(resolved.rstrip("/") + "/") for f in files):
+        if kind in ("windows", "outside"):
+            problems.append(error(record.path, f"link-{kind}", line=line, target=value))
+        elif kind == "email":
+            problems.append(warning(record.path, "link-email", line=line, target=value))
+        elif kind == "path" and value not in files and not _folder(value, files):
+            target = raw[1:-1].strip() if raw.startswith("<") else raw.strip()
             problems.append(error(record.path, "link-missing", line=line, target=target))
     return problems
+
+
+def _folder(path: str, files: set[str]) -> bool:
+    """True when path names a folder holding files: written with a trailing /, or without an extension."""
+    if not path.endswith("/") and posixpath.splitext(path)[1]:
+        return False
+    prefix = path.rstrip("/") + "/"
+    return any(f.startswith(prefix) for f in files)
 
 
 def select(problems: list[Problem], paths: list[str], root: Path) -> list[Problem]:

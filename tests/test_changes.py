@@ -376,3 +376,283 @@ def test_compare_pairs_a_renumbered_record_by_content(tmp_path):
     problems = compare(base, base, work, cfg, "main")
     assert [(p.path, p.code, p.args.get("old")) for p in problems] == [
         ("records/capa/2026/CAPA-2026-009-burr.md", "change-id-changed", "CAPA-2026-001")]
+
+
+# --- change control that cannot be talked around (issue 10, class 5) ----------------------------
+
+def edit(root: Path, rel: str, *subs: tuple[str, str]) -> None:
+    text = (root / rel).read_text("utf-8")
+    for old, new in subs:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    write(root, rel, text)
+
+
+def merge_into_main(root: Path, message: str) -> None:
+    """The pull request is merged: main moves to it, and the next pull request starts from there."""
+    commit(root, message)
+    git("checkout", "-q", "main", cwd=root)
+    git("merge", "-q", "--ff-only", "pr", cwd=root)
+    git("checkout", "-q", "pr", cwd=root)
+
+
+AMEND = "  - {{date: {date}, by: li, reason: {reason}}}\n"
+
+
+def test_amendments_are_append_only_in_every_state(repo):
+    # leaving a locked state is itself an edit: approved -> draft without an amendment is refused
+    edit(repo, MEETING_1, ("status: approved\napproved_by: li\napproved_on: 2026-02-04\n", "status: draft\n"))
+    assert codes(check(repo, "--format", "json")) == [(MEETING_1, "change-locked-edited")]
+    # so is closed -> implementing on a CAPA
+    write(repo, MEETING_1, MEETING)
+    edit(repo, CAPA_1, ("status: closed", "status: implementing"))
+    assert codes(check(repo, "--format", "json")) == [(CAPA_1, "change-locked-edited")]
+    write(repo, CAPA_1, CAPA.format(id="CAPA-2026-001", title="冲压件毛刺"))
+    # first pull request: back to draft, with an amendment that says why: passes, and is merged
+    edit(repo, MEETING_1, ("status: approved\napproved_by: li\napproved_on: 2026-02-04\n",
+                           "status: draft\namendments:\n" + AMEND.format(date="2026-02-10", reason="重开讨论二月指标")))
+    assert check(repo).returncode == 0
+    merge_into_main(repo, "reopen the meeting")
+    # second pull request: re-approved with the amendments deleted: the trail may not be erased
+    write(repo, MEETING_1, MEETING.replace("讨论了一月的质量指标。", "讨论了一月和二月的质量指标。"))
+    proc = check(repo, "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    assert codes(proc) == [(MEETING_1, "change-amendments-rewritten")]
+    # nor reworded on the draft
+    edit(repo, MEETING_1, ("status: approved\napproved_by: li\napproved_on: 2026-02-04\n",
+                           "status: draft\namendments:\n" + AMEND.format(date="2026-02-10", reason="笔误")))
+    assert codes(check(repo, "--format", "json")) == [(MEETING_1, "change-amendments-rewritten")]
+    # re-approved keeping the trail: passes
+    write(repo, MEETING_1, MEETING.replace("讨论了一月的质量指标。", "讨论了一月和二月的质量指标。").replace(
+        "approved_on: 2026-02-04\n", "approved_on: 2026-02-11\namendments:\n"
+        + AMEND.format(date="2026-02-10", reason="重开讨论二月指标")))
+    proc = check(repo)
+    assert proc.returncode == 0, proc.stdout
+
+
+REPORT_PDF = "records/capa/2026/evidence/CAPA-2026-001-8d.pdf"
+PHOTO = "records/capa/2026/evidence/burr.jpg"
+
+
+@pytest.fixture
+def linked(tmp_path) -> Path:
+    """The repository of `repo`, whose closed CAPA links to a PDF and whose notice links to a photo."""
+    root = tmp_path / "linked-repo"
+    write(root, "site_config/departments.yml", DEPARTMENTS)
+    write(root, "site_config/people.yml", PEOPLE)
+    write(root, CAPA_1, CAPA.format(id="CAPA-2026-001", title="冲压件毛刺").replace(
+        "毛刺超差，已纠正。", "毛刺超差，已纠正。8D 报告见 [8D](evidence/CAPA-2026-001-8d.pdf)。"))
+    write(root, NOTICE_1, NOTICE.replace("春节放假安排如下。", "春节放假安排如下。![照片](../../capa/2026/evidence/burr.jpg)"))
+    write(root, REPORT_PDF, "%PDF-1.4 the signed 8D report\n")
+    write(root, PHOTO, "a photo\n")
+    git("init", "-q", "-b", "main", cwd=root)
+    commit(root, "a closed CAPA with its 8D report")
+    git("checkout", "-qb", "pr", cwd=root)
+    return root
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_an_attachment_of_a_closed_capa_is_locked_with_it(linked, how):
+    if how == "deleted":
+        (linked / REPORT_PDF).unlink()
+    else:
+        write(linked, REPORT_PDF, "%PDF-1.4 another report\n")
+    commit(linked, f"{how} the 8D report")
+    proc = check(linked, "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    assert codes(proc) == [(REPORT_PDF, "change-attachment-locked")]
+    message = json.loads(proc.stdout)[0]["message"]
+    assert "CAPA-2026-001" in message and how in message and CAPA_1 in message
+    # an attachment only an unlocked record links to changes freely
+    write(linked, PHOTO, "a sharper photo\n")
+    assert codes(check(linked, "--format", "json")) == [(REPORT_PDF, "change-attachment-locked")]
+    # with an amendment on the CAPA that links to it: passes
+    edit(linked, CAPA_1, ("closed_on: 2026-03-25\n", "closed_on: 2026-03-25\namendments:\n"
+                          + AMEND.format(date="2026-04-02", reason="8D 报告换成客户签字版")))
+    proc = check(linked)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_a_link_to_x_md_names_the_file_never_a_folder_of_that_name(linked):
+    sub = "records/capa/2026/sub.md"
+    edit(linked, CAPA_1, ("8D 报告见", "附表见 [附表](sub.md)，8D 报告见"))
+    write(linked, sub, "# 附表\n\n| 批次 | 毛刺 |\n|---|---|\n| 1 | 0 |\n")
+    merge_into_main(linked, "the CAPA links to its table")
+    # the file is swapped for a folder of the same name
+    (linked / sub).unlink()
+    write(linked, sub + "/table.md", "# 另一张表\n")
+    proc = check(linked, "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    assert codes(proc) == [(sub, "change-attachment-locked")]
+    assert "deleted" in json.loads(proc.stdout)[0]["message"]
+    # and validate does not take the folder for the file either
+    proc = bulletin("validate", "--lang", "en", cwd=linked)
+    assert proc.returncode == 1
+    assert f"{CAPA_1}:" in proc.stdout and "the link points to sub.md, which does not exist" in proc.stdout
+
+
+def test_the_base_is_read_with_its_own_types(repo):
+    # the pull request renames capa's folder in types.yml and deletes a CAPA that lived in the old folder
+    write(repo, "site_config/types.yml", "types:\n  capa:\n    folder: corrective\n")
+    (repo / CAPA_1).unlink()
+    proc = check(repo, "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    assert codes(proc) == [(CAPA_1, "change-deleted")]
+    # renaming the folder and moving the records into it keeps every ID: passes
+    moved = CAPA_1.replace("records/capa/", "records/corrective/")
+    write(repo, moved, CAPA.format(id="CAPA-2026-001", title="冲压件毛刺"))
+    proc = check(repo)
+    assert proc.returncode == 0, proc.stdout
+    # and the moved CAPA is still locked: an edit there needs an amendment
+    edit(repo, moved, ("root_cause: 模具磨损", "root_cause: 未知"))
+    assert codes(check(repo, "--format", "json")) == [(moved, "change-locked-edited")]
+
+
+OPEN_CAPA = "records/capa/2026/CAPA-2026-002-seal-leak.md"
+
+
+def test_former_ids_are_claimed_only_by_the_renumbered_record(repo):
+    write(repo, OPEN_CAPA, CAPA.format(id="CAPA-2026-002", title="密封圈泄漏").replace(
+        "status: closed", "status: implementing").split("verification:")[0] + "---\n密封圈泄漏。\n")
+    merge_into_main(repo, "an open CAPA")
+    # the open CAPA is deleted and its ID parked on an unrelated closed CAPA (with an amendment, even)
+    (repo / OPEN_CAPA).unlink()
+    edit(repo, CAPA_1, ("title:", "former_ids: [CAPA-2026-002]\ntitle:"),
+         ("closed_on: 2026-03-25\n", "closed_on: 2026-03-25\namendments:\n"
+          + AMEND.format(date="2026-04-02", reason="合并记录")))
+    proc = check(repo, "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    assert sorted(codes(proc)) == [(CAPA_1, "change-former-claim"), (OPEN_CAPA, "change-deleted")]
+    claim = next(p for p in json.loads(proc.stdout) if p["code"] == "change-former-claim")
+    assert "CAPA-2026-001 itself was not renumbered" in claim["message"] and claim["line"] == 3
+    write(repo, CAPA_1, CAPA.format(id="CAPA-2026-001", title="冲压件毛刺"))
+    # a record of another type may not take it either
+    write(repo, "records/notices/2026/NTC-2026-009-seal.md",
+          NOTICE.replace("NTC-2026-001", "NTC-2026-009").replace("category:", "former_ids: [CAPA-2026-002]\ncategory:"))
+    proc = check(repo, "--format", "json")
+    assert sorted(codes(proc)) == [(OPEN_CAPA, "change-deleted"),
+                                   ("records/notices/2026/NTC-2026-009-seal.md", "change-former-claim")]
+    assert "CAPA-2026-002 is a record of type capa" in check(repo).stdout
+    (repo / "records/notices/2026/NTC-2026-009-seal.md").unlink()
+    # nor a copy while the original is still there
+    renumbered = OPEN_CAPA.replace("CAPA-2026-002", "CAPA-2026-012")
+    git("checkout", "-q", "--", OPEN_CAPA, cwd=repo)
+    text = (repo / OPEN_CAPA).read_text("utf-8")
+    write(repo, renumbered, text.replace("id: CAPA-2026-002", "id: CAPA-2026-012\nformer_ids: [CAPA-2026-002]"))
+    assert codes(check(repo, "--format", "json")) == [(renumbered, "change-former-claim")]
+    # the genuine renumbering: the old file goes, the new one claims its ID: passes
+    (repo / OPEN_CAPA).unlink()
+    proc = check(repo)
+    assert proc.returncode == 0, proc.stdout
+
+
+MEETING_2 = "records/meetings/2026/MTG-2026-002-line-review.md"
+MEETING_WITH_ACTIONS = """\
+---
+id: MTG-2026-002
+title: 冲压线评审会
+department: QA
+kind: department
+date: 2026-02-03
+chair: li
+recorder: zhao
+attendees: [li, zhao]
+status: approved
+approved_by: li
+approved_on: 2026-02-04
+actions:
+  - text: 更新控制计划
+    owner: zhao
+    due: 2026-03-01
+  - text: 培训新员工
+    owner: li
+    due: 2026-02-20
+    status: done
+    done_on: 2026-02-18
+received:
+  - {department: QA, by: li, on: 2026-02-05}
+---
+# 冲压线评审会
+
+评审了冲压线的毛刺问题。
+"""
+RECEIPT = ("  - {department: QA, by: li, on: 2026-02-05}\n",
+           "  - {department: QA, by: li, on: 2026-02-05}\n  - {department: GM, by: wang, on: 2026-02-06}\n")
+DONE = ("    due: 2026-03-01\n", "    due: 2026-03-01\n    status: done\n    done_on: 2026-02-27\n")
+CANCELLED = ("    due: 2026-03-01\n", "    due: 2026-03-01\n    status: cancelled\n")
+EVIDENCE = ("    done_on: 2026-02-18\n", "    done_on: 2026-02-18\n    evidence: 培训签到表 2026-02-18\n")
+WITHDRAWN = ("approved_on: 2026-02-04\n",
+             "approved_on: 2026-02-04\nwithdrawn: {date: 2026-03-02, by: li, reason: 与 MTG-2026-001 重复}\n")
+PROGRESS = {
+    "a receipt appended": [RECEIPT],
+    "an open action done, with done_on": [DONE],
+    "an open action cancelled": [CANCELLED],
+    "evidence added to an action": [EVIDENCE],
+    "withdrawn added, with other progress": [WITHDRAWN, RECEIPT, DONE],
+    "every kind of progress at once": [RECEIPT, DONE, EVIDENCE, WITHDRAWN],
+}
+EDITS = {
+    "a done action reopened": ("    status: done\n    done_on: 2026-02-18\n", ""),
+    "an action's text changed": ("  - text: 更新控制计划\n", "  - text: 更新控制计划和作业指导书\n"),
+    "the title changed": ("title: 冲压线评审会\n", "title: 冲压线评审会（修订）\n"),
+    "an earlier receipt changed": ("{department: QA, by: li, on: 2026-02-05}", "{department: QA, by: zhao, on: 2026-02-05}"),
+    "an action's due moved": ("    due: 2026-02-20\n", "    due: 2026-02-28\n"),
+    "an action's done_on changed": ("    done_on: 2026-02-18\n", "    done_on: 2026-02-19\n"),
+}
+
+
+@pytest.fixture
+def minutes(repo) -> Path:
+    """`repo` with an approved meeting that has an open and a done action and one receipt, on main."""
+    git("checkout", "-q", "main", cwd=repo)
+    write(repo, MEETING_2, MEETING_WITH_ACTIONS)
+    commit(repo, "the line review")
+    git("checkout", "-q", "pr", cwd=repo)
+    git("merge", "-q", "--ff-only", "main", cwd=repo)
+    return repo
+
+
+@pytest.mark.parametrize("progress", PROGRESS.values(), ids=PROGRESS.keys())
+def test_progress_on_an_approved_meeting_needs_no_amendment(minutes, progress):
+    edit(minutes, MEETING_2, *progress)
+    proc = check(minutes)
+    assert proc.returncode == 0, proc.stdout
+    commit(minutes, "progress")
+    assert check(minutes).returncode == 0
+
+
+@pytest.mark.parametrize("change", EDITS.values(), ids=EDITS.keys())
+def test_any_other_change_on_an_approved_meeting_needs_an_amendment(minutes, change):
+    edit(minutes, MEETING_2, RECEIPT, EVIDENCE)            # progress alone passes ...
+    assert check(minutes).returncode == 0
+    edit(minutes, MEETING_2, change)                        # ... an edit besides it does not
+    proc = check(minutes, "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    assert codes(proc) == [(MEETING_2, "change-locked-edited")]
+    edit(minutes, MEETING_2, ("approved_on: 2026-02-04\n", "approved_on: 2026-02-04\namendments:\n"
+                              + AMEND.format(date="2026-03-03", reason="会后更正")))
+    proc = check(minutes)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_a_type_declared_in_types_yml_is_locked_as_its_locked_when_says(repo):
+    """The lock rule is data: a company's own type declares it, as complaint, nc and memo do."""
+    write(repo, "site_config/types.yml", """\
+types:
+  audit:
+    folder: audits
+    prefix: AUD
+    locked_when: {status: [signed, archived]}
+    fields:
+      status: {kind: choice, values: [draft, signed, archived], required: true}
+""")
+    signed, draft = "records/audits/2026/AUD-2026-001-layered.md", "records/audits/2026/AUD-2026-002-process.md"
+    write(repo, signed, "---\nid: AUD-2026-001\ntitle: 分层审核\ndepartment: QA\nstatus: signed\n---\n发现两项。\n")
+    write(repo, draft, "---\nid: AUD-2026-002\ntitle: 过程审核\ndepartment: QA\nstatus: draft\n---\n发现一项。\n")
+    assert bulletin("validate", cwd=repo).returncode == 0
+    merge_into_main(repo, "two audits")
+    edit(repo, signed, ("发现两项。", "发现三项。"))
+    edit(repo, draft, ("发现一项。", "发现两项。"))            # a draft is edited freely
+    proc = check(repo, "--format", "json")
+    assert codes(proc) == [(signed, "change-locked-edited")]
+    assert "AUD-2026-001 is signed on the target branch" in json.loads(proc.stdout)[0]["message"]

@@ -160,3 +160,23 @@ def test_a_broken_types_yml_exits_2_naming_the_problem(repo, text, words):
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     assert result.stderr.startswith("site_config/types.yml:")
     assert words in result.stderr
+
+
+def test_the_person_page_shows_the_roles_held_on_today(tmp_path):
+    """The gm role moved from wangjun to liuyang on 2026-07-01 (tests/cases/role-moved-past-approvals-valid)."""
+    from bs4 import BeautifulSoup
+    from test_cases import CASES, build_case
+
+    repo = build_case(CASES / "role-moved-past-approvals-valid", tmp_path / "repo")
+
+    def roles(today: str, pid: str) -> list[str]:
+        out = tmp_path / f"site-{today}"
+        if not out.exists():
+            result = bulletin("build", "--out", str(out), "--today", today, cwd=repo)
+            assert result.returncode == 0, result.stdout + result.stderr
+        page = BeautifulSoup((out / "people" / pid / "index.html").read_text("utf-8"), "html.parser")
+        return [c.get_text() for c in page.find("article").find("p").find_all("code")]
+
+    assert roles("2026-11-24", "wangjun") == [] and roles("2026-11-24", "liuyang") == ["gm"]
+    assert roles("2026-03-01", "wangjun") == ["gm"] and roles("2026-03-01", "liuyang") == []
+    assert roles("2026-03-01", "zhangwei") == ["management-rep", "auditor"]
