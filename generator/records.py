@@ -158,11 +158,13 @@ def printable(name: str) -> str:
 
 def _gbk_guess(name: str) -> Text | str:
     """What a name that is not UTF-8 says when read as GBK (Windows' Chinese encoding), if it reads."""
+    if not any("\udc80" <= c <= "\udcff" for c in name):
+        return ""
     try:
         text = name.encode("utf-8", "surrogateescape").decode("gb18030")
     except (UnicodeError, ValueError):
         return ""
-    if text == name or bad_name(text):
+    if bad_name(text):
         return ""
     return Text(f"；按 GBK 读是“{text}”", f"; read as GBK it says “{text}”")
 
@@ -177,7 +179,8 @@ def _misnamed(name: str, prefixes: frozenset) -> dict | None:
     if ending is None and (stem != name or "." in name[m.end():]):
         return None  # an attachment named after its record, e.g. CAPA-2026-002-8D.pdf
     stem = stem[:-len(ending)] if ending else stem
-    return {"id": m.group(0), "ending": name[len(stem):], "suggest": stem + ".md"}
+    ending = name[len(stem):] or Text("无扩展名", "no extension")
+    return {"id": m.group(0), "ending": ending, "suggest": stem + ".md"}
 
 
 def _guess_encoding(data: bytes) -> str:
