@@ -214,6 +214,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "链接目标 {target} 是电子邮件地址；写成 mailto:{target}",
         "the link target {target} is an e-mail address; write mailto:{target}",
     ),
+    # bad input: file names, special files, executable attachments, the build's limits on a body (badinput)
+    "bad-name": (
+        "名称含有控制字符或不是 UTF-8 编码（{name}{guess}），站点无法使用它。请重命名：只用汉字、字母、数字、-、_ 和 .",
+        "this name has control characters or is not UTF-8 ({name}{guess}), so the site cannot use it. Rename it "
+        "using letters, digits, Chinese characters, -, _ and .",
+    ),
+    "special-file": (
+        "这不是普通文件（{kind}），不能作为记录或附件读取。请删除它，或换成普通文件",
+        "this is not a regular file ({kind}) and cannot be read as a record or an attachment. Remove it, or "
+        "replace it with a regular file",
+    ),
+    "not-md-extension": (
+        "文件名以记录编号 {id} 开头，但结尾是“{ending}”而不是 .md，这条记录不会被检查和发布。请把文件重命名为 {suggest}",
+        "the file name starts with the record ID {id} but ends in “{ending}”, not .md, so the record would be "
+        "neither checked nor published. Rename the file to end in .md: {suggest}",
+    ),
+    "file-unreadable": (
+        "无法读取此文件：{problem}。请检查文件权限",
+        "cannot read this file: {problem}. Check its permissions",
+    ),
+    "executable-attachment": (
+        "浏览器会把这个附件（{ext}）当作网页或脚本执行，它能在站点上运行代码。请改为附上 PDF（文档）或 PNG（图片）",
+        "a browser runs this attachment ({ext}) as a web page or script, so it could run code on the site. "
+        "Attach a PDF (documents) or a PNG (images) instead",
+    ),
+    "svg-script": (
+        "这个 SVG 图片含有脚本、事件属性（on…）或 foreignObject，浏览器会执行它们。请导出为 PNG 再附上，或删除其中的脚本",
+        "this SVG image holds script, event-handler attributes (on…) or foreignObject, which a browser runs. "
+        "Export it as PNG and attach that, or remove the script",
+    ),
+    "body-too-deep": (
+        "正文嵌套太深（列表、引用或 HTML 元素共 {found} 层，上限 {limit} 层）。请减少列表或引用的层级，或闭合 HTML 元素",
+        "the body nests too deeply ({found} levels of lists, quotes or HTML elements; the limit is {limit}). "
+        "Flatten the lists or quotes, or close the HTML elements",
+    ),
+    "body-too-many-links": (
+        "正文中的 [ 太多（{found} 个，上限 {limit} 个；每个链接或图片用一个）。请拆分记录，或把长长的链接清单放进附件",
+        "the body has too many [ ({found}; the limit is {limit}, and each link or image takes one). Split the "
+        "record, or put a long list of links in an attachment",
+    ),
+    "body-link-work": (
+        "这一段太长，又含有很多 [（[ 的个数 × 段落字节数 = {found}，上限 {limit}）。请用空行把它分成较短的段落，或减少 [",
+        "this paragraph is long and holds many [ (the number of [ × the paragraph's bytes is {found}; the limit "
+        "is {limit}). Break it into shorter paragraphs with blank lines, or use fewer [",
+    ),
+    "body-html-work": (
+        "正文中有未闭合的 <（< 后跟字母、!、? 或 /，同一行没有 >），且正文很长（个数 × 正文字节数 = {found}，上限 {limit}）。"
+        "请补上 >，把单独的 < 写成 &lt;，或拆分记录",
+        "the body has unclosed < (a < followed by a letter, !, ? or / without a > on its line), and it is long "
+        "(their number × the body's bytes is {found}; the limit is {limit}). Add the >, write a lone < as &lt;, "
+        "or split the record",
+    ),
+    "body-too-many-tags": (
+        "正文中的 < 太多（{found} 个，上限 {limit} 个）。请拆分记录，或把大段 HTML 放进附件（如 PDF）",
+        "the body has too many < ({found}; the limit is {limit}). Split the record, or put bulky HTML in an "
+        "attachment (a PDF)",
+    ),
+    "body-too-much-emphasis": (
+        "正文中的 * 和 _ 太多（{found} 个，上限 {limit} 个）。请拆分记录，或把代码、数据放进附件",
+        "the body has too many * and _ ({found}; the limit is {limit}). Split the record, or put code or data "
+        "in an attachment",
+    ),
+    "body-too-many-columns": (
+        "这一行有 {found} 个 |（表格列），上限 {limit} 个。请把大表格放进附件（如 Excel 或 PDF）",
+        "this line has {found} | (table columns); the limit is {limit}. Put a large table in an attachment "
+        "(a spreadsheet or a PDF)",
+    ),
+    "body-guarded": (
+        "此记录的正文超出了站点的限制，下面按原文显示，不作排版：{problem}",
+        "this record's body goes past the site's limits and is shown below as plain text: {problem}",
+    ),
     # configuration
     "config-unreadable": (
         "无法读取配置：{problem}",

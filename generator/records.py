@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlsafe
 from .config import Config
-from .messages import kind_of
+from .guard import MAX_FILE_BYTES
+from .messages import Text, kind_of
 from .problems import Problem, error
 
 RECORDS_DIR = "records"
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER = 256 * 1024
 ID_IN_NAME = re.compile(r"^([A-Z][A-Z0-9]*-\d{4}-\d{3,})(?=-|\.md$)")
+ID_START = re.compile(r"^([A-Z][A-Z0-9]*)-\d{4}-\d{3,}(?![0-9])")
+# endings of a file meant as a record that MkDocs would skip or treat apart: `.MD`, `.markdown`, `.md.txt`
+MD_LIKE = (".md.txt", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".mdtxt", ".mdtext", ".md")
+BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+SPECIAL = ((stat.S_ISFIFO, Text("命名管道 FIFO", "a FIFO")), (stat.S_ISSOCK, Text("套接字", "a socket")),
+           (stat.S_ISCHR, Text("字符设备", "a character device")), (stat.S_ISBLK, Text("块设备", "a block device")))
 
 
 @dataclass
@@ -83,27 +91,38 @@ def scan(root: Path, cfg: Config) -> Tree:
         tree.problems.append(error(RECORDS_DIR, "symlink", target=os.readlink(base)))
         return tree
     if base.is_dir():
-        _walk(str(base), RECORDS_DIR, folders, tree)
+        _walk(str(base), RECORDS_DIR, folders, tree, frozenset(t.prefix for t in cfg.types.values()))
     return tree
 
 
-def _walk(folder: str, rel_dir: str, folders: set[str], tree: Tree) -> None:
+def _walk(folder: str, rel_dir: str, folders: set[str], tree: Tree, prefixes: frozenset) -> None:
     """One folder: its files in name order, then its subfolders in name order (as os.walk, sorted)."""
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        tree.problems.append(error(rel_dir, "config-unreadable", problem=str(exc)))
+        tree.problems.append(error(rel_dir, "file-unreadable", problem=exc.strerror or str(exc)))
         return
     subfolders = []
     for e in entries:
         if e.name.startswith("."):
             continue
         rel = f"{rel_dir}/{e.name}"
-        if e.is_symlink():
-            tree.problems.append(error(rel, "symlink", target=os.readlink(e.path)))
-        elif e.is_dir():
+        if bad_name(e.name):
+            tree.problems.append(error(printable(rel), "bad-name", name=printable(e.name), guess=_gbk_guess(e.name)))
+        elif e.is_symlink():
+            tree.problems.append(error(rel, "symlink", target=printable(os.readlink(e.path))))
+        elif e.is_dir(follow_symlinks=False):
             subfolders.append((e.path, rel))
+        elif not e.is_file(follow_symlinks=False):
+            try:
+                mode = e.stat(follow_symlinks=False).st_mode
+            except OSError:
+                mode = 0
+            kind = next((k for test, k in SPECIAL if test(mode)), Text("特殊文件", "a special file"))
+            tree.problems.append(error(rel, "special-file", kind=kind))
+        elif not e.name.endswith(".md") and (misnamed := _misnamed(e.name, prefixes)):
+            tree.problems.append(error(rel, "not-md-extension", **misnamed))
         elif not e.name.lower().endswith(".md"):
             tree.attachments.add(rel)
         else:
@@ -114,7 +133,54 @@ def _walk(folder: str, rel_dir: str, folders: set[str], tree: Tree) -> None:
             else:
                 tree.record_files.append(rel)
     for path, rel in subfolders:
-        _walk(path, rel, folders, tree)
+        _walk(path, rel, folders, tree, prefixes)
+
+
+def bad_name(name: str) -> bool:
+    """A name with control characters, line or direction marks, or bytes that are not UTF-8."""
+    return any(unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c in BIDI for c in name)
+
+
+def printable(name: str) -> str:
+    """The name with each such character (and each byte that is not UTF-8) written as an escape: \\x1b, \\xb2."""
+    if not bad_name(name):
+        return name
+    out = []
+    for c in name:
+        if "\udc80" <= c <= "\udcff":
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        elif unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c in BIDI:
+            out.append(f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _gbk_guess(name: str) -> Text | str:
+    """What a name that is not UTF-8 says when read as GBK (Windows' Chinese encoding), if it reads."""
+    if not any("\udc80" <= c <= "\udcff" for c in name):
+        return ""
+    try:
+        text = name.encode("utf-8", "surrogateescape").decode("gb18030")
+    except (UnicodeError, ValueError):
+        return ""
+    if bad_name(text):
+        return ""
+    return Text(f"；按 GBK 读是“{text}”", f"; read as GBK it says “{text}”")
+
+
+def _misnamed(name: str, prefixes: frozenset) -> dict | None:
+    """A file named as a record (it starts with a record ID) whose name does not end in `.md` exactly."""
+    m = ID_START.match(name)
+    if m is None or m.group(1) not in prefixes:
+        return None
+    stem = name.rstrip(" \t.")
+    ending = next((e for e in MD_LIKE if stem.lower().endswith(e)), None)
+    if ending is None and (stem != name or "." in name[m.end():]):
+        return None  # an attachment named after its record, e.g. CAPA-2026-002-8D.pdf
+    stem = stem[:-len(ending)] if ending else stem
+    ending = name[len(stem):] or Text("无扩展名", "no extension")
+    return {"id": m.group(0), "ending": ending, "suggest": stem + ".md"}
 
 
 def _guess_encoding(data: bytes) -> str:
@@ -164,12 +230,13 @@ def read_record(root: Path, rel: str, cfg: Config) -> tuple[Record | None, list[
     """Read, decode, split and parse one record file; type and ID come from its folder and name."""
     full = root / rel
     try:
-        size = full.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [error(rel, "file-too-large", line=1, size=size, limit=MAX_FILE_BYTES)]
-        data = full.read_bytes()
+        with open(full, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)   # bounded even if the file grew since it was found
+            size = max(len(data), os.fstat(f.fileno()).st_size)
     except OSError as exc:
-        return None, [error(rel, "config-unreadable", problem=str(exc))]
+        return None, [error(rel, "file-unreadable", problem=exc.strerror or str(exc))]
+    if size > MAX_FILE_BYTES:
+        return None, [error(rel, "file-too-large", line=1, size=size, limit=MAX_FILE_BYTES)]
     text, problem = decode(rel, data)
     if problem:
         return None, [problem]

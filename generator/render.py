@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import jinja2
 from markupsafe import Markup, escape
 
-from . import feeds, state
+from . import feeds, guard, state
 from .config import Config
 from .labels import Words
 from .records import Record, Records
@@ -133,7 +133,7 @@ class Renderer:
             **ctx, r=record, rtype=rtype, actions=state.actions_of(record, site.today),
             backlinks=site.backlinks.get(record.id, []), history=site.history.get(record.path, []),
             shallow=site.shallow, hidden_commits=site.hidden_commits)
-        body = self._mask_hidden_links(LEADING_H1.sub("", record.body, count=1), src)
+        body = self._mask_hidden_links(guard.safe_markdown(LEADING_H1.sub("", record.body, count=1), self.w.lang), src)
         sections = re.findall(r'<h2 id="(\w+)">([^<]*)<', bottom)
         return RecordPage(f"# {_md_escape(record.title)}\n\n{body}\n", top.strip(), bottom.strip(), sections)
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import stage2, yamlsafe
+from . import guard, stage2, yamlsafe
+from .attachments import executable_attachment
 from .config import Config, load_config
 from .problems import Problem, error, sort_key, warning
 from .records import RECORDS_DIR, Record, Records, Tree, read_record, scan
@@ -55,6 +56,7 @@ def load_repository(root: Path, cfg: Config | None = None, *, cache: bool = True
             refs[record.path] = record_refs  # by path: two records may share an ID
             records.append(record)
     problems += check_repository(records, refs, tree, cfg, root)
+    problems += check_attachments(root, tree)
     return Result(cfg, Records(records), tree, sorted(problems, key=sort_key))
 
 
@@ -64,8 +66,30 @@ def check_file(root: Path, rel: str, cfg: Config, prefixes: frozenset):
     if record is None:
         return None, found, []
     chk = check_fields(record, cfg, prefixes)
+    over = guard.excess(record.body)
+    if over is not None:  # the build would show this body as plain text: say what to change
+        found.append(error(rel, over.code, line=record.body_line + over.line, size=over.found, found=over.found,
+                           limit=over.limit))
+        record.links = []
     links_of(record)  # found once here, kept with the record in the stage-2 cache
     return record, found + chk.problems, chk.refs
+
+
+def check_attachments(root: Path, tree: Tree) -> list[Problem]:
+    """Attachments a browser would run as a page or a script (only an SVG's content is read)."""
+    problems = []
+    for rel in sorted(tree.attachments):
+        data = b""
+        if rel.lower().endswith(".svg"):
+            try:
+                data = (root / rel).read_bytes()
+            except OSError as exc:
+                problems.append(error(rel, "file-unreadable", problem=exc.strerror or str(exc)))
+                continue
+        if executable_attachment(rel.rsplit("/", 1)[-1], data):
+            code = "svg-script" if rel.lower().endswith(".svg") else "executable-attachment"
+            problems.append(error(rel, code, ext=posixpath.splitext(rel)[1]))
+    return problems
 
 
 def check_fields(record: Record, cfg: Config, prefixes: frozenset) -> Check:

@@ -7,7 +7,9 @@ valid records of every type):
 - any file: copied over the base tree at the same path;
 - `<name>.delete`: removes `<name>` of the base tree;
 - `setup.yml` (optional): what cannot be stored as a plain file —
-  `symlinks: {path: target}`, `large: {path: size in bytes}` (a valid notice padded to that size) and
+  `symlinks: {path: target}`, `special: {path: fifo|socket}`, `raw_names: {path with \\xNN escapes: text}`
+  (names with control characters or bytes that are not UTF-8), `bodies: {path: [[text, times], …]}` (a valid
+  notice whose body is each text repeated), `large: {path: size in bytes}` (a valid notice padded to that size) and
   `large_front_matter: {path: size in bytes}` (a notice whose tags make its front matter that large);
 - `expected.txt`: the exact output (problem lines in order, then the summary line).
 
@@ -18,8 +20,10 @@ file before committing it: the expected output is the specification, not a snaps
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
+import stat
 import shutil
 from pathlib import Path
 
@@ -58,6 +62,19 @@ def build_case(case: Path, dest: Path) -> Path:
     for rel, target in (setup.get("symlinks") or {}).items():
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         os.symlink(target, dest / rel)
+    for rel, kind in (setup.get("special") or {}).items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mknod(dest / rel, 0o644 | {"fifo": stat.S_IFIFO, "socket": stat.S_IFSOCK}[kind])
+    for rel, text in (setup.get("raw_names") or {}).items():
+        path = os.path.join(os.fsencode(dest), codecs.escape_decode(rel.encode("utf-8"))[0])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(text.encode("utf-8"))
+    for rel, parts in (setup.get("bodies") or {}).items():
+        rid = Path(rel).name[:12]
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_text(f"---\nid: {rid}\ntitle: Body\ndepartment: QA\ncategory: announcement\n"
+                                f"issued_on: 2026-01-05\n---\n" + "".join(t * n for t, n in parts), "utf-8")
     for rel, size in (setup.get("large") or {}).items():
         rid = Path(rel).name[:12]
         head = (f"---\nid: {rid}\ntitle: Large\ndepartment: QA\ncategory: announcement\n"
@@ -80,7 +97,8 @@ def test_every_problem_code_has_a_case(tmp_path):
                       for m in ("yamlsafe", "schema", "config", "records", "validate"))
     used = {code for code in re.findall(r'"([a-z0-9-]+)"', sources) if code in MESSAGES}
     not_problems = {"did-you-mean", "ref-renumbered", "summary"}  # parts of other messages
-    untestable = {"config-unreadable"}  # an OSError reading a record: not reproducible as root
+    untestable = {"config-unreadable", "file-unreadable"}  # an OSError reading a record: not reproducible as
+    # root (test_bad_input.py reads a file that vanished)
     seen = set()
     for i, name in enumerate(CASE_NAMES):
         seen |= {p.code for p in load_repository(build_case(CASES / name, tmp_path / str(i))).problems}
@@ -121,7 +139,8 @@ def test_case(name, tmp_path):
     for line in problem_lines:  # every problem names its file and a line in it (a folder or a
         # symbolic link, which is never read, has no line)
         assert re.match(r"^(records|site_config)/\S*:\d+: (error|warning): \S", line) or re.match(
-            r"^records/\S*: error: (symbolic links|records must live)", line), line
+            r"^records/.*: error: (symbolic links|records must live|this name has|this is not a regular|the file "
+            r"name starts with the record ID|a browser runs|this SVG)", line), line
 
     # The same problems from the library: every message renders in both languages,
     # and every problem in the front matter names its field.

@@ -176,3 +176,82 @@ def test_deep_nesting_of_a_registry_exits_2(repo, tmp_path):
     result = bulletin("validate", "--lang", "en", cwd=root)
     assert result.returncode == 2, result.returncode
     assert result.stderr.startswith("site_config/people.yml:1: error: cannot read the configuration: the YAML nests")
+
+
+# --- bodies and file names -------------------------------------------------------------------
+
+MARKDOWNISH = st.lists(st.one_of(
+    st.sampled_from(["[", "]", "(", ")", "!", "<", ">", "*", "_", "#", "-", "`", "|", "\\", "&", " ", "\n", "\n\n",
+                     "    ", "1. ", "- ", "> ", "![", "](", "<div>", "</div>", "<![CDATA[", "<!--", "[x]: /y",
+                     "测试", "品质", "\u3000", "\t", "\r\n", "http://x", "records/a.md"]),
+    st.text(max_size=6),
+), max_size=400).map("".join)
+
+
+def _markdown():
+    """Python-Markdown with the site's own extensions, as mkdocs.yml sets them."""
+    import markdown
+    from mkdocs.config import load_config as mkdocs_config
+
+    from conftest import PROJECT
+
+    cfg = mkdocs_config(str(PROJECT / "mkdocs.yml"))
+    return lambda text: markdown.Markdown(extensions=cfg["markdown_extensions"],
+                                          extension_configs=cfg["mdx_configs"]).convert(text)
+
+
+@pytest.fixture(scope="module")
+def md():
+    return _markdown()
+
+
+@settings(FUZZ, max_examples=120)
+@given(MARKDOWNISH, st.sampled_from([1, 1, 40, 400]))
+def test_bodies_validate_and_render(repo, config, md, body, times):
+    """A body of Markdown's own punctuation (repeated, to reach the limits): validate answers with
+    problems, and the build's guard hands Markdown only what it renders without crashing."""
+    from generator import guard
+
+    body = body * times
+    check(repo, config, f"---\n{SKELETONS[FUZZED]}---\n{body}".encode("utf-8", "surrogatepass"))
+    for lang in ("zh", "en"):
+        md(guard.safe_markdown(body, lang))
+
+
+NAME_CHARS = st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",))
+NAMES = st.one_of(
+    st.text(NAME_CHARS, min_size=1, max_size=24),
+    st.tuples(st.sampled_from(["NTC-2026-009", "NTC-2026-009-x", "CAPA-2026-001-", "x"]),
+              st.text(NAME_CHARS, max_size=6), st.sampled_from(["", ".md", ".MD", ".markdown", ".svg", ".html", " "]))
+    .map("".join).map(lambda s: s.encode("utf-8")),
+    st.binary(min_size=1, max_size=24).filter(lambda b: b"/" not in b and b"\x00" not in b),
+)
+
+
+@settings(FUZZ, max_examples=120)
+@given(NAMES)
+def test_file_names_never_raise(repo, config, name):
+    """Any name a file can have: validate reports it readably (no raw control character, no byte that
+    is not UTF-8 in a path it prints), never a traceback."""
+    import os
+    import unicodedata
+
+    from generator.problems import format_text
+
+    raw = name if isinstance(name, bytes) else name.encode("utf-8")
+    if raw in (b".", b".."):
+        return
+    folder = os.fsencode(repo / "records/notices/2026")
+    path = os.path.join(folder, raw)
+    with open(path, "wb") as f:
+        f.write(f"---\n{SKELETONS[FUZZED]}---\n".encode())
+    try:
+        result = load_repository(repo, config)
+    finally:
+        os.unlink(path)
+    for p in result.problems:
+        p.path.encode("utf-8")
+        assert not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in p.path), p
+        for lang in ("zh", "en"):
+            assert p.message(lang)
+    format_text(result.problems, "zh", 0).encode("utf-8")
