@@ -21,14 +21,14 @@ import dataclasses
 import html
 import posixpath
 import re
-import unicodedata
 from urllib.parse import unquote
 
 from .records import RECORDS_DIR, Record
-from .schema import FieldSpec
+from .schema import ID_RE, FieldSpec
 from .validate import CODE_SPAN, FENCE, LINK, REF_DEF, SCHEME
 
 REF_KINDS = ("ref", "source_ref")
+FREE_TEXT = ("text", "source_ref", None)   # kinds whose value may mention a record (the others are checked codes)
 MIN_TITLE = 4              # shorter titles are ordinary words, not names
 SPAN = '<span class="bl-hidden-ref">{}</span>'
 _HTML_A = re.compile(r"<a\b[^>]*>.*?</a\s*>", re.S | re.I)
@@ -38,6 +38,9 @@ _URL_ATTR = re.compile(r"""\b(?:href|src|srcset|data|poster|action|formaction|ci
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
 _REF_FULL = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\[([^\[\]\n]*)\]")
 _REF_SHORT = re.compile(r"!?\[([^\[\]\n]+)\](?![\[(:])")
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_SEP = r"(?:[\W_]|%[0-9a-f]{2}|&#?\w{1,8};){0,3}?"   # also %2D, &#45;, &hyphen;
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#")
 _REF_LABEL = re.compile(r"^ {0,3}\[([^\]\n]+)\]:")
 
 
@@ -47,10 +50,6 @@ class HiddenRef(str):
 
 def _label(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def _digits(text: str) -> str:
-    return "".join(str(unicodedata.digit(c)) for c in text)
 
 
 class Mask:
@@ -64,38 +63,34 @@ class Mask:
             f.upper() for r in hidden for f in (r.get("former_ids") or []) if isinstance(f, str)}
         self.hidden_src = {r.path[len(RECORDS_DIR) + 1:] for r in hidden}
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
-        prefixes = sorted({t.prefix for t in types.values() if t.prefix}, key=len, reverse=True)
-        self._ids = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, prefixes)) +
-                               r")[\W_]{0,3}?(\d{4})[\W_]{0,3}?(\d{3,})(?!\d)", re.I) if prefixes else None
+        ids = [f"{m.group(1).lower()}\0{m.group(2)}\0{m.group(3)}" for m in map(ID_RE.match, self.hidden_ids) if m]
         shown_titles = " \0 ".join(r.title.casefold() for r in records if r.id in visible_ids)
         titles = {r.title.strip() for r in hidden if len(r.title.strip()) >= MIN_TITLE}
-        titles = sorted((t for t in titles if t.casefold() not in shown_titles), key=len, reverse=True)
-        self._titles = re.compile("|".join(map(re.escape, titles)), re.I) if titles else None
+        titles = [t for t in titles if t.casefold() not in shown_titles]
+        # names() reads lower-cased text with one expression for IDs and one for titles (together, or with the
+        # look-behind, they would be three times slower); text() replaces with both, on the few texts that name
+        self._ids = re.compile(rf"(?:{_trie(ids)})(?!\d)") if ids else None
+        self._titles = re.compile(_trie(t.lower() for t in titles)) if titles else None
+        both = ([rf"(?<![A-Za-z0-9])(?:{_trie(ids)})(?!\d)"] if ids else []) + ([_trie(titles)] if titles else [])
+        self._names = re.compile("|".join(both), re.I) if both else None
 
     def __bool__(self) -> bool:
         return bool(self.hidden_ids)
 
     # --- text ---------------------------------------------------------------------------------------------
-    def _hidden_id(self, m: re.Match) -> bool:
-        return f"{m.group(1).upper()}-{_digits(m.group(2))}-{_digits(m.group(3))}" in self.hidden_ids
-
     def names(self, text: str) -> bool:
         """True when the text names a hidden record: its ID (any case, any separators) or its title."""
-        if not self or not isinstance(text, str):
+        if not self._names or not isinstance(text, str):
             return False
-        if self._ids and any(self._hidden_id(m) for m in self._ids.finditer(text)):
+        low = text.lower()
+        if self._titles and self._titles.search(low):
             return True
-        return bool(self._titles and self._titles.search(text))
+        return bool(self._ids) and any(m.start() == 0 or low[m.start() - 1] not in _ALNUM
+                                       for m in self._ids.finditer(low))
 
     def text(self, text: str) -> str:
         """Plain text with every hidden ID and title replaced by the words."""
-        if not self or not text:
-            return text
-        if self._ids:
-            text = self._ids.sub(lambda m: self.words if self._hidden_id(m) else m.group(), text)
-        if self._titles:
-            text = self._titles.sub(self.words, text)
-        return text
+        return self._names.sub(self.words, text) if self.names(text) else text
 
     # --- links --------------------------------------------------------------------------------------------
     def hidden_target(self, raw: str, src: str) -> bool:
@@ -130,8 +125,8 @@ class Mask:
 
     def markdown(self, body: str, src: str) -> str:
         """A record's Markdown body with every link to a hidden record, and every mention of one, masked."""
-        if not self or not body:
-            return body
+        if not self or not body or not (self.names(body) or _ENCODED.search(body)):
+            return body             # a record's path and URL hold its ID: a link to it names it
         body = self._raw_html(body, src)
         lines = body.split("\n")
         hidden_labels = set()
@@ -181,7 +176,7 @@ class Mask:
         if isinstance(v, str):
             if kind in REF_KINDS and v.strip().upper() in self.hidden_ids:
                 return self.hidden_ref
-            return self.text(v)
+            return self.text(v) if kind in FREE_TEXT else v
         if isinstance(v, list):
             of = spec.of if kind == "list" else None
             return [self.value(x, of) for x in v]
@@ -194,11 +189,14 @@ class Mask:
         """A copy of a visible record that names no hidden record (the record itself when nothing is hidden)."""
         if not self:
             return r
-        rtype = self.types.get(r.type)
-        specs = rtype.fields if rtype else {}
-        fields = {k: (v if k == "id" else self.value(v, specs.get(k))) for k, v in r.fields.items()}
-        return dataclasses.replace(r, fields=fields, body=self.markdown(r.body, r.path[len(RECORDS_DIR) + 1:]),
-                                   links=None)
+        fields, body = r.fields, self.markdown(r.body, r.path[len(RECORDS_DIR) + 1:])
+        fm = r.front_matter
+        if not fm or "\\" in fm or self.names(fm):     # every value is in the front matter's text, unless escaped
+            specs = rtype.fields if (rtype := self.types.get(r.type)) else {}
+            fields = {k: (v if k == "id" else self.value(v, specs.get(k))) for k, v in r.fields.items()}
+        if fields is r.fields and body is r.body:
+            return r
+        return dataclasses.replace(r, fields=fields, body=body, links=None)
 
     def plain(self, markdown: str) -> str:
         """Masked Markdown as plain text: the marks of hidden links become their words (feed summaries)."""
@@ -225,6 +223,28 @@ def _ref_values(v, spec: FieldSpec | None):
     elif spec.kind == "object" and isinstance(v, dict) and spec.struct:
         for k, x in v.items():
             yield from _ref_values(x, spec.struct.fields.get(k))
+
+
+def _trie(words) -> str:
+    """One regular expression for many words, as a trie: at each place only the branches that can match are
+    tried (an alternation of 1,000 titles is 100 times slower); the longest word wins. NUL in a word stands
+    for any separator between the parts of an ID (`-`, `_`, a space, nothing)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        end = "" in node
+        branches = [(_SEP if ch == "\0" else re.escape(ch)) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not end else "(?:" + "|".join(branches) + ")"
+        return body + "?" if end and branches else body
+
+    return pattern(root)
 
 
 def _fence_state(line: str, fence: str | None) -> tuple[str | None, bool]:
