@@ -38,6 +38,7 @@ _URL_ATTR = re.compile(r"""\b(?:href|src|srcset|data|poster|action|formaction|ci
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
 _REF_FULL = re.compile(r"!?\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\[([^\[\]\n]*)\]")
 _REF_SHORT = re.compile(r"!?\[([^\[\]\n]+)\](?![\[(:])")
+_FILE_TAIL = r"(?:[-_.][A-Za-z0-9][A-Za-z0-9_.%-]*)?"   # the rest of a file name or URL: CAPA-2026-007-slug.md
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _SEP = r"(?:[\W_]|%[0-9a-f]{2}|&#?\w{1,8};){0,3}?"   # also %2D, &#45;, &hyphen;
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#")
@@ -71,7 +72,7 @@ class Mask:
         # look-behind, they would be three times slower); text() replaces with both, on the few texts that name
         self._ids = re.compile(rf"(?:{_trie(ids)})(?!\d)") if ids else None
         self._titles = re.compile(_trie(t.lower() for t in titles)) if titles else None
-        both = ([rf"(?<![A-Za-z0-9])(?:{_trie(ids)})(?!\d)"] if ids else []) + ([_trie(titles)] if titles else [])
+        both = ([rf"(?<![A-Za-z0-9])(?:{_trie(ids)})(?!\d){_FILE_TAIL}"] if ids else []) + ([_trie(titles)] if titles else [])
         self._names = re.compile("|".join(both), re.I) if both else None
 
     def __bool__(self) -> bool:
@@ -127,7 +128,6 @@ class Mask:
         """A record's Markdown body with every link to a hidden record, and every mention of one, masked."""
         if not self or not body or not (self.names(body) or _ENCODED.search(body)):
             return body             # a record's path and URL hold its ID: a link to it names it
-        body = self._raw_html(body, src)
         lines = body.split("\n")
         hidden_labels = set()
         fence = None
@@ -139,6 +139,7 @@ class Mask:
             if m and self.hidden_target(m.group(1), src):
                 hidden_labels.add(_label(_REF_LABEL.match(line).group(1)))
                 lines[i] = ""
+        lines = self._raw_html("\n".join(lines), src).split("\n")
         fence = None
         for i, line in enumerate(lines):
             fence, code = _fence_state(line, fence)

@@ -37,6 +37,7 @@ id: {CAPA}
 title: {CAPA_TITLE}
 department: QA
 visibility: management
+former_ids: [CAPA-2026-098]
 source: supplier
 opened_on: 2026-10-08
 due: 2026-12-20
@@ -142,7 +143,17 @@ actions:
 ---
 # 品管部供应商专题会
 
-讨论 [相关 CAPA](../../capa/2026/{CAPA_FILE}.md)。
+讨论 [相关 CAPA](../../capa/2026/{CAPA_FILE}.md)（原编号 CAPA-2026-098）。
+
+```text
+代码块中的编号 {CAPA} 与链接 [x](../../capa/2026/{CAPA_FILE}.md)
+```
+
+行内代码 `{CAPA}`，实体 CAPA&#45;2026&#45;011，表格：
+
+| 编号 | 说明 |
+|---|---|
+| [{CAPA}](../../capa/2026/{CAPA_FILE}.md) | 见 `capa-2026-011` |
 """
 
 
@@ -227,17 +238,16 @@ def site(tmp_path_factory) -> Path:
     return built(tmp_path_factory, "all-staff")
 
 
-def test_every_kind_of_file_is_scanned(site):
+@pytest.mark.parametrize("rid,title,stem", [(CAPA, CAPA_TITLE, CAPA_FILE), (NTC, NTC_TITLE, NTC_FILE)])
+def test_all_staff_site_names_no_hidden_record(site, rid, title, stem):
     for rel in ("index.html", "404.html", "sitemap.xml", "feed.xml", "rss.xml", "calendar.ics", "records.json",
                 "exports/capa.csv", "capa/index.json", "search/manifest.json",
                 "capa/2026/CAPA-2026-012-casting-followup/index.html"):
-        assert (site / rel).is_file(), rel
+        assert (site / rel).is_file(), rel    # every kind of file the scan reads is there
     assert list((site / "search/s").glob("*.json")) and list((site / "search/m").glob("*.json"))
-
-
-@pytest.mark.parametrize("rid,title,stem", [(CAPA, CAPA_TITLE, CAPA_FILE), (NTC, NTC_TITLE, NTC_FILE)])
-def test_all_staff_site_names_no_hidden_record(site, rid, title, stem):
     found = traces(site, rid, title, stem, SECRET_SENTENCES)
+    if rid == CAPA:
+        found.update(traces(site, "CAPA-2026-098", title, stem))
     assert found == {}, "traces of hidden records:\n" + "\n".join(f"  {k}: {v}" for k, v in found.items())
 
 
@@ -297,3 +307,53 @@ def test_management_site_shows_the_management_record(tmp_path_factory):
     assert art.select_one(f'a[href$="{CAPA_FILE}/"]') is not None
     # the restricted notice stays hidden from management
     assert traces(out, NTC, NTC_TITLE, NTC_FILE, SECRET_SENTENCES[1:]) == {}
+
+
+# --- the one resolver, over link forms that validation may also refuse (a build stops on those) --------------
+
+HIDDEN_TARGETS = [
+    f"{CAPA_FILE}.md", f"./{CAPA_FILE}.md?tab=1", f"../2026/{CAPA_FILE}.md#root-cause", f"<{CAPA_FILE}.md>",
+    f"/capa/2026/{CAPA_FILE}.md", f"/records/capa/2026/{CAPA_FILE}.md", f"../{CAPA_FILE}/", f"{CAPA_FILE}/",
+    f"/capa/2026/{CAPA_FILE}/", f"{SITE_URL}capa/2026/{CAPA_FILE}/", "CAPA%2D2026%2D011-supplier-blacklist.md",
+    "CAPA%252D2026%252D011-supplier-blacklist.md", "%43APA-2026-011-supplier-blacklist.md",
+    "CAPA&#45;2026&#45;011-supplier-blacklist.md", f"{CAPA_FILE.lower()}.md", "capa_2026_011",
+    f"https://git.example.com/acme/records/blob/main/records/capa/2026/{CAPA_FILE}.md", "../../capa/2026/",
+]
+VISIBLE_TARGETS = ["CAPA-2026-007-5s-marking.md", "../2026/CAPA-2026-007-5s-marking.md#x", "/capa/2026/",
+                   f"{SITE_URL}capa/2026/CAPA-2026-007-5s-marking/", "https://example.com/CAPA-2026-0110",
+                   "attachments/photo.png", "#root-cause", "mailto:a@example.com"]
+
+
+@pytest.fixture(scope="module")
+def mask(tmp_path_factory):
+    from generator.audience import Mask
+    from generator.pages import visible_to
+    from generator.validate import load_repository
+
+    result = load_repository(make_repo(tmp_path_factory.mktemp("mask")))
+    assert not result.errors
+    shown = {r.id for r in result.records if visible_to("all-staff", r)}
+    return Mask(result.records, shown, result.config.types, HIDDEN_REF, SITE_URL)
+
+
+@pytest.mark.parametrize("target", HIDDEN_TARGETS[:-1])
+def test_every_form_of_a_link_to_a_hidden_record_is_found(mask, target):
+    assert mask.hidden_target(target, "capa/2026/CAPA-2026-012-casting-followup.md")
+
+
+@pytest.mark.parametrize("target", VISIBLE_TARGETS + HIDDEN_TARGETS[-1:])
+def test_links_to_what_the_audience_may_see_stay(mask, target):
+    assert not mask.hidden_target(target, "capa/2026/CAPA-2026-012-casting-followup.md")
+    body = f"[text]({target}) and <a href=\"{target}\">html</a>"
+    assert mask.markdown(body, "capa/2026/CAPA-2026-012-casting-followup.md") == body
+
+
+@pytest.mark.parametrize("target", HIDDEN_TARGETS[:-1])
+def test_masked_markdown_keeps_neither_the_link_nor_its_text(mask, target):
+    src = "capa/2026/CAPA-2026-012-casting-followup.md"
+    for body in (f"see [{CAPA_TITLE}]({target}) here", f"see <a href=\"{target}\">{CAPA_TITLE}</a> here",
+                 f"see ![{CAPA_TITLE}]({target}) here", f"see [{CAPA_TITLE}][b] here\n\n[b]: {target}",
+                 f"see [B] here\n\n[b]: <{target}> \"t\""):
+        out = mask.markdown(body, src)
+        assert out.startswith(f'see <span class="bl-hidden-ref">{HIDDEN_REF}</span> here'), (body, out)
+        assert CAPA_TITLE not in out and not id_pattern(CAPA).search(out) and "blacklist" not in out, (body, out)
