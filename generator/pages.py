@@ -76,7 +76,7 @@ class Site:
     hidden_src: set[str] = field(default_factory=set)
     hidden_ids: set[str] = field(default_factory=set)      # hidden IDs, former IDs, and the HiddenRef that masks them
     mask: Mask | None = None
-    hidden_commits: set[str] = field(default_factory=set)   # commits that touched a hidden record
+    hidden_commits: set[str] = field(default_factory=set)   # commits that touched or name a hidden record
     attachments: set[str] = field(default_factory=set)   # docs-relative paths to publish
     backlinks: dict[str, list] = field(default_factory=dict)
     history: dict = field(default_factory=dict)

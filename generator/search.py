@@ -111,8 +111,8 @@ def _plain(html: str) -> str:
 
 def doc(url: str, title: str, html: str) -> SearchDoc:
     """A page as search sees it: its title (entities decoded; a record's ID in front, from its card) and
-    its article text without markup, header-link marks, scripts or styles, and without the first heading
-    when that is the title."""
+    its article text without markup, header-link marks, scripts or styles, nor what is marked
+    data-search-exclude (a record's history and backlinks), and without the first heading when that is the title."""
     title = heading = " ".join(html_lib.unescape(title).split())
     card = _CARD_ID.search(html)
     if card:
