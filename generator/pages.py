@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import charts, feeds, prerender, state
+from .audience import Mask, refs_of
 from .config import Config
 from .labels import Words
 from .records import RECORDS_DIR, Record, Records
@@ -22,7 +23,6 @@ from .render import Renderer
 from .validate import SCHEME, links_of
 
 AUDIENCES = ("all-staff", "management", "restricted")
-REF_FIELDS = ("related", "supersedes", "source_ref")
 
 
 def visible_to(audience: str, record: Record) -> bool:
@@ -74,8 +74,9 @@ class Site:
     nav: list = field(default_factory=list)
     record_src: dict[str, Record] = field(default_factory=dict)
     hidden_src: set[str] = field(default_factory=set)
-    hidden_ids: set[str] = field(default_factory=set)
-    hidden_commits: set[str] = field(default_factory=set)   # commits that touched a hidden record
+    hidden_ids: set[str] = field(default_factory=set)      # hidden IDs, former IDs, and the HiddenRef that masks them
+    mask: Mask | None = None
+    hidden_commits: set[str] = field(default_factory=set)   # commits that touched or name a hidden record
     attachments: set[str] = field(default_factory=set)   # docs-relative paths to publish
     backlinks: dict[str, list] = field(default_factory=dict)
     history: dict = field(default_factory=dict)
@@ -105,17 +106,21 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
                shallow: bool = False, extra_pages: dict | None = None) -> Site:
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}")
-    visible = Records([r for r in records if visible_to(audience, r)])
     words = Words(cfg.language)
-    site = Site(audience, today, cfg.language, visible, history=history or {}, shallow=shallow)
+    shown = {r.id for r in records if visible_to(audience, r)}
+    mask = Mask(records, shown, cfg.types, words("hidden_ref"), cfg.site_url)
+    visible = Records([mask.record(r) for r in records if r.id in shown])
+    site = Site(audience, today, cfg.language, visible, history=history or {}, shallow=shallow, mask=mask)
     site.record_src = {src_of(r): r for r in visible}
     site.superseders = state.superseded_by(visible.of_type("notice"), today)
-    hidden = [r for r in records if not visible_to(audience, r)]
+    hidden = [r for r in records if r.id not in shown]
     site.hidden_src = {src_of(r) for r in hidden}
     site.hidden_ids = {r.id for r in hidden} | {f for r in hidden for f in (r.get("former_ids") or [])}
-    site.hidden_commits = _commits_naming(hidden, site.history)
+    if mask:
+        site.hidden_ids.add(mask.hidden_ref)
+    site.hidden_commits = _masked_commits(hidden, visible, site.history, mask)
     site.attachments = _attachments(visible)
-    site.backlinks = _backlinks(visible)
+    site.backlinks = _backlinks(visible, cfg.types)
     site.renderer = Renderer(cfg, words, visible, site)
     site.extra_pages = extra_pages or {}
     site.nav = _nav(cfg, words, site.extra_pages)
@@ -144,14 +149,13 @@ def generated_inputs(records: Records, site: Site) -> str:
     return h.hexdigest()
 
 
-def _commits_naming(hidden: list[Record], history: dict) -> set[str]:
-    """Commits that touched a hidden record and name it (ID, former ID or title) in their message."""
-    out = set()
-    for r in hidden:
-        names = [r.id, *[f for f in (r.get("former_ids") or []) if isinstance(f, str)], r.title]
-        for c in history.get(r.path, []):
-            if any(name and name in c.message for name in names):
-                out.add(c.sha)
+def _masked_commits(hidden: list[Record], visible: Records, history: dict, mask: Mask) -> set[str]:
+    """Commits of a visible record's history whose message it must not show: those that also touched a
+    hidden record's file (their message may describe it in any words), and those whose message names a
+    hidden record (its ID in any case or with other separators, a former ID, its title)."""
+    out = {c.sha for r in hidden for c in history.get(r.path, [])}
+    if mask:
+        out |= {c.sha for r in visible for c in history.get(r.path, []) if c.sha not in out and mask.names(c.message)}
     return out
 
 
@@ -170,15 +174,13 @@ def _attachments(visible: Records) -> set[str]:
     return out
 
 
-def _backlinks(visible: Records) -> dict[str, list]:
-    """Target ID -> [(source record, [fields that refer])] over visible records, one entry per source."""
+def _backlinks(visible: Records, types: dict) -> dict[str, list]:
+    """Target ID -> [(source record, [fields that refer])] over visible records, one entry per source: every
+    field of kind ref or source_ref, wherever it sits in the record (action items' `capa`, company fields)."""
     out: dict[str, dict] = defaultdict(dict)
     for r in visible:
-        refs = [(key, target) for key in REF_FIELDS
-                for target in (r.get(key) if isinstance(r.get(key), list) else [r.get(key)])]
-        refs += [("actions", a.get("capa")) for a in r.get("actions") or [] if isinstance(a, dict)]
-        for key, target in refs:
-            if isinstance(target, str) and target in visible.by_id and target != r.id:
+        for key, target in refs_of(r, types):
+            if target in visible.by_id and target != r.id:
                 hows = out[target].setdefault(r.id, (r, []))[1]
                 if key not in hows:
                     hows.append(key)
@@ -319,7 +321,7 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
     shown = sorted([n for n in notices if state.counts(n) and state.notice_state(n, today, sup) != "scheduled"],
                    key=lambda n: (n.get("issued_on"), n.id), reverse=True)[:50]
     entries = [feeds.FeedEntry(id=n.id, title=f"{n.id} {n.title}", url=url_of(src_of(n)),
-                               updated=n.get("issued_on"), summary=_summary(n.body),
+                               updated=n.get("issued_on"), summary=_summary(site.mask.plain(n.body)),
                                author=rd.dept_name(n.get("department")),
                                categories=(w.value("category", n.get("category")),)) for n in shown]
     base = cfg.site_url.rstrip("/") + "/" if cfg.site_url else "./"
@@ -356,20 +358,9 @@ def _plain(r: Record, hidden_ids: set[str]) -> dict:
 
 
 def public_fields(r: Record, hidden_ids: set[str]) -> dict:
-    """The record's fields with every reference to a record this audience may not see left out."""
-    if not hidden_ids:
-        return r.fields
-    out = dict(r.fields)
-    for key in REF_FIELDS:
-        value = out.get(key)
-        if isinstance(value, list):
-            out[key] = [v for v in value if v not in hidden_ids]
-        elif isinstance(value, str) and value in hidden_ids:
-            out[key] = None
-    if isinstance(out.get("actions"), list):
-        out["actions"] = [{**a, "capa": None} if isinstance(a, dict) and a.get("capa") in hidden_ids else a
-                          for a in out["actions"]]
-    return out
+    """The record's fields as this audience may see them: the site's records are masked copies already
+    (audience.Mask), whose references to hidden records are HiddenRef."""
+    return r.fields
 
 
 def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:
@@ -418,12 +409,9 @@ def page_keys(site: Site) -> dict[str, str]:
         h.update(r.body.encode())
         for source, hows in site.backlinks.get(r.id, []):
             h.update(f"\0b{source.id}\0{source.path}\0{source.title}\0{','.join(hows)}".encode())
-        refs = [r.get(k) for k in REF_FIELDS] + [a.get("capa") for a in r.get("actions") or [] if isinstance(a, dict)]
-        for value in refs:
-            for rid in value if isinstance(value, list) else [value]:
-                if isinstance(rid, str):
-                    t = by_id.get(rid)
-                    h.update(f"\0r{rid}\0{t.path if t else ''}\0{t.title if t else ''}\0{rid in site.hidden_ids}".encode())
+        for _, rid in refs_of(r, site.renderer.cfg.types):
+            t = by_id.get(rid)
+            h.update(f"\0r{rid}\0{t.path if t else ''}\0{t.title if t else ''}\0{rid in site.hidden_ids}".encode())
         if r.type == "notice":
             h.update(state.notice_state(r, site.today, site.superseders).encode())
         for c in site.history.get(r.path, []):

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from dataclasses import dataclass
 import re
-from urllib.parse import unquote
 
 import jinja2
 from markupsafe import Markup, escape
@@ -17,7 +15,6 @@ from .labels import Words
 from .records import Record, Records
 from .resources import template_dirs
 from .schema import FieldSpec
-from .validate import LINK
 
 CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
@@ -133,23 +130,10 @@ class Renderer:
             **ctx, r=record, rtype=rtype, actions=state.actions_of(record, site.today),
             backlinks=site.backlinks.get(record.id, []), history=site.history.get(record.path, []),
             shallow=site.shallow, hidden_commits=site.hidden_commits)
-        body = self._mask_hidden_links(guard.safe_markdown(LEADING_H1.sub("", record.body, count=1), self.w.lang), src)
+        # links to hidden records are masked already (audience.Mask); the guard stops bodies Markdown chokes on
+        body = guard.safe_markdown(LEADING_H1.sub("", record.body, count=1), self.w.lang)
         sections = re.findall(r'<h2 id="(\w+)">([^<]*)<', bottom)
         return RecordPage(f"# {_md_escape(record.title)}\n\n{body}\n", top.strip(), bottom.strip(), sections)
-
-    def _mask_hidden_links(self, body: str, src: str) -> str:
-        """A Markdown link to a record this audience may not see becomes a note that a reference exists."""
-        if not self.site.hidden_src or "](" not in body:
-            return body
-        here = posixpath.dirname(src)
-
-        def mask(m):
-            target = m.group(1).strip("<>").split("#", 1)[0]
-            if posixpath.normpath(posixpath.join(here, unquote(target))) in self.site.hidden_src:
-                return f'<span class="bl-hidden-ref">{escape(self.w("hidden_ref"))}</span>'
-            return m.group(0)
-
-        return LINK.sub(mask, body)
 
     def value(self, record: Record, name: str, rec, person, dept, badge) -> Markup:
         spec = self.cfg.types[record.type].fields.get(name)

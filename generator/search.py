@@ -81,6 +81,27 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
 _INLINE = re.compile(r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|"
                      r"sub|sup|time|u|var|wbr)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]*>")
+_EXCLUDE = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\bdata-search-exclude\b[^>]*>", re.I)
+
+
+def _drop_excluded(html: str) -> str:
+    """The page without its elements marked data-search-exclude (history, backlinks), nested tags counted."""
+    out, pos = [], 0
+    for m in _EXCLUDE.finditer(html):
+        if m.start() < pos:
+            continue
+        out.append(html[pos:m.start()])
+        name = re.escape(m.group(1))
+        depth, end = 1, m.end()          # a void element: the tag alone
+        for t in re.finditer(rf"<(/?){name}\b[^>]*>", html[m.end():], re.I):
+            depth += -1 if t.group(1) else 1
+            if depth == 0:
+                end = m.end() + t.end()
+                break
+        out.append(" ")
+        pos = end
+    out.append(html[pos:])
+    return "".join(out) if pos else html
 
 
 def _plain(html: str) -> str:
@@ -90,15 +111,15 @@ def _plain(html: str) -> str:
 
 def doc(url: str, title: str, html: str) -> SearchDoc:
     """A page as search sees it: its title (entities decoded; a record's ID in front, from its card) and
-    its article text without markup, header-link marks, scripts or styles, and without the first heading
-    when that is the title."""
+    its article text without markup, header-link marks, scripts or styles, nor what is marked
+    data-search-exclude (a record's history and backlinks), and without the first heading when that is the title."""
     title = heading = " ".join(html_lib.unescape(title).split())
     card = _CARD_ID.search(html)
     if card:
         rid = html_lib.unescape(card.group(1)).strip()
         if rid and rid not in title:
             title = f"{rid} {title}"
-    html = _DROP.sub(" ", html)
+    html = _DROP.sub(" ", _drop_excluded(html) if "data-search-exclude" in html else html)
     h1 = _H1.search(html)
     if h1 and _plain(h1.group(1)) == heading:
         html = html[:h1.start()] + " " + html[h1.end():]
