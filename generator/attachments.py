@@ -108,3 +108,19 @@ def _svg_can_run_script(data: bytes) -> bool:
 def _refuse_stylesheet(target: str) -> None:
     if target.strip().lower() == "xml-stylesheet":
         raise _Executable
+
+
+def executable_file(path) -> bool:
+    """`executable_attachment` for a file on disk, reading it only when its name does not decide."""
+    from pathlib import Path
+
+    path = Path(path)
+    suffix = suffix_of(path.name)
+    if suffix in EXECUTABLE_SUFFIXES:
+        return True
+    if suffix not in SVG_SUFFIXES:
+        return False
+    try:
+        return executable_attachment(path.name, path.read_bytes())
+    except OSError:
+        return True

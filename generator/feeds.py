@@ -188,7 +188,7 @@ def ics_calendar(events: list[CalEvent], *, name: str, stamp: date, base_url: st
     DTSTAMP is ``stamp`` (no clock is read). Raises ValueError on a repeated UID.
     """
     cal = icalendar.Calendar()
-    for key, value in (("PRODID", PRODID), ("VERSION", "2.0"), ("CALSCALE", "GREGORIAN"),
+    for key, value in (("VERSION", "2.0"), ("PRODID", PRODID), ("CALSCALE", "GREGORIAN"),
                        ("METHOD", "PUBLISH"), ("NAME", name), ("X-WR-CALNAME", name)):
         cal.add(key, icalendar.vText(_clean(value)))
     cal.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
