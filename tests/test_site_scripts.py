@@ -244,16 +244,6 @@ def test_title_and_header_show_the_site_name_as_text(hostile_site):
     assert TYPE_LABEL in nav_titles
 
 
-def test_english_build_escapes_the_english_department_name(tmp_path):
-    repo = hostile_repo(tmp_path / "repo", attachments=False)
-    _replace(repo / "site_config/site.yml", "language: zh", "language: en")
-    git("commit", "-qam", "english", cwd=repo)
-    assert build(repo).returncode == 0
-    soup = soup_of(repo / "site/departments/QA/index.html")
-    assert soup.select_one("article h1").get_text().strip().startswith(DEPT_EN)
-    assert all(not a.lower().startswith("on") for el in soup.find_all(True) for a in el.attrs)
-
-
 def test_data_files_carry_registry_strings_safely(hostile_site):
     rows = json.loads((hostile_site / "notices/index.json").read_text("utf-8"))["rows"]
     assert any(row.get("department") == DEPT for row in rows)
