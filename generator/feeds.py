@@ -275,7 +275,7 @@ def csv_cell(value) -> str:
         text = "、".join(_plain(v) for v in items if v is not None)
     else:
         text = _plain(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.lstrip(" \n").startswith(_FORMULA_START) else text
 
 
 def _plain(value) -> str:

@@ -48,7 +48,8 @@ ALLOWED_ATTRS = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # class names and ids the theme (Material: md-*, __*, data-md-*) or our scripts (bl-*) look for
 _SCRIPTED_NAME = re.compile(r"^(?:md|bl)[-_]|^_", re.I)
-_SAFE_ID = re.compile(r"^[^\W_][\w\-.:]*$")
+_OWN_CLASSES = {"bl-hidden-ref"}      # put into bodies before sanitising (_mask_hidden_links); style only
+_SAFE_ID = re.compile(r"^(?:[^\W_][\w\-.:]*|_\d+)$")   # _1: a heading without letters, as toc names it
 _URL_ATTRS = {"href", "src"}
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 _SCRIPT_URL = re.compile(r"^[a-z0-9+.\-]*(?:script|data):", re.I)
@@ -57,10 +58,10 @@ _SCRIPT_URL = re.compile(r"^[a-z0-9+.\-]*(?:script|data):", re.I)
 def _attribute(tag: str, attr: str, value: str) -> str | None:
     """Per value: no scripted class or id, no DOM clobbering, no script URL, only checkbox inputs."""
     if attr == "class":
-        kept = [c for c in value.split() if not _SCRIPTED_NAME.match(c)]
+        kept = [c for c in value.split() if c in _OWN_CLASSES or not _SCRIPTED_NAME.match(c)]
         return " ".join(kept) or None
     if attr == "id":
-        return value if _SAFE_ID.match(value) and not _SCRIPTED_NAME.match(value) else None
+        return value if _SAFE_ID.match(value) and not _SCRIPTED_NAME.match(value.lstrip("_")) else None
     if attr in _URL_ATTRS and _SCRIPT_URL.match(_URL_NOISE.sub("", value)):
         return None
     if tag == "input" and attr == "type":

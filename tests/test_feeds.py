@@ -230,3 +230,6 @@ def test_csv_bytes():
     assert parsed[3] == ["CAPA-2026-003", "'-5 缺陷", "'@SUM(A1)", "2026-01-05", "1.5", "'\t=x"]
     assert csv_bytes(columns, rows) == data
     assert csv_bytes(["a"], []) == b"\xef\xbb\xbfa\r\n"
+    # a formula behind spaces or a line break is still a formula to a spreadsheet
+    spaced = list(csv.reader(io.StringIO(csv_bytes(["a", "b"], [[" =1+1", "\n@SUM(A1)"]]).decode("utf-8-sig"))))
+    assert spaced[1] == ["' =1+1", "'\n@SUM(A1)"]
