@@ -7,8 +7,8 @@ clock is read; every date comes in as an argument.
   first is the caller's job). Relative entry URLs are resolved against
   ``site_url``. Dates become midnight UTC (a ``datetime`` is kept as given;
   a naive one is taken as UTC).
-- ``ics_calendar``: RFC 5545, all-day events, CRLF, lines folded at 75 octets
-  without splitting a UTF-8 character; Outlook and Thunderbird subscribe to it.
+- ``ics_calendar``: RFC 5545 through the ``icalendar`` library (escaping, CRLF, folding at 75 octets),
+  all-day events; Outlook and Thunderbird subscribe to it. URLs everywhere are percent-encoded.
 - ``records_json``: compact UTF-8 JSON, dates as ISO strings, keys sorted.
 - ``csv_bytes``: UTF-8 with BOM and CRLF, for Excel, with a formula-injection guard.
 """
@@ -27,6 +27,8 @@ from email.utils import format_datetime
 from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape, quoteattr
 
+import icalendar
+
 GENERATOR = "Bulletin"
 PRODID = "-//Bulletin//Bulletin//ZH"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -34,6 +36,7 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,13 @@ def _base(site_url: str) -> str:
     return site_url if not site_url or site_url.endswith("/") else site_url + "/"
 
 
+def _uri(url) -> str:
+    """A URL as a URI: no control character, space or other character a URI may not hold (percent-encoded)."""
+    return quote(_clean(url).strip(), safe=_URI_SAFE)
+
+
 def _abs(url: str, site_url: str) -> str:
-    url = _clean(url).strip()
+    url = _uri(url)
     return urljoin(_base(site_url), url) if site_url else url
 
 
@@ -171,61 +179,21 @@ def rss_feed(entries: list[FeedEntry], *, title: str, site_url: str, feed_url: s
 
 # ---------------------------------------------------------------- iCalendar
 
-_ICS_CTL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def ics_text(value) -> str:
-    """RFC 5545 TEXT escaping: backslash, semicolon, comma, newline."""
-    s = "" if value is None else str(value)
-    s = s.replace("\r\n", "\n").replace("\r", "\n")
-    s = _ICS_CTL.sub("", s)
-    return s.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def ics_fold(line: str, limit: int = 75) -> str:
-    """Fold one content line into lines of at most `limit` UTF-8 octets (continuations start with a space)."""
-    if len(line) * 4 <= limit or len(line.encode("utf-8")) <= limit:
-        return line
-    parts, cur, size = [], [], 0
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            parts.append("".join(cur))
-            cur, size = [" "], 1
-        cur.append(ch)
-        size += n
-    parts.append("".join(cur))
-    return "\r\n".join(parts)
-
-
-def _ics_date(d: date) -> str:
-    return f"{d.year:04d}{d.month:02d}{d.day:02d}"
-
-
-def _ics_stamp(d: date) -> str:
-    return _utc(d).strftime("%Y%m%dT%H%M%SZ")
-
-
 def ics_calendar(events: list[CalEvent], *, name: str, stamp: date, base_url: str = "") -> str:
-    """An iCalendar (RFC 5545) document of all-day events, in the order given.
+    """An iCalendar (RFC 5545) document of all-day events, in the order given, written by `icalendar`.
 
     DTEND is the day after ``end`` (or ``start``). The URL is also appended to
     the description, because Outlook does not show the URL property. Relative
-    URLs are resolved against ``base_url`` when it is given. Raises ValueError
-    on a repeated UID.
+    URLs are resolved against ``base_url`` when it is given, and percent-encoded.
+    DTSTAMP is ``stamp`` (no clock is read). Raises ValueError on a repeated UID.
     """
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"NAME:{ics_text(name)}",
-        f"X-WR-CALNAME:{ics_text(name)}",
-        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-        "X-PUBLISHED-TTL:PT1H",
-    ]
-    dtstamp = _ics_stamp(stamp)
+    cal = icalendar.Calendar()
+    for key, value in (("VERSION", "2.0"), ("PRODID", PRODID), ("CALSCALE", "GREGORIAN"),
+                       ("METHOD", "PUBLISH"), ("NAME", name), ("X-WR-CALNAME", name)):
+        cal.add(key, icalendar.vText(_clean(value)))
+    cal.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("X-PUBLISHED-TTL", icalendar.vText("PT1H"))
+    dtstamp = _utc(stamp)
     seen = set()
     for ev in events:
         uid = _clean(ev.uid).strip()
@@ -237,35 +205,28 @@ def ics_calendar(events: list[CalEvent], *, name: str, stamp: date, base_url: st
         start = ev.start.date() if isinstance(ev.start, datetime) else ev.start
         end = ev.end.date() if isinstance(ev.end, datetime) else ev.end
         last = max(end, start) if end is not None else start
-        url = _ICS_CTL.sub("", _clean(ev.url)).strip()
-        if url and base_url:
-            url = urljoin(_base(base_url), url)
-        description = ev.description or ""
+        url = _uri(_abs(ev.url, base_url) if base_url else ev.url)
+        description = _clean(ev.description)
         if url:
             description = f"{description}\n\n{url}" if description else url
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{ics_text(uid)}",
-            f"DTSTAMP:{dtstamp}",
-            f"DTSTART;VALUE=DATE:{_ics_date(start)}",
-            f"DTEND;VALUE=DATE:{_ics_date(last + timedelta(days=1))}",
-            f"SUMMARY:{ics_text(ev.summary)}",
-        ]
+        event = icalendar.Event()
+        event.add("UID", icalendar.vText(uid))
+        event.add("DTSTAMP", dtstamp)
+        event.add("DTSTART", start)
+        event.add("DTEND", last + timedelta(days=1))
+        event.add("SUMMARY", icalendar.vText(_clean(ev.summary)))
         if description:
-            lines.append(f"DESCRIPTION:{ics_text(description)}")
+            event.add("DESCRIPTION", icalendar.vText(description))
         if url:
-            lines.append(f"URL:{url}")
-        cats = [ics_text(c) for c in ev.categories if str(c)]
+            event.add("URL", url)
+        cats = [_clean(c) for c in ev.categories if str(c)]
         if cats:
-            lines.append("CATEGORIES:" + ",".join(cats))
-        lines += [
-            "TRANSP:TRANSPARENT",
-            "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE",
-            "X-MICROSOFT-CDO-BUSYSTATUS:FREE",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(ics_fold(line) + "\r\n" for line in lines)
+            event.add("CATEGORIES", cats)
+        for key, value in (("TRANSP", "TRANSPARENT"), ("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE"),
+                           ("X-MICROSOFT-CDO-BUSYSTATUS", "FREE")):
+            event.add(key, icalendar.vText(value))
+        cal.add_component(event)
+    return cal.to_ical(sorted=False).decode("utf-8")
 
 
 # ---------------------------------------------------------------- JSON and CSV
@@ -314,7 +275,7 @@ def csv_cell(value) -> str:
         text = "、".join(_plain(v) for v in items if v is not None)
     else:
         text = _plain(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.lstrip(" \n").startswith(_FORMULA_START) else text
 
 
 def _plain(value) -> str:

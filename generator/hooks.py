@@ -13,11 +13,11 @@ import posixpath
 import re
 from pathlib import Path
 
-import nh3
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 
 from generator import git, incremental, pages, prerender, render, search
+from generator.attachments import executable_file
 from generator.cli import today_in
 from generator.config import ConfigError, load_config
 from generator.validate import load_repository
@@ -27,22 +27,6 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 OVERRIDES = Path(__file__).resolve().parent / "overrides"
 _site: pages.Site | None = None
 
-ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
-    "div", "span", "section", "aside", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "details", "summary", "figure", "figcaption", "img", "input", "br", "hr", "sup", "sub", "mark", "kbd",
-    "abbr", "caption", "colgroup", "col", "del", "ins", "s", "u",
-}
-ALLOWED_ATTRS = {
-    "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "aria-describedby",
-          "aria-labelledby", "align"},
-    "a": {"href", "title", "download"},
-    "img": {"src", "alt", "title", "width", "height", "loading"},
-    "th": {"scope", "colspan", "rowspan"},
-    "td": {"colspan", "rowspan"},
-    "input": {"type", "checked", "disabled"},
-    "ol": {"start"},
-    "code": {"class"},
-}
 HREF_MD = re.compile(r'<a\b[^>]*\bhref="([^"#?]+\.md)(?:#[^"]*)?"[^>]*>.*?</a>', re.S)
 
 
@@ -107,8 +91,8 @@ def on_files(files, config):
         if f.is_documentation_page():
             if src not in _site.record_src:
                 files.remove(f)
-        elif src not in _site.attachments:
-            files.remove(f)  # attachments only where a visible record links to them
+        elif src not in _site.attachments or executable_file(f.abs_src_path):
+            files.remove(f)  # attachments only where a visible record links to them, never one a browser runs
     _keep_previous(files, config)
     _defer_records(files, config)
     for src, content in _site.files.items():
@@ -135,6 +119,7 @@ def on_env(env, config, files):
 
     Each worker runs MkDocs' own steps for a page (read, Markdown, our hooks, theme template, write);
     MkDocs then skips those pages (their is_modified() is False, see _defer_records)."""
+    env = render.theme_env(env)
     if _settings(config).get("root"):
         env.bytecode_cache = render.bytecode_cache()   # the theme's templates, compiled once, not every build
     if not _site.deferred:
@@ -273,8 +258,8 @@ def _keep_previous(files, config) -> None:
 def on_page_markdown(markdown, page, config, files):
     src = page.file.src_uri
     if src in _site.record_src:
-        # only the title of the front matter reaches the theme, escaped (Material prints it raw)
-        page.meta = {"title": html_escape(_site.record_src[src].title)}
+        # only the title of the front matter reaches the theme (which escapes it: render.theme_env)
+        page.meta = {"title": _site.record_src[src].title}
         parts = _site.record_page(src)
         _site.parts[src] = parts
         return parts.markdown
@@ -288,14 +273,20 @@ def on_page_content(html, page, config, files):
             _site.search_docs[src] = search.doc(page.url, page.title or "", html)
         return html
     if src not in _site.record_src:
+        if src in _site.extra_pages:   # the contributor guide: written by people, sanitised like records
+            html = render.sanitize(html)
         _site.search_docs[src] = search.doc(page.url, page.title or "", html)
         return html
-    html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, generic_attribute_prefixes={"data-"},
-                     link_rel=None, url_schemes={"http", "https", "mailto", "tel"})
+    html = render.sanitize(html)
     html = HREF_MD.sub(lambda m: _hidden_link(m, src), html)
     html = _frame(page, _site.parts.pop(src), html)
     _site.search_docs[src] = search.doc(page.url, page.title or "", html)
     return html
+
+
+def on_page_context(context, page, config, nav):
+    render.trusted_page(page)
+    return context
 
 
 def on_post_build(config):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import re
 
 import jinja2
+import nh3
 from markupsafe import Markup, escape
 
 from . import feeds, guard, state
@@ -19,17 +20,87 @@ from .schema import FieldSpec
 CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
 
+# --- the sanitiser of HTML written by people (record bodies, the contributor guide) ------------------
+# Tags and attributes by allow-list. Kept: what record Markdown makes (tables, heading ids and permalinks,
+# task lists, admonitions, details, footnotes, code). Dropped: every data-* attribute, event handlers,
+# style, forms, frames; classes and ids that the theme's or our scripts act on; URLs other than
+# http(s), mailto, tel and relative ones.
+ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
+    "div", "span", "section", "aside", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "details", "summary", "figure", "figcaption", "img", "input", "br", "hr", "sup", "sub", "mark", "kbd",
+    "abbr", "caption", "colgroup", "col", "del", "ins", "s", "u",
+}
+ALLOWED_ATTRS = {
+    "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "aria-describedby",
+          "aria-labelledby", "align"},
+    "a": {"href", "title", "download"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "input": {"type", "checked", "disabled"},
+    "ol": {"start"},
+    "details": {"open"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# class names and ids the theme (Material: md-*, __*, data-md-*) or our scripts (bl-*) look for
+_SCRIPTED_NAME = re.compile(r"^(?:md|bl)[-_]|^_", re.I)
+_OWN_CLASSES = {"bl-hidden-ref"}      # put into bodies before sanitising (_mask_hidden_links); style only
+_SAFE_ID = re.compile(r"^(?:[^\W_][\w\-.:]*|_\d+)$")   # _1: a heading without letters, as toc names it
+_URL_ATTRS = {"href", "src"}
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_SCRIPT_URL = re.compile(r"^[a-z0-9+.\-]*(?:script|data):", re.I)
+
+
+def _attribute(tag: str, attr: str, value: str) -> str | None:
+    """Per value: no scripted class or id, no DOM clobbering, no script URL, only checkbox inputs."""
+    if attr == "class":
+        kept = [c for c in value.split() if c in _OWN_CLASSES or not _SCRIPTED_NAME.match(c)]
+        return " ".join(kept) or None
+    if attr == "id":
+        return value if _SAFE_ID.match(value) and not _SCRIPTED_NAME.match(value.lstrip("_")) else None
+    if attr in _URL_ATTRS and _SCRIPT_URL.match(_URL_NOISE.sub("", value)):
+        return None
+    if tag == "input" and attr == "type":
+        return value if value.lower() == "checkbox" else None
+    return value
+
+
+def sanitize(html: str) -> str:
+    """HTML written by people, with nothing a browser, the theme or our scripts would run or act on."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRS, attribute_filter=_attribute,
+                     link_rel=None, url_schemes=URL_SCHEMES, strip_comments=True)
+
 
 def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates in the cache folder (keyed by each template's source): no compiling every build."""
     from .stage2 import cache_dir
 
-    folder = cache_dir() / "jinja"
+    folder = cache_dir() / "jinja-autoescape"   # compiled code differs with autoescape: never the old cache
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def theme_env(env: jinja2.Environment) -> jinja2.Environment:
+    """The theme's templates (Material's and our overrides) escape every value they print: names from
+    site_config/ reach the header, <title>, navigation and page headings. Set before any template loads."""
+    env.autoescape = True
+    return env
+
+
+def trusted_page(page) -> None:
+    """What MkDocs hands the theme as HTML already (the page's content, its TOC titles), marked as such."""
+    page.content = Markup(page.content or "")
+
+    def mark(items):
+        for item in items:
+            item.title = Markup(item.title)
+            mark(item.children)
+
+    if page.toc is not None:
+        mark(page.toc.items)
 
 
 @dataclass

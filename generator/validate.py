@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import guard, stage2, yamlsafe
-from .attachments import executable_attachment
+from .attachments import SVG_SUFFIXES, executable_attachment, suffix_of
 from .config import Config, load_config
 from .problems import Problem, error, sort_key, warning
 from .records import RECORDS_DIR, Record, Records, Tree, read_record, scan
@@ -79,15 +79,15 @@ def check_attachments(root: Path, tree: Tree) -> list[Problem]:
     """Attachments a browser would run as a page or a script (only an SVG's content is read)."""
     problems = []
     for rel in sorted(tree.attachments):
-        data = b""
-        if rel.lower().endswith(".svg"):
+        data, svg = b"", suffix_of(rel) in SVG_SUFFIXES
+        if svg:
             try:
                 data = (root / rel).read_bytes()
             except OSError as exc:
                 problems.append(error(rel, "file-unreadable", problem=exc.strerror or str(exc)))
                 continue
         if executable_attachment(rel.rsplit("/", 1)[-1], data):
-            code = "svg-script" if rel.lower().endswith(".svg") else "executable-attachment"
+            code = "svg-script" if svg else "executable-attachment"
             problems.append(error(rel, code, ext=posixpath.splitext(rel)[1]))
     return problems
 

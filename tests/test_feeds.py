@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from generator.feeds import (CalEvent, FeedEntry, atom_feed, csv_bytes, ics_calendar, ics_fold, ics_text,
+from generator.feeds import (CalEvent, FeedEntry, atom_feed, csv_bytes, ics_calendar,
                              records_json, rss_feed)
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -146,23 +146,7 @@ def test_ics_escaping_and_folding_keeps_characters_whole():
                                        + "\n\ncapa/2026/CAPA-2026-012-x/")
 
 
-@pytest.mark.parametrize("line", [
-    "SUMMARY:" + "质" * 100,
-    "SUMMARY:" + "a" * 200,
-    "DESCRIPTION:" + "ab质😀" * 40,
-    "X:" + "a" * 73,
-    "X:" + "a" * 72 + "质",
-])
-def test_ics_fold(line):
-    folded = ics_fold(line)
-    parts = folded.split("\r\n")
-    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
-    assert all(p.startswith(" ") for p in parts[1:])
-    assert folded.replace("\r\n ", "") == line
-
-
-def test_ics_text_and_errors():
-    assert ics_text("a\\b;c,d\ne\r\nf\rg\x00") == "a\\\\b\\;c\\,d\\ne\\nf\\ng"
+def test_ics_errors_and_determinism():
     with pytest.raises(ValueError):
         ics_calendar([EVENTS[1], EVENTS[1]], name="x", stamp=date(2026, 1, 1))
     empty = ics_calendar([], name="空", stamp=date(2026, 1, 1))
@@ -173,6 +157,42 @@ def test_ics_text_and_errors():
     text = ics_calendar([CalEvent("u@b", "x", date(2026, 3, 5), end=date(2026, 3, 1))], name="x",
                         stamp=date(2026, 1, 1))
     assert "DTEND;VALUE=DATE:20260306\r\n" in text
+
+
+INJECTED = "\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@x\r\nSUMMARY:injected"
+
+
+@pytest.mark.parametrize("base", ["https://bulletin.example/qms/", ""])
+@pytest.mark.parametrize("where", ["url", "summary", "description", "uid", "category", "name"])
+def test_ics_values_cannot_add_lines_or_events(where, base):
+    """A newline (or comma, semicolon, backslash) in any value stays inside its property: the calendar,
+    parsed by a real iCalendar parser, has exactly the events given, with the text given."""
+    icalendar = pytest.importorskip("icalendar")
+    text = "标题, 含; 分隔\\符" + INJECTED
+    plain = text.replace("\r\n", "\n")     # what a calendar shows: the same text, line ends as \n
+    ev = CalEvent("CAPA-2026-001-due@bulletin" + (INJECTED if where == "uid" else ""),
+                  text if where == "summary" else "s", date(2026, 5, 1),
+                  url="capa/2026/CAPA-2026-001-x" + (INJECTED if where == "url" else "") + "/",
+                  description=text if where == "description" else "",
+                  categories=(text,) if where == "category" else ())
+    out = ics_calendar([ev, EVENTS[1]], name=text if where == "name" else "日历", stamp=date(2026, 4, 1),
+                       base_url=base)
+    assert "\nBEGIN:VEVENT\r\nUID:evil" not in out and "\nSUMMARY:injected" not in out
+    cal = icalendar.Calendar.from_ical(out)
+    events = cal.walk("VEVENT")
+    assert [str(e["UID"]) for e in events] == [ev.uid.replace("\r", "").strip(), EVENTS[1].uid]
+    first = events[0]
+    if where == "summary":
+        assert str(first["SUMMARY"]) == plain
+    if where == "url":
+        url = str(first["URL"])
+        assert "\n" not in url and "\r" not in url and url.startswith(f"{base}capa/2026/CAPA-2026-001-x")
+    if where == "description":
+        assert str(first["DESCRIPTION"]) == plain + f"\n\n{base}capa/2026/CAPA-2026-001-x/"
+    if where == "category":
+        assert [str(c) for c in first["CATEGORIES"].cats] == [plain]
+    if where == "name":
+        assert [ics_unescape(str(cal[k])) for k in ("NAME", "X-WR-CALNAME")] == [plain, plain]
 
 
 # ---------------------------------------------------------------- JSON and CSV
@@ -210,3 +230,6 @@ def test_csv_bytes():
     assert parsed[3] == ["CAPA-2026-003", "'-5 缺陷", "'@SUM(A1)", "2026-01-05", "1.5", "'\t=x"]
     assert csv_bytes(columns, rows) == data
     assert csv_bytes(["a"], []) == b"\xef\xbb\xbfa\r\n"
+    # a formula behind spaces or a line break is still a formula to a spreadsheet
+    spaced = list(csv.reader(io.StringIO(csv_bytes(["a", "b"], [[" =1+1", "\n@SUM(A1)"]]).decode("utf-8-sig"))))
+    assert spaced[1] == ["' =1+1", "'\n@SUM(A1)"]
