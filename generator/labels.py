@@ -49,7 +49,7 @@ UI: dict[str, tuple[str, str]] = {
     "last_changed": ("最后修改", "Last changed"),
     "no_history": ("没有 Git 历史", "No Git history"),
     "shallow": ("浅克隆：历史不完整", "shallow clone: history incomplete"),
-    "hidden_commit": ("（该提交同时涉及受限记录，说明不予显示）", "(this commit also touched a record you may not see)"),
+    "hidden_commit": ("（该提交涉及受限记录，说明不予显示）", "(this commit concerns a record you may not see: its message is not shown)"),
     "date": ("日期", "Date"),
     "author": ("作者", "Author"),
     "message": ("说明", "Message"),
