@@ -214,6 +214,67 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "链接目标 {target} 是电子邮件地址；写成 mailto:{target}",
         "the link target {target} is an e-mail address; write mailto:{target}",
     ),
+    # v2 record types
+    "number-range": (
+        "{field} 的值 {found} 超出范围，应为 {min} 到 {max} 之间的数字",
+        "{field} is {found}, which is out of range; it must be a number from {min} to {max}",
+    ),
+    "bad-period-format": (
+        "{field} 的值 {found} 不是期间，应写成 {example}",
+        "{field} is {found}, which is not a period; write it like {example}",
+    ),
+    "person-not-in-dept": (
+        "{field}：{found} 属于部门 {department}，不属于 {other} 所写的部门 {expected}（见 site_config/people.yml）",
+        "{field}: {found} belongs to department {department}, not to {expected} named by {other} "
+        "(see site_config/people.yml)",
+    ),
+    "unknown-customer": (
+        "{field}：客户 {found} 不在 site_config/customers.yml 中（写客户的 id 或完整名称）{hint}",
+        "{field}: the customer {found} is not in site_config/customers.yml (write the customer's id or exact "
+        "name){hint}",
+    ),
+    "receipt-on-draft": (
+        "状态为 {status} 的记录还不能签收：批准后再填写 received",
+        "a record whose status is {status} cannot be received yet: fill in received once it is approved",
+    ),
+    "receipt-duplicate": (
+        "部门 {department} 已签收过（received 第 {n} 项）；每个部门只签收一次",
+        "department {department} has already signed for it (received item {n}); one receipt per department",
+    ),
+    "receipt-not-owed": (
+        "部门 {department} 不需要签收本记录：需要签收的部门是 {owed}（来自 {source}）",
+        "department {department} owes no receipt for this record: the departments that owe one are {owed} "
+        "(from {source})",
+    ),
+    "unknown-objective": (
+        "metrics：{found} 不是 site_config/objectives.yml 中的质量目标 id{hint}",
+        "metrics: {found} is not the id of an objective in site_config/objectives.yml{hint}",
+    ),
+    "objective-other-department": (
+        "metrics：目标 {found} 属于部门 {expected}，本报告的部门是 {value}",
+        "metrics: the objective {found} belongs to department {expected}, and this report is {value}'s",
+    ),
+    "objective-other-kind": (
+        "metrics：目标 {found} 由 {expected} 报告填报，本报告是 {value}",
+        "metrics: the objective {found} is reported in {expected} reports, and this report is {value}",
+    ),
+    "ref-missing-outside": (
+        "{field}：找不到记录 {found}。如果这是外部文件的编号可以不理会；否则请改正编号",
+        "{field}: there is no record {found}. If it is the number of an outside document, ignore this; "
+        "otherwise correct it",
+    ),
+    "unique-duplicate": (
+        "{other} 的 {fields} 与本记录相同（{values}）；同样的 {fields} 只能有一条记录",
+        "{other} has the same {fields} ({values}); only one record may have the same {fields}",
+    ),
+    "complaint-capa-source": (
+        "source_ref 指向顾客投诉 {found}，所以 source 应为 customer-complaint，这里是 {value}",
+        "source_ref names the customer complaint {found}, so source must be customer-complaint, not {value}",
+    ),
+    "capa-not-settled": (
+        "{found} 还是 {status}：关闭本记录之前，它的 CAPA 必须是 closed 或 cancelled",
+        "{found} is still {status}: its CAPA must be closed or cancelled before this record is closed",
+    ),
     # configuration
     "config-unreadable": (
         "无法读取配置：{problem}",

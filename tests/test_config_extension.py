@@ -60,7 +60,7 @@ def test_unknown_before_types_yml(repo):
         (CAPA3, 6, "supplier_code", "unknown-key", "unknown field supplier_code"),
         (MTG3, 5, "kind", "bad-choice",
          "kind is safety, which is not allowed; choose one of: management-review, management, department, "
-         "project, other"),
+         "project, other, consultation"),
         (MTG3, 6, "safety_officer", "unknown-key", "unknown field safety_officer"),
     ]
 
