@@ -224,8 +224,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} is {found}, which is not a period; write it like {example}",
     ),
     "person-not-in-dept": (
-        "{field}：{found} 属于部门 {department}，不属于 {other} 所写的部门 {expected}（见 site_config/people.yml）",
-        "{field}: {found} belongs to department {department}, not to {expected} named by {other} "
+        "{field}：{found} 属于部门 {department}，这里应为 {expected}（{other}）的人员（见 site_config/people.yml）",
+        "{field}: {found} belongs to department {department}; it must be someone of {expected} ({other}) "
         "(see site_config/people.yml)",
     ),
     "unknown-customer": (
@@ -246,6 +246,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "department {department} owes no receipt for this record: the departments that owe one are {owed} "
         "(from {source})",
     ),
+    "receipt-none-owed": (
+        "本记录不需要签收（只有 {when}时才需要）：请删除 received 中部门 {department} 的签收",
+        "no department owes this record a receipt (only when {when}): remove department {department}'s receipt "
+        "from received",
+    ),
     "unknown-objective": (
         "metrics：{found} 不是 site_config/objectives.yml 中的质量目标 id{hint}",
         "metrics: {found} is not the id of an objective in site_config/objectives.yml{hint}",
@@ -264,16 +269,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "otherwise correct it",
     ),
     "unique-duplicate": (
-        "{other} 的 {fields} 与本记录相同（{values}）；同样的 {fields} 只能有一条记录",
-        "{other} has the same {fields} ({values}); only one record may have the same {fields}",
+        "{other} 的 {fields} 与本记录相同（{values}）：每个 {fields} 只能有一份 {type}",
+        "{other} already has the same {fields} ({values}): one {type} per {fields}",
     ),
     "complaint-capa-source": (
         "source_ref 指向顾客投诉 {found}，所以 source 应为 customer-complaint，这里是 {value}",
         "source_ref names the customer complaint {found}, so source must be customer-complaint, not {value}",
     ),
     "capa-not-settled": (
-        "{found} 还是 {status}：关闭本记录之前，它的 CAPA 必须是 closed 或 cancelled",
-        "{found} is still {status}: its CAPA must be closed or cancelled before this record is closed",
+        "关联的 CAPA {found} 仍为 {status}：先关闭（closed）或取消（cancelled）该 CAPA，才能关闭本记录",
+        "its CAPA {found} is still {status}: close or cancel that CAPA before closing this record",
     ),
     # configuration
     "config-unreadable": (

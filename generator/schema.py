@@ -309,7 +309,7 @@ def _matches(conditions: tuple, mapping: dict, flow: tuple) -> bool:
 def _when_text(conditions: tuple, negate: bool = False) -> list:
     out = []
     for key, values in conditions:
-        value = "/".join(map(str, values))
+        value = "/".join(map(shown, values))
         out.append(("from", "status", value) if key == "status_from" else ("not" if negate else "is", key, value))
     return out
 
@@ -393,7 +393,7 @@ def _check_in_department(mapping: dict, name: str, spec: FieldSpec, ypath: tuple
     if person is not None and isinstance(dept, str) and dept in chk.departments and person.department != dept:
         chk.report("person-not-in-dept", ypath + (name,), severity=spec.in_department_severity,
                    field=display(ypath + (name,)), found=person.id, department=person.department,
-                   expected=dept, other=spec.in_department)
+                   expected=dept, other=display(ypath + (spec.in_department,)))
 
 
 def customer_id(value, customers: dict) -> str | None:
@@ -626,9 +626,12 @@ def _receipts(fm: dict, rtype: RecordType, chk: Check) -> None:
         if isinstance(dept, str) and dept in chk.departments:
             if dept in seen:
                 chk.report("receipt-duplicate", ("received", i, "department"), department=dept, n=seen[dept] + 1)
+            elif not owed:
+                chk.report("receipt-none-owed", ("received", i, "department"), department=dept,
+                           when=Conditions(_when_text(spec["when"])))
             elif dept not in owed:
                 chk.report("receipt-not-owed", ("received", i, "department"), department=dept,
-                           owed=", ".join(owed) or "—", source=spec["from"])
+                           owed=", ".join(owed), source=spec["from"])
             seen.setdefault(dept, i)
         if isinstance(on, dt.date) and isinstance(earliest, dt.date) and on < earliest:
             chk.report("date-order", ("received", i, "on"), value=on.isoformat(), other=spec["not_before"],

@@ -159,7 +159,7 @@ def check_across(records: list[Record], by_id: dict, cfg: Config) -> list[Proble
             if key in seen:
                 problems.append(error(r.path, "unique-duplicate", field=rtype.unique[-1],
                                       line=_key_line(r, rtype.unique[-1]), other=seen[key].id,
-                                      fields=" + ".join(rtype.unique), values=" + ".join(map(str, key[1:]))))
+                                      fields=" + ".join(rtype.unique), values=" + ".join(key[1:]), type=rtype.name))
             else:
                 seen[key] = r
     return problems
