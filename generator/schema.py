@@ -153,6 +153,9 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
         in_dept, in_dept_severity = in_dept.get("field"), in_dept.get("severity", "error")
     else:
         in_dept_severity = "error"
+    for bound in ("min", "max"):
+        if bound in raw and (isinstance(raw[bound], bool) or not isinstance(raw[bound], (int, float))):
+            raise ValueError(f"{where}: {bound} must be a number")
     periods = tuple(raw.get("periods") or REPORT_PERIODS)
     if any(p not in PERIOD_RE for p in periods):
         raise ValueError(f"{where}: periods are some of {', '.join(PERIOD_RE)}")

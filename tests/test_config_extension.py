@@ -152,6 +152,10 @@ def test_bulletin_new_for_a_type_without_its_own_template(repo):
     ("types:\n  meeting:\n    fields:\n      kind: {kind: choice, values: []}\n", "a choice needs values"),
     ("types:\n  memo:\n    prefix: MEM\n", "folder is required"),
     ("types: [capa]\n", "types"),
+    ("types:\n  survey:\n    fields:\n      overall: {kind: number, max: five}\n", "max must be a number"),
+    ("types:\n  survey:\n    fields:\n      period: {kind: period, periods: [weekly]}\n", "periods are some of"),
+    ("types:\n  survey:\n    rules_across: [no_such_rule]\n", "unknown rule no_such_rule"),
+    ("types:\n  meeting:\n    receipts: distribution\n", "receipts: a mapping with from"),
 ])
 def test_a_broken_types_yml_exits_2_naming_the_problem(repo, text, words):
     (repo / "site_config/types.yml").write_text(text, "utf-8")
