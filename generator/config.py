@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlsafe
+from .meetings_owed import EXAMPLE, valid_period
 from .messages import render
 from .problems import Problem, error
 from .schema import RecordType, as_date, build_types, merge_types, shown
@@ -82,6 +83,39 @@ class ScheduleEntry:
     until: str | None = None
 
 
+# v2 registries: customers, quality objectives, meetings owed
+
+@dataclass(frozen=True)
+class Customer:
+    id: str
+    name: str
+    name_en: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    name: str
+    department: str
+    unit: str
+    target: float
+    better: str  # lower | higher
+    kind: str  # the report kind that carries it
+
+
+@dataclass(frozen=True)
+class MeetingScheduleEntry:
+    department: str
+    kind: str  # a meeting kind
+    every: str  # week | month | quarter | year
+    start: str | None = None  # the first period owed; None: the period of the first such meeting
+
+
+MEETING_EVERY = ("week", "month", "quarter", "year")
+OBJECTIVE_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
 @dataclass
 class Config:
     root: Path
@@ -95,6 +129,9 @@ class Config:
     schedule: list[ScheduleEntry] = field(default_factory=list)
     types: dict[str, RecordType] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    customers: dict[str, Customer] = field(default_factory=dict)  # empty: no customers.yml
+    objectives: dict[str, Objective] = field(default_factory=dict)
+    meeting_schedule: list[MeetingScheduleEntry] = field(default_factory=list)
 
     def type_for_prefix(self, prefix: str) -> RecordType | None:
         return next((t for t in self.types.values() if t.prefix == prefix), None)
@@ -176,6 +213,8 @@ def load_config(root: Path, files: dict[str, bytes] | None = None) -> Config:
             _bad(cfg, f"{CONFIG_DIR}/departments.yml", line,
                  f"{code}: head {head} is not in people.yml / 部门负责人不在 people.yml 中")
     _load_schedule(cfg, root, files)
+    _load_customers(cfg, root, files)
+    _load_objectives(cfg, root, files)
     return cfg
 
 
@@ -301,6 +340,9 @@ def _load_schedule(cfg: Config, root: Path, files=None) -> None:
         if not isinstance(entry, dict):
             _bad(cfg, rel, line, "each entry needs department, kind, due_days, start")
             continue
+        if entry.get("record", "report") != "report":
+            _meeting_entry(cfg, rel, line, entry)
+            continue
         dept, kind = str(entry.get("department", "")), str(entry.get("kind", ""))
         start, until = entry.get("start"), entry.get("until")
         due_days = entry.get("due_days", 0)
@@ -320,3 +362,94 @@ def _load_schedule(cfg: Config, root: Path, files=None) -> None:
             _bad(cfg, rel, line, "; ".join(problems))
             continue
         cfg.schedule.append(ScheduleEntry(dept, kind, due_days, str(start), None if until is None else str(until)))
+
+
+# --- v2 registries -----------------------------------------------------------------------
+
+def _unknown_keys(entry: dict, known: set) -> list[str]:
+    extra = sorted(map(str, set(entry) - known))
+    return [f"unknown keys {', '.join(extra)} / 未知字段"] if extra else []
+
+
+def _meeting_entry(cfg: Config, rel: str, line, entry: dict) -> None:
+    """A recurring meeting owed: {record: meeting, kind, department, every, start?}."""
+    record, dept, kind, every = (entry.get(k) for k in ("record", "department", "kind", "every"))
+    start = entry.get("start")
+    meeting = cfg.types.get("meeting")
+    kinds = meeting.fields["kind"].values if meeting and "kind" in meeting.fields else ()
+    problems = []
+    if record != "meeting":
+        problems.append(f"record must be meeting, or left out for a report, not {record} / record 只能是 meeting（报告不写 record）")
+    else:
+        if dept not in cfg.departments:
+            problems.append(f"department {dept or '?'} is not in departments.yml / 部门不存在")
+        if kind not in kinds:
+            problems.append(f"kind must be a meeting kind ({', '.join(kinds)}), not {kind or '?'} / 会议类型无效")
+        if every not in MEETING_EVERY:
+            problems.append(f"every must be week, month, quarter or year, not {every or '?'} / every 应为 week、month、quarter 或 year")
+        elif start is not None and not valid_period(str(start), every):
+            problems.append(f"start {start} is not a {every} period, e.g. {EXAMPLE[every]} / start 的期间格式不对")
+        problems += _unknown_keys(entry, {"record", "department", "kind", "every", "start"})
+    if problems:
+        _bad(cfg, rel, line, "; ".join(problems))
+        return
+    cfg.meeting_schedule.append(MeetingScheduleEntry(dept, kind, every, None if start is None else str(start)))
+
+
+def _load_customers(cfg: Config, root: Path, files=None) -> None:
+    """site_config/customers.yml (optional): [{id, name, name_en?, contact?}]."""
+    rel = f"{CONFIG_DIR}/customers.yml"
+    data, text = _read(root, "customers.yml", required=False, default=[], files=files)
+    names: dict[str, str] = {}
+    for line, entry in _entries(data, rel, text):
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
+            _bad(cfg, rel, line, "each customer needs id and name / 每个客户需要 id 和 name")
+            continue
+        cid, name = str(entry["id"]), str(entry["name"])
+        problems = _unknown_keys(entry, {"id", "name", "name_en", "contact"})
+        if not PERSON_ID.match(cid):
+            problems.append(f"id {cid}: lower-case letters, digits, . _ - / id 只用小写字母、数字")
+        if name in names and names[name] != cid:
+            problems.append(f"the name {name} is also customer {names[name]}'s / 名称与客户 {names[name]} 重复")
+        if problems:
+            _bad(cfg, rel, line, "; ".join(problems))
+        if cid in cfg.customers:
+            cfg.problems.append(error(rel, "config-duplicate", line=line, key=cid))
+        names.setdefault(name, cid)
+        cfg.customers[cid] = Customer(cid, name, str(entry.get("name_en") or ""), str(entry.get("contact") or ""))
+
+
+def _load_objectives(cfg: Config, root: Path, files=None) -> None:
+    """site_config/objectives.yml (optional): quality objectives that reports carry in `metrics`."""
+    rel = f"{CONFIG_DIR}/objectives.yml"
+    data, text = _read(root, "objectives.yml", required=False, default=[], files=files)
+    for line, entry in _entries(data, rel, text):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            _bad(cfg, rel, line, "each objective needs id, name, department, target, better and kind / "
+                                 "每个质量目标需要 id、name、department、target、better、kind")
+            continue
+        oid = str(entry["id"])
+        dept, target, better, kind = (entry.get(k) for k in ("department", "target", "better", "kind"))
+        problems = []
+        if not OBJECTIVE_ID.match(oid):
+            problems.append(f"id {oid}: lower-case letters, digits, _ - / id 只用小写字母、数字")
+        if not entry.get("name"):
+            problems.append("name is missing / 缺少 name")
+        if dept not in cfg.departments:
+            problems.append(f"department {dept or '?'} is not in departments.yml / 部门不存在")
+        if isinstance(target, bool) or not isinstance(target, (int, float)):
+            problems.append(f"target must be a number, not {target if target is not None else '?'} / target 应为数字")
+        if better not in ("lower", "higher"):
+            problems.append(f"better must be lower or higher, not {better or '?'} / better 应为 lower 或 higher")
+        if kind not in ("monthly", "quarterly", "annual"):
+            problems.append(f"kind must be monthly, quarterly or annual, not {kind or '?'} / kind 应为 monthly、quarterly 或 annual")
+        if "unit" in entry and not isinstance(entry["unit"], str):
+            problems.append("unit must be text / unit 应为文本")
+        problems += _unknown_keys(entry, {"id", "name", "department", "unit", "target", "better", "kind"})
+        if oid in cfg.objectives:
+            cfg.problems.append(error(rel, "config-duplicate", line=line, key=oid))
+        if problems:
+            _bad(cfg, rel, line, f"{oid}: " + "; ".join(problems))
+            continue
+        cfg.objectives[oid] = Objective(oid, str(entry["name"]), dept, str(entry.get("unit") or ""),
+                                        target, better, kind)

@@ -126,6 +126,36 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
     "bool": {"true": ("是", "Yes"), "false": ("否", "No")},
 }
 
+# v2 record types: names of their new values
+VALUES["status"].update({
+    "received": ("已接收", "Received"), "investigating": ("调查中", "Investigating"),
+    "responded": ("已回复客户", "Responded"), "acknowledged": ("已确认", "Acknowledged"),
+    "replied": ("已回复", "Replied"),
+})
+VALUES["kind"]["consultation"] = ("协商会议", "Consultation")
+VALUES.update({
+    "channel": {
+        "phone": ("电话", "Phone"), "email": ("电子邮件", "E-mail"), "visit": ("来访/拜访", "Visit"),
+        "portal": ("客户平台", "Portal"), "letter": ("信函", "Letter"), "meeting": ("会议", "Meeting"),
+        "negotiation": ("谈判", "Negotiation"), "exhibition": ("展会", "Exhibition"), "other": ("其他", "Other"),
+    },
+    "severity": {"minor": ("一般", "Minor"), "major": ("严重", "Major"), "critical": ("重大", "Critical")},
+    "audit": {
+        "internal": ("内部审核", "Internal audit"), "external": ("外部审核", "External audit"),
+        "customer": ("客户审核", "Customer audit"), "process": ("过程审核", "Process audit"),
+        "product": ("产品审核", "Product audit"),
+    },
+    "grade": {"major": ("严重不符合", "Major"), "minor": ("一般不符合", "Minor"), "observation": ("观察项", "Observation")},
+    "party_kind": {
+        "customer": ("客户", "Customer"), "supplier": ("供应商", "Supplier"),
+        "certification-body": ("认证机构", "Certification body"), "authority": ("政府部门", "Authority"),
+        "industry": ("行业组织", "Industry body"), "owner": ("股东/业主", "Owner"), "other": ("其他", "Other"),
+    },
+    "every": {"week": ("每周", "Weekly"), "month": ("每月", "Monthly"), "quarter": ("每季度", "Quarterly"),
+              "year": ("每年", "Yearly")},
+    "better": {"lower": ("越低越好", "Lower is better"), "higher": ("越高越好", "Higher is better")},
+})
+
 
 class Words:
     """The site's words in one language."""

@@ -285,6 +285,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "此记录的正文超出了站点的限制，下面按原文显示，不作排版：{problem}",
         "this record's body goes past the site's limits and is shown below as plain text: {problem}",
     ),
+    # v2 record types
+    "number-range": (
+        "{field} 的值 {found} 超出范围，应为 {min} 到 {max} 之间的数字",
+        "{field} is {found}, which is out of range; it must be a number from {min} to {max}",
+    ),
+    "bad-period-format": (
+        "{field} 的值 {found} 不是期间，应写成 {example}",
+        "{field} is {found}, which is not a period; write it like {example}",
+    ),
+    "person-not-in-dept": (
+        "{field}：{found} 属于部门 {department}，这里应为 {expected}（{other}）的人员（见 site_config/people.yml）",
+        "{field}: {found} belongs to department {department}; it must be someone of {expected} ({other}) "
+        "(see site_config/people.yml)",
+    ),
+    "unknown-customer": (
+        "{field}：客户 {found} 不在 site_config/customers.yml 中（写客户的 id 或完整名称）{hint}",
+        "{field}: the customer {found} is not in site_config/customers.yml (write the customer's id or exact "
+        "name){hint}",
+    ),
+    "receipt-on-draft": (
+        "状态为 {status} 的记录还不能签收：批准后再填写 received",
+        "a record whose status is {status} cannot be received yet: fill in received once it is approved",
+    ),
+    "receipt-duplicate": (
+        "部门 {department} 已签收过（received 第 {n} 项）；每个部门只签收一次",
+        "department {department} has already signed for it (received item {n}); one receipt per department",
+    ),
+    "receipt-not-owed": (
+        "部门 {department} 不需要签收本记录：需要签收的部门是 {owed}（来自 {source}）",
+        "department {department} owes no receipt for this record: the departments that owe one are {owed} "
+        "(from {source})",
+    ),
+    "receipt-none-owed": (
+        "本记录不需要签收（只有 {when}时才需要）：请删除 received 中部门 {department} 的签收",
+        "no department owes this record a receipt (only when {when}): remove department {department}'s receipt "
+        "from received",
+    ),
+    "unknown-objective": (
+        "metrics：{found} 不是 site_config/objectives.yml 中的质量目标 id{hint}",
+        "metrics: {found} is not the id of an objective in site_config/objectives.yml{hint}",
+    ),
+    "objective-other-department": (
+        "metrics：目标 {found} 属于部门 {expected}，本报告的部门是 {value}",
+        "metrics: the objective {found} belongs to department {expected}, and this report is {value}'s",
+    ),
+    "objective-other-kind": (
+        "metrics：目标 {found} 由 {expected} 报告填报，本报告是 {value}",
+        "metrics: the objective {found} is reported in {expected} reports, and this report is {value}",
+    ),
+    "ref-missing-outside": (
+        "{field}：找不到记录 {found}。如果这是外部文件的编号可以不理会；否则请改正编号",
+        "{field}: there is no record {found}. If it is the number of an outside document, ignore this; "
+        "otherwise correct it",
+    ),
+    "unique-duplicate": (
+        "{other} 的 {fields} 与本记录相同（{values}）：每个 {fields} 只能有一份 {type}",
+        "{other} already has the same {fields} ({values}): one {type} per {fields}",
+    ),
+    "complaint-capa-source": (
+        "source_ref 指向顾客投诉 {found}，所以 source 应为 customer-complaint，这里是 {value}",
+        "source_ref names the customer complaint {found}, so source must be customer-complaint, not {value}",
+    ),
+    "capa-not-settled": (
+        "关联的 CAPA {found} 仍为 {status}：先关闭（closed）或取消（cancelled）该 CAPA，才能关闭本记录",
+        "its CAPA {found} is still {status}: close or cancel that CAPA before closing this record",
+    ),
     # configuration
     "config-unreadable": (
         "无法读取配置：{problem}",

@@ -9,18 +9,20 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .messages import describe_when, render
-from .problems import Problem, error
+from .problems import Problem, error, warning
 
 ID_RE = re.compile(r"^([A-Z][A-Z0-9]*)-(\d{4})-(\d{3,})$")
 PERIOD_RE = {
     "monthly": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
     "quarterly": re.compile(r"^\d{4}-Q[1-4]$"),
     "annual": re.compile(r"^\d{4}$"),
+    "half-yearly": re.compile(r"^\d{4}-H[12]$"),  # a survey's period, never a report's
 }
-PERIOD_EXAMPLE = {"monthly": "2026-10", "quarterly": "2026-Q3", "annual": "2026"}
+PERIOD_EXAMPLE = {"monthly": "2026-10", "quarterly": "2026-Q3", "annual": "2026", "half-yearly": "2026-H1"}
+REPORT_PERIODS = ("monthly", "quarterly", "annual")
 KINDS = {
     "text", "date", "bool", "number", "choice", "person", "dept", "ref", "source_ref",
-    "record_id", "period", "audience", "list", "object",
+    "record_id", "period", "audience", "list", "object", "map", "customer",
 }
 
 
@@ -36,9 +38,10 @@ def as_date(value) -> dt.date | None:
     return None
 
 
-def period_kind(value) -> str | None:
+def period_kind(value, kinds: tuple = REPORT_PERIODS) -> str | None:
+    """Which of kinds (by default a report's: monthly, quarterly, annual) the period is written as."""
     text = str(value)
-    return next((k for k, rx in PERIOD_RE.items() if rx.match(text)), None)
+    return next((k for k in kinds if PERIOD_RE[k].match(text)), None)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,14 @@ class FieldSpec:
     non_empty: bool = False
     default: Any = None
     label: dict = field(default_factory=dict, compare=False, hash=False)
+    # v2 record types
+    not_required_when: tuple = ()  # exempts from required_when / required_unless
+    in_department: str | None = None  # the person must belong to the department this field names
+    in_department_severity: str = "error"
+    minimum: float | None = None
+    maximum: float | None = None
+    periods: tuple = REPORT_PERIODS  # the period kinds a period accepts
+    customer_when: tuple = ()  # a customer field is checked against customers.yml only when these hold
 
     def title(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or self.name
@@ -80,6 +91,12 @@ class RecordType:
     flow: tuple = ()
     rules: tuple = ()
     locked_when: tuple = ()    # conditions under which a record is frozen (change control); () = never
+    # v2 record types
+    starts_from: str | None = None  # no date inside the record may be before this field's date
+    unique: tuple = ()  # fields whose values together appear in one record of the type only
+    receipts: dict | None = None  # {from: field, when: conditions, draft: conditions, not_before: field}
+    rules_across: tuple = ()  # stage-3 rules (generator/validate.py ACROSS)
+    added_in: int = 1  # 2: a company type of the same name, folder or prefix wins; see merge_types
 
     def title(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or self.name
@@ -101,7 +118,20 @@ def _merge(base, over):
 
 
 def merge_types(default: dict, overlay: dict | None) -> dict:
-    """A company's types.yml merged over the defaults: mappings key by key, lists replaced."""
+    """A company's types.yml merged over the defaults: mappings key by key, lists replaced.
+
+    A company's own type (one that names its folder or prefix) keeps its own definition where a type
+    added after v1 (`added_in: 2`) has the same name, folder or prefix: that default type gives way.
+    """
+    own = overlay.get("types") if isinstance(overlay, dict) else None
+    if isinstance(own, dict) and isinstance(default.get("types"), dict):
+        own = {k: v for k, v in own.items() if isinstance(v, dict) and ("folder" in v or "prefix" in v)}
+        taken = {(key, v.get(key)) for v in own.values() for key in ("folder", "prefix") if v.get(key)}
+        default = dict(default, types={
+            name: t for name, t in default["types"].items()
+            if (t.get("added_in") or 1) < 2
+            or (name not in own and ("folder", t.get("folder")) not in taken and ("prefix", t.get("prefix")) not in taken)
+        })
     return _merge(default, overlay or {})
 
 
@@ -133,12 +163,23 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
             struct = Struct(name, {k: _spec(k, v, structs, f"{where}.{k}") for k, v in raw["fields"].items()})
         else:
             raise ValueError(f"{where}: an object names a struct or lists its fields")
-    of = _spec(name, raw["of"], structs, f"{where}.of") if kind == "list" and "of" in raw else None
-    if kind == "list" and of is None:
+    of = _spec(name, raw["of"], structs, f"{where}.of") if kind in ("list", "map") and "of" in raw else None
+    if kind in ("list", "map") and of is None:
         of = FieldSpec(name, "text")
     values = raw.get("values") or ()
     if kind == "choice" and not values:
         raise ValueError(f"{where}: a choice needs values")
+    in_dept = raw.get("in_department")
+    if isinstance(in_dept, dict):
+        in_dept, in_dept_severity = in_dept.get("field"), in_dept.get("severity", "error")
+    else:
+        in_dept_severity = "error"
+    for bound in ("min", "max"):
+        if bound in raw and (isinstance(raw[bound], bool) or not isinstance(raw[bound], (int, float))):
+            raise ValueError(f"{where}: {bound} must be a number")
+    periods = tuple(raw.get("periods") or REPORT_PERIODS)
+    if any(p not in PERIOD_RE for p in periods):
+        raise ValueError(f"{where}: periods are some of {', '.join(PERIOD_RE)}")
     return FieldSpec(
         name=name,
         kind=kind,
@@ -156,6 +197,13 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
         non_empty=bool(raw.get("non_empty")),
         default=raw.get("default"),
         label=dict(raw.get("label") or {}),
+        not_required_when=_conditions(raw.get("not_required_when"), where),
+        in_department=in_dept,
+        in_department_severity=in_dept_severity,
+        minimum=raw.get("min"),
+        maximum=raw.get("max"),
+        periods=periods,
+        customer_when=_conditions(raw.get("customer_when"), where),
     )
 
 
@@ -179,10 +227,29 @@ def build_types(data: dict) -> dict[str, RecordType]:
         for rule in rules:
             if rule not in RULES:
                 raise ValueError(f"types.{tname}: unknown rule {rule}; known: {', '.join(RULES)}")
+        across = tuple(traw.get("rules_across") or ())
+        for rule in across:
+            if rule not in RULES_ACROSS:
+                raise ValueError(f"types.{tname}: unknown rule {rule}; known: {', '.join(RULES_ACROSS)}")
+        unknown = [f for f in (traw.get("starts_from"), *(traw.get("unique") or ())) if f and f not in fields]
+        if unknown:
+            raise ValueError(f"types.{tname}: starts_from/unique name no field: {', '.join(map(str, unknown))}")
         types[tname] = RecordType(tname, traw["folder"], traw["prefix"], dict(traw.get("label") or {}),
                                   fields, tuple(traw.get("flow") or ()), rules,
-                                  _conditions(traw.get("locked_when"), f"types.{tname}.locked_when"))
+                                  _conditions(traw.get("locked_when"), f"types.{tname}.locked_when"),
+                                  starts_from=traw.get("starts_from"), unique=tuple(traw.get("unique") or ()),
+                                  receipts=_receipts_spec(traw.get("receipts"), f"types.{tname}"),
+                                  rules_across=across, added_in=int(traw.get("added_in") or 1))
     return types
+
+
+def _receipts_spec(raw, where: str) -> dict | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not raw.get("from"):
+        raise ValueError(f"{where}.receipts: a mapping with from (the field listing who owes a receipt)")
+    return {"from": raw["from"], "when": _conditions(raw.get("when"), where),
+            "draft": _conditions(raw.get("draft"), where), "not_before": raw.get("not_before")}
 
 
 # --- checking one record ------------------------------------------------------------------
@@ -194,6 +261,7 @@ class Ref:
     path: tuple
     target: str
     types: tuple
+    soft: bool = False  # a missing target is a warning (a v2 prefix in a source_ref: maybe an outside number)
 
 
 @dataclass
@@ -207,10 +275,15 @@ class Check:
     problems: list[Problem] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
     fields_at: dict = field(default_factory=dict)  # problem -> YAML path, for its line
+    customers: dict = field(default_factory=dict)  # empty: customer fields are free text
+    objectives: dict = field(default_factory=dict)
+    soft_prefixes: frozenset = frozenset()  # prefixes of types added in v2 (see Ref.soft)
+    start: tuple | None = None  # (field, date) no date inside the record may precede
 
-    def report(self, code: str, ypath: tuple, **args) -> None:
+    def report(self, code: str, ypath: tuple, severity: str = "error", **args) -> None:
         """A problem at ypath (its line); args["field"], when given, names the field in the message."""
-        p = error(self.path, code, field=args.pop("field", None) or display(ypath) or None, **args)
+        make = warning if severity == "warning" else error
+        p = make(self.path, code, field=args.pop("field", None) or display(ypath) or None, **args)
         self.problems.append(p)
         self.fields_at[id(p)] = ypath
 
@@ -261,7 +334,7 @@ def _matches(conditions: tuple, mapping: dict, flow: tuple) -> bool:
 def _when_text(conditions: tuple, negate: bool = False) -> list:
     out = []
     for key, values in conditions:
-        value = "/".join(map(str, values))
+        value = "/".join(map(shown, values))
         out.append(("from", "status", value) if key == "status_from" else ("not" if negate else "is", key, value))
     return out
 
@@ -270,10 +343,13 @@ def _is_required(spec: FieldSpec, mapping: dict, flow: tuple):
     """None when not required; else the conditions that make it required (empty = always)."""
     if spec.required:
         return []
+    if spec.not_required_when and _matches(spec.not_required_when, mapping, flow):
+        return None
+    exempt = _when_text(spec.not_required_when, negate=True)
     if spec.required_when and _matches(spec.required_when, mapping, flow):
-        return _when_text(spec.required_when)
+        return _when_text(spec.required_when) + exempt
     if spec.required_unless and not _matches(spec.required_unless, mapping, flow):
-        return _when_text(spec.required_unless, negate=True)
+        return _when_text(spec.required_unless, negate=True) + exempt
     return None
 
 
@@ -310,14 +386,49 @@ def check_mapping(mapping: dict, fields: dict, ypath: tuple, chk: Check, flow: t
     for name, spec in fields.items():
         if spec.role and name in mapping and (not spec.role_when or _matches(spec.role_when, mapping, flow)):
             _check_role(mapping, name, spec, ypath, chk)
-        if spec.not_before and isinstance(mapping.get(name), dt.date):
-            for other in spec.not_before:
-                earlier = _lookup(mapping, other)
-                if isinstance(earlier, dt.date):
-                    if mapping[name] < earlier:
-                        chk.report("date-order", ypath + (name,), field=display(ypath + (name,)),
-                                   value=mapping[name].isoformat(), other=other, other_value=earlier.isoformat())
-                    break
+        if spec.in_department and isinstance(mapping.get(name), str):
+            _check_in_department(mapping, name, spec, ypath, chk)
+        if spec.kind == "customer" and chk.customers and (not spec.customer_when or _matches(spec.customer_when, mapping, flow)):
+            _check_customer(mapping.get(name), ypath + (name,), chk)
+        if spec.kind == "date" and isinstance(mapping.get(name), dt.date):
+            _check_date_order(mapping, name, spec, ypath, chk)
+
+
+def _check_date_order(mapping: dict, name: str, spec: FieldSpec, ypath: tuple, chk: Check) -> None:
+    """Not before the first of spec.not_before that is present; else not before the record's start."""
+    earlier = next(((o, v) for o in spec.not_before if isinstance(v := _lookup(mapping, o), dt.date)), None)
+    if earlier is None and chk.start is not None and ypath + (name,) != (chk.start[0],):
+        earlier = chk.start
+    if earlier is not None and mapping[name] < earlier[1]:
+        chk.report("date-order", ypath + (name,), field=display(ypath + (name,)),
+                   value=mapping[name].isoformat(), other=earlier[0], other_value=earlier[1].isoformat())
+
+
+def _check_in_department(mapping: dict, name: str, spec: FieldSpec, ypath: tuple, chk: Check) -> None:
+    person, dept = chk.people.get(mapping[name]), _lookup(mapping, spec.in_department)
+    if person is not None and isinstance(dept, str) and dept in chk.departments and person.department != dept:
+        chk.report("person-not-in-dept", ypath + (name,), severity=spec.in_department_severity,
+                   field=display(ypath + (name,)), found=person.id, department=person.department,
+                   expected=dept, other=display(ypath + (spec.in_department,)))
+
+
+def customer_id(value, customers: dict) -> str | None:
+    """The id of the customer a customer field names (by id or exact name), or None."""
+    if not isinstance(value, str):
+        return None
+    if value in customers:
+        return value
+    return next((c.id for c in customers.values() if value == c.name), None)
+
+
+def _check_customer(value, ypath: tuple, chk: Check) -> None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and value.strip() and customer_id(value, chk.customers) is None:
+        customers = chk.customers.values()
+        folded = {k.lower(): c.id for c in customers for k in (c.id, c.name, c.name_en) if k}
+        close = folded.get(value.strip().lower()) or hint(value, [k for c in customers for k in (c.id, c.name)])
+        chk.report("unknown-customer", ypath, found=value, hint=_did_you_mean(close))
 
 
 def _check_role(mapping: dict, name: str, spec: FieldSpec, ypath: tuple, chk: Check) -> None:
@@ -358,7 +469,7 @@ _did_you_mean = DidYouMean
 def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check):
     """Check one value against its spec; returns it normalized (quoted dates become dates)."""
     kind, where = spec.kind, display(ypath)
-    if kind == "text":
+    if kind in ("text", "customer"):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             chk.report("expected-text", ypath, field=where, found=shown(value))
         elif isinstance(value, str) and not value.strip():
@@ -373,6 +484,8 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check):
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             chk.report("expected-number", ypath, field=where, found=shown(value))
+        elif (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
+            chk.report("number-range", ypath, field=where, found=shown(value), min=spec.minimum, max=spec.maximum)
         return value
     if kind == "choice":
         if not isinstance(value, (str, int)) or value not in spec.values:
@@ -401,12 +514,16 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check):
         else:
             m = ID_RE.match(str(value))
             if m and m.group(1) in chk.prefixes:
-                chk.refs.append(Ref(where, ypath, str(value), ()))
+                chk.refs.append(Ref(where, ypath, str(value), (), soft=m.group(1) in chk.soft_prefixes))
         return value
     if kind == "period":
-        if isinstance(value, bool) or not isinstance(value, (str, int)) or period_kind(value) is None:
-            chk.report("bad-period", ypath, found=shown(value), kind="monthly/quarterly/annual",
-                       example="2026-10 / 2026-Q3 / 2026")
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or period_kind(value, spec.periods) is None:
+            if spec.periods == REPORT_PERIODS:
+                chk.report("bad-period", ypath, found=shown(value), kind="monthly/quarterly/annual",
+                           example="2026-10 / 2026-Q3 / 2026")
+            else:
+                chk.report("bad-period-format", ypath, field=where, found=shown(value),
+                           example=" / ".join(PERIOD_EXAMPLE[k] for k in spec.periods))
             return value
         return str(value)
     if kind == "audience":
@@ -426,6 +543,13 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check):
         if spec.non_empty and not value:
             chk.report("empty-list", ypath, field=where)
         return [check_value(item, spec.of, ypath + (i,), chk) for i, item in enumerate(value)]
+    if kind == "map":
+        if not isinstance(value, dict):
+            chk.report("expected-mapping", ypath, field=where, found=shown(value))
+            return value
+        if spec.non_empty and not value:
+            chk.report("empty-list", ypath, field=where)
+        return {k: check_value(v, spec.of, ypath + (k,), chk) for k, v in value.items()}
     if kind == "object":
         if not isinstance(value, dict):
             chk.report("expected-mapping", ypath, field=where, found=shown(value))
@@ -505,16 +629,91 @@ def _period_matches_kind(fm: dict, rtype: RecordType, chk: Check) -> None:
         chk.report("bad-period", ("period",), found=str(period), kind=kind, example=PERIOD_EXAMPLE[kind])
 
 
+# v2 record types: receipts, objectives
+
+def owed_departments(fm: dict, rtype: RecordType, departments) -> list[str]:
+    """The departments that owe the record a receipt (签收), in the order the record names them."""
+    spec = rtype.receipts
+    if not spec or not _matches(spec["when"], fm, rtype.flow):
+        return []
+    value = fm.get(spec["from"], "all")
+    if value == "all" or (isinstance(value, list) and "all" in value):
+        return list(departments)
+    return list(dict.fromkeys(d for d in value if isinstance(d, str))) if isinstance(value, list) else []
+
+
+def _receipts(fm: dict, rtype: RecordType, chk: Check) -> None:
+    received, spec = fm.get("received"), rtype.receipts
+    if not spec or not isinstance(received, list) or not received:
+        return
+    if spec["draft"] and _matches(spec["draft"], fm, rtype.flow):
+        chk.report("receipt-on-draft", ("received",), status=fm.get("status"))
+        return
+    owed = owed_departments(fm, rtype, chk.departments)
+    earliest = _lookup(fm, spec["not_before"]) if spec["not_before"] else None
+    seen: dict = {}
+    for i, receipt in enumerate(received):
+        if not isinstance(receipt, dict):
+            continue
+        dept, on = receipt.get("department"), receipt.get("on")
+        if isinstance(dept, str) and dept in chk.departments:
+            if dept in seen:
+                chk.report("receipt-duplicate", ("received", i, "department"), department=dept, n=seen[dept] + 1)
+            elif not owed:
+                chk.report("receipt-none-owed", ("received", i, "department"), department=dept,
+                           when=Conditions(_when_text(spec["when"])))
+            elif dept not in owed:
+                chk.report("receipt-not-owed", ("received", i, "department"), department=dept,
+                           owed=", ".join(owed), source=spec["from"])
+            seen.setdefault(dept, i)
+        if isinstance(on, dt.date) and isinstance(earliest, dt.date) and on < earliest:
+            chk.report("date-order", ("received", i, "on"), value=on.isoformat(), other=spec["not_before"],
+                       other_value=earliest.isoformat())
+
+
+def _metrics_are_objectives(fm: dict, rtype: RecordType, chk: Check) -> None:
+    metrics = fm.get("metrics")
+    for key in metrics if isinstance(metrics, dict) else ():
+        objective, where = chk.objectives.get(key), ("metrics", key)
+        if objective is None:
+            chk.report("unknown-objective", where, found=key, hint=_did_you_mean(hint(key, chk.objectives)))
+        elif objective.department != fm.get("department"):
+            chk.report("objective-other-department", where, found=key, expected=objective.department,
+                       value=fm.get("department"))
+        elif objective.kind != fm.get("kind"):
+            chk.report("objective-other-kind", where, found=key, expected=objective.kind, value=fm.get("kind"))
+
+
 RULES: dict[str, Callable] = {
     "actions_settled_from_verification": _actions_settled_from_verification,
     "effective_to_close": _effective_to_close,
     "due_extensions_chain": _due_extensions_chain,
     "period_matches_kind": _period_matches_kind,
+    # v2 record types
+    "receipts": _receipts,
+    "metrics_are_objectives": _metrics_are_objectives,
 }
+
+# Rules across records (stage 3), named in types.yml and written in generator/validate.py (ACROSS).
+RULES_ACROSS = ("source_ref_complaint_is_customer_complaint", "capa_settled_to_close")
+
+
+def _as_date(value) -> dt.date | None:
+    """A date as the date check will read it, or None; reports nothing."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+        try:
+            return dt.date(*map(int, value.strip().split("-")))
+        except ValueError:
+            return None
+    return None
 
 
 def check_record(fm: dict, rtype: RecordType, chk: Check) -> None:
     """Field checks, then the type's named rules (which see the checked values)."""
+    start = _as_date(fm.get(rtype.starts_from)) if rtype.starts_from else None
+    chk.start = (rtype.starts_from, start) if start else None
     check_mapping(fm, rtype.fields, (), chk, rtype.flow)
     for rule in rtype.rules:
         RULES[rule](fm, rtype, chk)

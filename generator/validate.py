@@ -13,7 +13,7 @@ from .attachments import SVG_SUFFIXES, executable_attachment, suffix_of
 from .config import Config, load_config
 from .problems import Problem, error, sort_key, warning
 from .records import RECORDS_DIR, Record, Records, Tree, read_record, scan
-from .schema import Check, check_record
+from .schema import Check, check_record, customer_id
 
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 WINDOWS = re.compile(r"^[a-zA-Z]:[\\/]|\\")
@@ -95,7 +95,8 @@ def check_attachments(root: Path, tree: Tree) -> list[Problem]:
 def check_fields(record: Record, cfg: Config, prefixes: frozenset) -> Check:
     """Stage 2: the record's own fields, the type's rules, ID against file name and folder."""
     rtype = cfg.types[record.type]
-    chk = Check(record.path, rtype, cfg.people, cfg.departments, prefixes)
+    chk = Check(record.path, rtype, cfg.people, cfg.departments, prefixes, customers=cfg.customers,
+                objectives=cfg.objectives, soft_prefixes=frozenset(t.prefix for t in cfg.types.values() if t.added_in >= 2))
     check_record(record.fields, rtype, chk)
     fm_id = record.fields.get("id")
     if isinstance(fm_id, str) and fm_id != record.id:
@@ -136,7 +137,9 @@ def check_repository(records: list[Record], refs: dict, tree: Tree, cfg: Config,
             if target is not None and (not ref.types or target.type in ref.types):
                 continue
             line = _key_line(r, *ref.path)
-            if target is None:
+            if target is None and ref.soft and ref.target not in former:
+                problems.append(warning(r.path, "ref-missing-outside", field=ref.field, line=line, found=ref.target))
+            elif target is None:
                 renamed = former.get(ref.target)
                 problems.append(error(r.path, "ref-missing", field=ref.field, line=line, found=ref.target,
                                       hint=_Renumbered(renamed or "")))
@@ -156,10 +159,81 @@ def check_repository(records: list[Record], refs: dict, tree: Tree, cfg: Config,
                                   department=key[0], kind=key[1], period=key[2], other=seen_reports[key].id))
         else:
             seen_reports[key] = r
+    problems += check_across(records, by_id, cfg)
     files = tree.attachments | set(tree.record_files)
     for r in records:
         problems += check_links(r, files)
     return problems
+
+
+# --- v2 record types: rules across records -------------------------------------------------
+
+def check_across(records: list[Record], by_id: dict, cfg: Config) -> list[Problem]:
+    """Stage 3 for the rules the types name in `rules_across`, and for their `unique` fields."""
+    problems: list[Problem] = []
+    seen: dict[tuple, Record] = {}
+    for r in records:
+        rtype = cfg.types[r.type]
+        for rule in rtype.rules_across:
+            problems += ACROSS[rule](r, by_id, cfg)
+        if rtype.unique and not r.withdrawn:  # a withdrawn record gives way to the one that replaces it
+            key = _unique_key(r, rtype, cfg)
+            if key is None:
+                continue
+            if key in seen:
+                problems.append(error(r.path, "unique-duplicate", field=rtype.unique[-1],
+                                      line=_key_line(r, rtype.unique[-1]), other=seen[key].id,
+                                      fields=" + ".join(rtype.unique), values=" + ".join(key[1:]), type=rtype.name))
+            else:
+                seen[key] = r
+    return problems
+
+
+def _unique_key(r: Record, rtype, cfg: Config) -> tuple | None:
+    """The record's values of its type's unique fields (a customer by its id), or None when one is missing."""
+    values = []
+    for name in rtype.unique:
+        value = r.fields.get(name)
+        if rtype.fields[name].kind == "customer":
+            value = customer_id(value, cfg.customers) or value
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return None  # stage 2 has said what is wrong
+        values.append(str(value))
+    return (r.type, *values)
+
+
+def _target(r: Record, name: str, by_id: dict, cfg: Config, rtype_name: str) -> Record | None:
+    """The record a field names, when it is of the given v2 type (not a company's own type of that name)."""
+    target = by_id.get(r.fields.get(name)) if isinstance(r.fields.get(name), str) else None
+    if target is None or target.type != rtype_name or cfg.types[rtype_name].added_in < 2:
+        return None
+    return target
+
+
+def _source_ref_complaint(r: Record, by_id: dict, cfg: Config) -> list[Problem]:
+    """A CAPA whose source_ref names a customer complaint has source: customer-complaint."""
+    if _target(r, "source_ref", by_id, cfg, "complaint") is None or r.fields.get("source") == "customer-complaint":
+        return []
+    return [error(r.path, "complaint-capa-source", field="source", line=_key_line(r, "source"),
+                  found=r.fields["source_ref"], value=r.fields.get("source"))]
+
+
+def _capa_settled_to_close(r: Record, by_id: dict, cfg: Config) -> list[Problem]:
+    """A closed record's capa is closed or cancelled."""
+    capa = by_id.get(r.fields.get("capa")) if isinstance(r.fields.get("capa"), str) else None
+    if r.fields.get("status") != "closed" or capa is None or capa.type != "capa":
+        return []
+    status = capa.fields.get("status")
+    if status in ("closed", "cancelled"):
+        return []
+    return [error(r.path, "capa-not-settled", field="closed_on", line=_key_line(r, "closed_on"),
+                  found=capa.id, status=status)]
+
+
+ACROSS = {
+    "source_ref_complaint_is_customer_complaint": _source_ref_complaint,
+    "capa_settled_to_close": _capa_settled_to_close,
+}
 
 
 def _list(value) -> list:

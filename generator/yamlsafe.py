@@ -49,6 +49,8 @@ def _construct_mapping(loader: _Loader, node, deep=False):
     first_line: dict = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, bool) and not key_node.style:
+            key = key_node.value  # a key is a name: `on:` (a receipt's date) is the key on, not true
         if not isinstance(key, (str, int, float, bool, dt.date)):
             raise YamlProblem("yaml-key-not-text", key_node.start_mark.line, key=kind_of(key))
         if id(key_node) in written:  # a key written here overrides a merged one silently

@@ -364,7 +364,8 @@ def search_index_problems(folder) -> list[str]:
             locations[target] = locations.get(target, 0) + 1
     problems += [f"search index: {n} entries for {t}" for t, n in locations.items() if n > 1]
     records = {_target(folder, "index.html", url)[0] for url in record_urls(folder)}
-    type_folders = {url.split("/")[0] for url in record_urls(folder) if "/" in url}
+    type_folders = {url.split("/")[0] for url in record_urls(folder) if "/" in url} | {
+        p.parent.name for p in folder.glob("*/index.json")}  # a type's list, also when it has no record yet
     for page in sorted(set(pages) | records):
         if page in locations or page == "404.html":
             continue

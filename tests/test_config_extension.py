@@ -60,7 +60,7 @@ def test_unknown_before_types_yml(repo):
         (CAPA3, 6, "supplier_code", "unknown-key", "unknown field supplier_code"),
         (MTG3, 5, "kind", "bad-choice",
          "kind is safety, which is not allowed; choose one of: management-review, management, department, "
-         "project, other"),
+         "project, other, consultation"),
         (MTG3, 6, "safety_officer", "unknown-key", "unknown field safety_officer"),
     ]
 
@@ -152,6 +152,10 @@ def test_bulletin_new_for_a_type_without_its_own_template(repo):
     ("types:\n  meeting:\n    fields:\n      kind: {kind: choice, values: []}\n", "a choice needs values"),
     ("types:\n  memo:\n    prefix: MEM\n", "folder is required"),
     ("types: [capa]\n", "types"),
+    ("types:\n  survey:\n    fields:\n      overall: {kind: number, max: five}\n", "max must be a number"),
+    ("types:\n  survey:\n    fields:\n      period: {kind: period, periods: [weekly]}\n", "periods are some of"),
+    ("types:\n  survey:\n    rules_across: [no_such_rule]\n", "unknown rule no_such_rule"),
+    ("types:\n  meeting:\n    receipts: distribution\n", "receipts: a mapping with from"),
 ])
 def test_a_broken_types_yml_exits_2_naming_the_problem(repo, text, words):
     (repo / "site_config/types.yml").write_text(text, "utf-8")
@@ -180,3 +184,88 @@ def test_the_person_page_shows_the_roles_held_on_today(tmp_path):
     assert roles("2026-11-24", "wangjun") == [] and roles("2026-11-24", "liuyang") == ["gm"]
     assert roles("2026-03-01", "wangjun") == ["gm"] and roles("2026-03-01", "liuyang") == []
     assert roles("2026-03-01", "zhangwei") == ["management-rep", "auditor"]
+
+
+# --- v2 types and a company's own types --------------------------------------------------------
+
+OWN_COMPLAINT = """\
+types:
+  complaint:              # our own complaint log, made before Bulletin had one
+    folder: complaints
+    prefix: CMP
+    fields:
+      client: {kind: text, required: true}
+      level: {kind: choice, values: [A, B, C], required: true}
+  ncr:                    # our own audit findings, in the folder and with the prefix of v2's nc
+    folder: nc
+    prefix: NC
+    fields:
+      finding: {kind: text, required: true}
+  visit:                  # a new name, v2 contact's prefix
+    folder: visits
+    prefix: EXT
+    fields:
+      host: {kind: person, required: true}
+"""
+
+OWN_RECORDS = {
+    "records/complaints/2026/CMP-2026-001-noise.md": "client: 华东汽车\nlevel: B\n",
+    "records/nc/2026/NC-2026-001-finding.md": "finding: 量具未校准\n",
+    "records/visits/2026/EXT-2026-001-visit.md": "host: lina\n",
+}
+
+
+@pytest.fixture
+def plain(tmp_path) -> Path:
+    """The valid base tree, without the fixture's edits above."""
+    return Path(shutil.copytree(BASE, tmp_path / "plain"))
+
+
+def write_records(repo: Path, records: dict) -> None:
+    for rel, fields in records.items():
+        path = repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rid = "-".join(path.name.split("-")[:3])
+        path.write_text(f"---\nid: {rid}\ntitle: {rid}\ndepartment: QA\n{fields}---\n", "utf-8")
+
+
+def test_a_company_type_keeps_its_definition_over_a_v2_type_of_the_same_name_folder_or_prefix(plain):
+    (plain / "site_config/types.yml").write_text(OWN_COMPLAINT, "utf-8")
+    write_records(plain, OWN_RECORDS)
+    write_records(plain, {"records/memos/2026/MEMO-2026-001-ask.md":  # the other v2 types are there as before
+                         "from: zhangwei\nto: [PRD]\nsent_on: 2026-05-04\nstatus: open\n"})
+    result = bulletin("validate", "--lang", "en", cwd=plain)
+    assert result.stdout == "checked 16 records: 0 errors, 0 warnings\n", result.stdout
+    # their own rules apply, not v2's: a v2 complaint's fields are unknown keys here
+    write_records(plain, {"records/complaints/2026/CMP-2026-002-v2.md": "customer: 华东汽车\nclient: x\nlevel: D\n"})
+    assert [p[2:4] for p in problems(plain)] == [("customer", "unknown-key"), ("level", "bad-choice")]
+
+
+def test_a_v2_type_named_without_folder_or_prefix_is_extended_not_replaced(plain):
+    (plain / "site_config/types.yml").write_text(
+        "types:\n  complaint:\n    fields:\n      plant: {kind: choice, values: [north, south], required: true}\n", "utf-8")
+    write_records(plain, {"records/complaints/2026/CMP-2026-001-noise.md": "plant: north\n"})
+    assert [p[2:4] for p in problems(plain)] == [
+        ("channel", "missing"), ("customer", "missing"), ("received_by", "missing"), ("received_on", "missing"),
+        ("severity", "missing"), ("status", "missing")]
+
+
+def test_without_own_types_the_v2_types_are_known(plain):
+    """Before v2, these records were in unknown folders; now each type checks its own fields."""
+    write_records(plain, OWN_RECORDS)
+    assert sorted({p[3] for p in problems(plain)}) == ["missing", "unknown-folder", "unknown-key"]
+    assert {p[0] for p in problems(plain) if p[3] == "unknown-folder"} == {"records/visits/2026/EXT-2026-001-visit.md"}
+
+
+@pytest.mark.parametrize("name", ["customers.yml", "objectives.yml"])
+def test_a_v2_registry_that_is_not_a_list_exits_2(plain, name):
+    (plain / "site_config" / name).write_text("ppm: {target: 50}\n", "utf-8")
+    result = bulletin("validate", "--lang", "en", cwd=plain)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"site_config/{name}:1:") and "expected a list" in result.stderr
+
+
+def test_a_types_yml_naming_an_unknown_field_for_starts_from_or_unique_exits_2(plain):
+    (plain / "site_config/types.yml").write_text("types:\n  survey:\n    unique: [customer, quarter]\n", "utf-8")
+    result = bulletin("validate", "--lang", "en", cwd=plain)
+    assert result.returncode == 2 and "quarter" in result.stderr and result.stderr.startswith("site_config/types.yml:")

@@ -47,6 +47,16 @@ def test_next_free_number_after_001_to_003(repo, rtype, folder, prefix):
     assert f"id: {prefix}-2026-004\n" in (repo / path).read_text("utf-8")
 
 
+@pytest.mark.parametrize("rtype, folder, prefix", [
+    ("complaint", "complaints", "CMP"), ("nc", "nc", "NC"), ("survey", "surveys", "CSS"), ("memo", "memos", "MEMO"),
+    ("contact", "external", "EXT"),
+])
+def test_a_v2_type_starts_at_001_in_its_folder(repo, rtype, folder, prefix):
+    path = new(repo, rtype, "--title", "First one", "--today", "2026-12-01")
+    assert path == f"records/{folder}/2026/{prefix}-2026-001-first-one.md"
+    assert new(repo, rtype, "--title", "x", "--today", "2026-12-01").startswith(f"records/{folder}/2026/{prefix}-2026-002")
+
+
 def test_numbers_follow_the_highest_not_the_count(repo):
     src = repo / "records/capa/2026/CAPA-2026-003-line-stop.md"
     src.rename(src.with_name("CAPA-2026-017-line-stop.md"))
@@ -124,6 +134,15 @@ def test_title_is_required(repo):
     ("report", ["--department", "PRD", "--person", "lina"]),
     ("report", ["--department", "ENG", "--person", "zhouqiang", "--kind", "quarterly", "--period", "2026-Q4"]),
     ("report", ["--department", "PRD", "--person", "lina", "--kind", "annual", "--period", "2026"]),
+    ("complaint", ["--department", "QA", "--person", "chenjing"]),
+    ("complaint", ["--department", "QA", "--person", "zhangwei", "--kind", "major"]),
+    ("nc", ["--department", "QA", "--person", "zhangwei"]),
+    ("nc", ["--department", "PRD", "--person", "zhangwei", "--kind", "observation"]),
+    ("survey", ["--department", "QA", "--person", "chenjing"]),
+    ("survey", ["--department", "QA", "--person", "chenjing", "--kind", "annual", "--period", "2026-H2"]),
+    ("memo", ["--department", "PRD", "--person", "lina"]),
+    ("contact", ["--department", "ENG", "--person", "zhouqiang"]),
+    ("contact", ["--department", "QA", "--person", "zhangwei", "--kind", "certification-body"]),
 ])
 def test_new_record_validates(repo, rtype, options):
     path = new(repo, rtype, "--title", "Neu: \"quoted\" #1 \\ 测试", "--today", "2026-12-01", *options)
@@ -140,6 +159,16 @@ def test_new_record_without_options_names_its_blanks(repo):
     assert lines[-1] == "checked 13 records: 2 errors, 0 warnings"
     assert lines[0].startswith(f"{path}:") and "department" in lines[0]
     assert lines[1].startswith(f"{path}:") and "owner" in lines[1]
+
+
+def test_a_new_complaint_names_its_blank_customer_once_customers_are_registered(repo):
+    """The template's customer is a placeholder: with site_config/customers.yml, validate asks for a real one."""
+    (repo / "site_config/customers.yml").write_text("- {id: hdauto, name: 华东汽车}\n", "utf-8")
+    path = new(repo, "complaint", "--title", "Burr", "--today", "2026-12-01", "--department", "QA",
+               "--person", "zhangwei")
+    lines = validate(repo)
+    assert lines[-1] == "checked 13 records: 1 errors, 0 warnings"  # CAPA-2026-001 names 华东汽车: fine
+    assert lines[0].startswith(f"{path}:") and "customer" in lines[0] and "customers.yml" in lines[0]
 
 
 def test_two_new_records_in_a_row_get_two_ids(repo):

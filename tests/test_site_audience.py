@@ -117,8 +117,8 @@ def test_every_kind_of_output_is_scanned(site):
                 "departments/GM/index.html", "capa/2025/attachments/CAPA-2025-006-poka-yoke.png",
                 "guide/index.html"):
         assert (out / rel).is_file(), rel
-    assert len(list(out.glob("exports/*.csv"))) == 4
-    assert len(list(out.glob("*/index.json"))) == 4
+    assert len(list(out.glob("exports/*.csv"))) == 9  # one per record type
+    assert len(list(out.glob("*/index.json"))) == 9
     assert normalised(out / "sitemap.xml.gz") is not None
     # the search index: its shards (tokens and postings) and metadata chunks (URL, title, text) are JSON text
     for folder in ("s", "m"):
