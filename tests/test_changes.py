@@ -656,3 +656,14 @@ types:
     proc = check(repo, "--format", "json")
     assert codes(proc) == [(signed, "change-locked-edited")]
     assert "AUD-2026-001 is signed on the target branch" in json.loads(proc.stdout)[0]["message"]
+
+
+@pytest.mark.parametrize("rtype", ["complaint", "nc", "memo"])
+def test_a_closed_v2_record_is_locked(repo, rtype):
+    """Contract v2: a closed complaint, nc or memo is edited only with an amendment, like a closed CAPA."""
+    folder, prefix = {"complaint": ("complaints", "CMP"), "nc": ("nc", "NC"), "memo": ("memos", "MEMO")}[rtype]
+    path = f"records/{folder}/2026/{prefix}-2026-001-x.md"
+    write(repo, path, f"---\nid: {prefix}-2026-001\ntitle: 已关闭\ndepartment: QA\nstatus: closed\n---\n原文。\n")
+    merge_into_main(repo, f"a closed {rtype}")
+    edit(repo, path, ("原文。", "改过的原文。"))
+    assert codes(check(repo, "--format", "json")) == [(path, "change-locked-edited")]
