@@ -72,6 +72,12 @@ class Config:
         return next((t for t in self.types.values() if t.folder == folder), None)
 
 
+def mkdocs_file(root: Path) -> Path:
+    """The mkdocs.yml a build of this repository uses: its own, else the one beside the generator."""
+    own = Path(root) / "mkdocs.yml"
+    return own if own.is_file() else Path(__file__).resolve().parent.parent / "mkdocs.yml"
+
+
 def _read(root: Path, name: str, required: bool, default=None):
     rel = f"{CONFIG_DIR}/{name}"
     path = root / CONFIG_DIR / name
