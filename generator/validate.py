@@ -69,8 +69,8 @@ def check_mkdocs(root: Path) -> list[Problem]:
         text = path.read_bytes().decode("utf-8-sig")
         node = yaml.compose(text, Loader=yaml.SafeLoader)     # nodes only: tags such as !ENV are not run
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [error(rel, "mkdocs-unreadable", line=mark.line + 1 if mark else 1,
+        mark = getattr(exc, "problem_mark", None)     # at the end of the file: its last line
+        return [error(rel, "mkdocs-unreadable", line=min(mark.line + 1, text.count("\n") or 1) if mark else 1,
                       problem=str(getattr(exc, "problem", None) or exc))]
     top = {k.value: (k, v) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
 
