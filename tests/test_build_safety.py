@@ -98,6 +98,8 @@ def test_a_folder_that_is_not_a_previous_output_is_refused_and_left_intact(tmp_p
 
 @pytest.mark.parametrize("state", ["missing", "empty", "previous output"])
 def test_a_missing_empty_or_previous_output_is_replaced(demo, state):
+    from generator.build import MARKER
+
     out = demo / "site"
     if state == "empty":
         out.mkdir()
@@ -107,7 +109,7 @@ def test_a_missing_empty_or_previous_output_is_replaced(demo, state):
     result = bulletin("build", "--out", "site", "--today", DEMO_TODAY, cwd=demo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (out / "index.html").is_file() and not (out / "left-over.html").exists()
-    # and the next build may replace what this one made
+    assert (out / MARKER).is_file(), "the next build may replace what this one made"
     (out / "left-over.html").write_text("added by hand", "utf-8")
     result = bulletin("build", "--out", "site", "--today", DEMO_TODAY, cwd=demo)
     assert result.returncode == 0, result.stdout + result.stderr
