@@ -132,9 +132,13 @@ def _out_refused(args, out: Path) -> bool:
     try:
         check_out(root, out)
     except Refused as exc:
-        print(f"bulletin {args.command}: {exc.message(args.lang or load_config(root).language)}", file=sys.stderr)
+        _say_refused(args, exc, args.lang or load_config(root).language)
         return True
     return False
+
+
+def _say_refused(args, exc, lang: str) -> None:
+    print(f"bulletin {args.command}: {exc.message(lang)}", file=sys.stderr, flush=True)
 
 
 def _build_into(args, out: Path, progress=None) -> int:
@@ -153,7 +157,7 @@ def _build_into(args, out: Path, progress=None) -> int:
     try:
         build(root, result, out, audience=args.audience, today=today, strict=args.strict, progress=progress)
     except Refused as exc:
-        print(f"bulletin {args.command}: {exc.message(lang)}", file=sys.stderr, flush=True)
+        _say_refused(args, exc, lang)
         return 2
     if progress:
         print(file=sys.stderr)

@@ -225,3 +225,18 @@ def test_validate_names_the_mkdocs_yml_line_to_fix(project):
                       "utf-8")
     result = bulletin("validate", "--lang", "en", cwd=project)
     assert result.returncode == 0, result.stdout
+
+
+def test_a_hook_that_is_not_bulletins_publishes_nothing(project):
+    """mkdocs.yml names a generator/hooks.py, but not Bulletin's: the build sees its hook never ran."""
+    stub = project / "vendor/generator/hooks.py"
+    stub.parent.mkdir(parents=True)
+    stub.write_text("def on_config(config):\n    return config\n", "utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("  - generator/hooks.py\n", "  - vendor/generator/hooks.py\n"),
+                      "utf-8")
+    result = bulletin("build", "--lang", "en", "--out", "site", "--today", DEMO_TODAY, cwd=project)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "bulletin build: mkdocs.yml does not name Bulletin" in result.stderr, result.stderr
+    assert not (project / "site").exists()
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".site.")], "no temporary folder is left"
