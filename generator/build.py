@@ -1,4 +1,7 @@
-"""`bulletin build`: validate, build with MkDocs into a temporary folder, swap it into place on success."""
+"""`bulletin build`: validate, build with MkDocs into a temporary folder, swap it into place on success.
+
+Only a folder that is missing, empty, or made by an earlier build (it holds MARKER) is ever replaced;
+anything else is refused before any work (check_out)."""
 
 from __future__ import annotations
 
@@ -6,17 +9,113 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
+import secrets
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as mkdocs_config
 
 from . import incremental, prerender, stage2
-from .resources import plugin_mkdocs_yml
+from .config import CONFIG_DIR, mkdocs_file
+from .messages import render
+from .records import RECORDS_DIR
+from .resources import PACKAGE, plugin_mkdocs_yml
 from .validate import Result
+
+MARKER = ".bulletin-site"     # in every folder a build makes: the next build may replace it
+MARKER_TEXT = "Made by `bulletin build`; the next build replaces this whole folder.\n"
+
+
+class Refused(Exception):
+    """The build must not run (exit 2): a message code and its arguments."""
+
+    def __init__(self, code: str, **args):
+        super().__init__(code)
+        self.code, self.args_ = code, args
+
+    def message(self, lang: str) -> str:
+        return render(self.code, lang, **self.args_)
+
+
+def check_out(root: Path, out: Path) -> None:
+    """Raise Refused unless `out` is missing, empty, or a previous output that Git does not track: never
+    the repository or a folder above it, what a build reads (records/, site_config/), nor anyone's files."""
+    root, out = Path(root).resolve(), Path(out).resolve()
+    if root.is_relative_to(out):
+        raise Refused("out-holds-repository", out=out, root=root)
+    for name in (RECORDS_DIR, CONFIG_DIR, ".git"):
+        if out.is_relative_to(root / name):
+            raise Refused("out-in-sources", out=out, folder=f"{name}/")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise Refused("out-not-folder", out=out)
+    if _tracked(out):
+        raise Refused("out-tracked", out=out)
+    if not (out / MARKER).is_file() and any(out.iterdir()):
+        raise Refused("out-not-ours", out=out, marker=MARKER)
+
+
+def _tracked(folder: Path) -> bool:
+    """Whether Git tracks any file in the folder (in whichever repository holds it)."""
+    try:
+        done = subprocess.run(["git", "-C", str(folder), "ls-files", "-z", "--", "."], capture_output=True,
+                              stdin=subprocess.DEVNULL, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and bool(done.stdout)
+
+
+def _new_folder(out: Path, kind: str) -> Path:
+    """A fresh folder beside `out`, named for this process, with the usual permissions (umask)."""
+    while True:
+        folder = out.parent / f".{out.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+
+
+def _remove_stale(out: Path) -> None:
+    """Folders beside `out` left by a build that was killed (its process is gone) are removed."""
+    name = re.compile(rf"\.{re.escape(out.name)}\.(new|old)-(\d+)-[0-9a-f]+")
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:
+        return
+    for e in entries:
+        m = name.fullmatch(e.name)
+        if not m or not e.is_dir(follow_symlinks=False) or _alive(int(m.group(2))):
+            continue
+        folder = Path(e.path)
+        if m.group(1) == "new" and _ours(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+        elif m.group(1) == "old" and (_ours(folder) or _ours(folder / out.name)):
+            _remove_later(folder)      # its removal may be under way still
+
+
+def _ours(folder: Path) -> bool:
+    """A folder a build made (it holds MARKER) or an empty one."""
+    try:
+        return (folder / MARKER).is_file() or not any(folder.iterdir())
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix" or pid == os.getpid():
+        return True                       # (os.kill would end the process on Windows)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _remove_later(folder: Path) -> None:
@@ -41,7 +140,7 @@ logging.getLogger("mkdocs.commands.build").addFilter(_NotDirty())
 
 def default_mkdocs_yml() -> Path:
     """For a repository without its own mkdocs.yml: Bulletin's, with the plugin, as a file in the cache."""
-    text = plugin_mkdocs_yml()
+    text = plugin_mkdocs_yml(docs_dir=str(PACKAGE / "site_docs"))
     path = stage2.cache_dir() / f"mkdocs-{hashlib.blake2b(text.encode(), digest_size=8).hexdigest()}.yml"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,16 +152,19 @@ def default_mkdocs_yml() -> Path:
 
 def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.date, strict: bool = False,
           jobs: int | None = None, incremental_ok: bool = True, progress=None) -> dict:
-    """Build the site of already-validated records into `out`; the old `out` stays until the new one is whole."""
+    """Build the site of already-validated records into `out`; the old `out` stays until the new one is whole.
+    Raises Refused when `out` is not a folder a build may replace, or when mkdocs.yml leaves Bulletin out."""
     root, out = Path(root).resolve(), Path(out).resolve()
-    config_file = root / "mkdocs.yml" if (root / "mkdocs.yml").is_file() else default_mkdocs_yml()
+    check_out(root, out)
+    config_file = mkdocs_file(root) or default_mkdocs_yml()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    _remove_stale(out)
+    tmp = _new_folder(out, "new")
+    (tmp / MARKER).write_text(MARKER_TEXT, "utf-8")
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        cfg = mkdocs_config(str(config_file), site_dir=str(tmp), strict=strict,
-                            docs_dir=str(root / "records"))
+        cfg = mkdocs_config(str(config_file), site_dir=str(tmp), strict=strict)
         cfg["extra"]["bulletin"] = {**(cfg["extra"].get("bulletin") or {}), "audience": audience,
                                     "today": today.isoformat(), "jobs": jobs, "root": str(root)}
         prerender.PRELOADED[str(root)] = result
@@ -71,7 +173,9 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         # dirty: MkDocs skips the files whose is_modified() the hook made False (unchanged pages,
         # linked from the previous output); in a fresh folder everything else is built as usual
         mkdocs_build(cfg, dirty=True)
-        made = prerender.HANDOFF.pop("manifest_out", None)
+        if "manifest_out" not in prerender.HANDOFF:      # the hook never ran: a site without records
+            raise Refused("mkdocs-no-bulletin", path=config_file)
+        made = prerender.HANDOFF.pop("manifest_out")
         stats = {key: prerender.HANDOFF.get(key, 0) for key in ("reused", "pages", "generated_kept", "search_patched")}
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -81,13 +185,11 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         prerender.HANDOFF.clear()
     old = None
     if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old = _new_folder(out, "old")
         out.rename(old / out.name)
     tmp.rename(out)
     if old:
         _remove_later(old)
-    if made is not None:
-        incremental.save(out, made)
+    incremental.save(out, made)
     stage2.settle(root)
     return stats
-

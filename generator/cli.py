@@ -147,12 +147,30 @@ def cmd_build(args) -> int:
     out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
     show = args.progress if args.progress is not None else (sys.stderr.isatty() and not os.environ.get("CI"))
     progress = (lambda text: print(f"\r{text}", end="", file=sys.stderr, flush=True)) if show else None
-    return _build_into(args, out, progress)
+    return 2 if _out_refused(args, out) else _build_into(args, out, progress)
+
+
+def _out_refused(args, out: Path) -> bool:
+    """Say why, and True, when `out` is not a folder a build may replace (build.check_out)."""
+    from .build import Refused, check_out
+
+    root = _root(args)
+    try:
+        check_out(root, out)
+    except Refused as exc:
+        _say_refused(args, exc, args.lang or load_config(root).language)
+        return True
+    return False
+
+
+def _say_refused(args, exc, lang: str) -> None:
+    print(f"bulletin {args.command}: {exc.message(lang)}", file=sys.stderr, flush=True)
 
 
 def _build_into(args, out: Path, progress=None) -> int:
-    """Validate, then build into `out`: 0 when built, 1 when problems (printed) leave `out` as it was."""
-    from .build import build
+    """Validate, then build into `out`: 0 when built, 1 when problems (printed) leave `out` as it was,
+    2 when the build is refused (build.Refused, printed)."""
+    from .build import Refused, build
 
     root, cfg, lang, result = _repository(args)
     if result.errors:
@@ -162,7 +180,11 @@ def _build_into(args, out: Path, progress=None) -> int:
     today = args.today or today_in(cfg.time_zone)
     if progress:
         progress(f"records read: {len(result.records)}\n")
-    build(root, result, out, audience=args.audience, today=today, strict=args.strict, progress=progress)
+    try:
+        build(root, result, out, audience=args.audience, today=today, strict=args.strict, progress=progress)
+    except Refused as exc:
+        _say_refused(args, exc, lang)
+        return 2
     if progress:
         print(file=sys.stderr)
     print(render("build-done", lang, out=args.out, records=len(result.records), audience=args.audience), flush=True)
@@ -173,6 +195,8 @@ def cmd_serve(args) -> int:
     from .serve import serve
 
     out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
+    if _out_refused(args, out):
+        return 2
 
     def build_once() -> bool:
         try:

@@ -143,6 +143,11 @@ class Config:
         """Who holds role on that day (e.g. who is the gm as of --today)."""
         return [p for p in self.people.values() if p.holds(role, on)]
 
+def mkdocs_file(root: Path) -> Path | None:
+    """The repository's own mkdocs.yml; None where it has none (a build then uses Bulletin's, with its plugin)."""
+    own = Path(root) / "mkdocs.yml"
+    return own if own.is_file() else None
+
 
 def _read(root: Path, name: str, required: bool, default=None, files: dict | None = None):
     """(data, text) of site_config/<name>: from the folder, or from files ({path: bytes}) when given."""

@@ -1,6 +1,7 @@
 """The MkDocs hook: validated records in, virtual pages out. With build.py, the only module that imports MkDocs.
 
 mkdocs.yml names this file under `hooks:`, so `mkdocs build` and `mkdocs serve` build the whole site.
+Its docs_dir holds no record: only this hook adds records, after the audience filter (fail closed).
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from generator import git, incremental, pages, prerender, render, search
 from generator.attachments import executable_file
 from generator.cli import today_in
 from generator.config import ConfigError, load_config
+from generator.records import RECORDS_DIR
 from generator.validate import load_repository
 
 log = logging.getLogger("mkdocs.hooks.bulletin")
 ASSETS = Path(__file__).resolve().parent / "assets"
 OVERRIDES = Path(__file__).resolve().parent / "overrides"
 _site: pages.Site | None = None
+_sources: list[str] = []      # the files under records/, relative to it (validate's scan)
 
 HREF_MD = re.compile(r'<a\b[^>]*\bhref="([^"#?]+\.md)(?:#[^"]*)?"[^>]*>.*?</a>', re.S)
 
@@ -35,13 +38,14 @@ def _settings(config) -> dict:
 
 
 def on_config(config):
-    global _site
+    global _site, _sources
     opts = _settings(config)
-    root = Path(opts.get("root") or Path(config.config_file_path).resolve().parent)
+    root = _root(config)
     try:
         result = prerender.PRELOADED.pop(str(root), None) or load_repository(root, load_config(root))
     except ConfigError as exc:
         raise Abort(f"{exc.path}:{exc.line or 1}: error: {exc.problem}") from None
+    _sources = [rel.split("/", 1)[1] for rel in (*result.tree.record_files, *sorted(result.tree.attachments))]
     cfg = result.config
     if result.errors:
         for p in result.errors:
@@ -83,7 +87,8 @@ def on_config(config):
 
 
 def on_files(files, config):
-    docs = os.path.join(os.path.normpath(config["docs_dir"]), "")   # MkDocs joins each file's path to it
+    _add_records(files, config)
+    docs = os.path.join(os.path.normpath(_records_dir(config)), "")   # MkDocs joins each file's path to it
     for f in list(files):
         if f.generated_by or not f.abs_src_path or not os.path.normpath(f.abs_src_path).startswith(docs):
             continue  # theme files
@@ -102,6 +107,30 @@ def on_files(files, config):
     for asset in sorted(ASSETS.iterdir()):
         files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
     return files
+
+
+def _root(config) -> Path:
+    return Path(_settings(config).get("root") or Path(config.config_file_path).resolve().parent)
+
+
+def _records_dir(config) -> str:
+    return str(_root(config) / RECORDS_DIR)
+
+
+def _add_records(files, config) -> None:
+    """MkDocs sees no record by itself (docs_dir holds none: validate checks mkdocs.yml), so without this
+    hook nothing is published. Here the files of records/ join the site, and the filter in on_files keeps
+    what this audience may see; nothing from docs_dir is published."""
+    from mkdocs.structure.files import InclusionLevel
+
+    docs = os.path.join(os.path.normpath(config["docs_dir"]), "")
+    for f in list(files):
+        if not f.generated_by and f.abs_src_path and os.path.normpath(f.abs_src_path).startswith(docs):
+            files.remove(f)
+    src_dir = _records_dir(config)
+    for src in _sources:
+        files.append(File(src, src_dir, config["site_dir"], config["use_directory_urls"],
+                          inclusion=InclusionLevel.NOT_IN_NAV))
 
 
 def on_nav(nav, config, files):
@@ -332,8 +361,8 @@ def _hidden_link(match, src: str) -> str:
 
 
 def on_serve(server, config, builder):
-    root = Path(config.config_file_path).resolve().parent
-    for folder in ("site_config", "templates", "docs"):
+    root = _root(config)
+    for folder in ("records", "site_config", "templates", "docs"):
         if (root / folder).is_dir():
             server.watch(str(root / folder))
     return server

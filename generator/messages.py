@@ -370,6 +370,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已构建 {records} 条记录的站点（{audience}）→ {out}",
         "built the site of {records} records ({audience}) into {out}",
     ),
+    # the output folder and mkdocs.yml (nothing lost, nothing leaked)
+    "out-holds-repository": (
+        "拒绝构建到 {out}：它是仓库 {root} 本身或其上级文件夹，替换它会删除整个仓库（包括 .git）。"
+        "请用 --out 指定一个新的或空的文件夹，例如 --out site",
+        "refusing to build into {out}: it is the repository {root} or a folder above it, and replacing it "
+        "would delete the whole repository (.git included). Give --out a new or empty folder, e.g. --out site",
+    ),
+    "out-in-sources": (
+        "拒绝构建到 {out}：它在 {folder} 中，构建会读取那里的文件。请用 --out 指定该文件夹以外的新文件夹，例如 --out site",
+        "refusing to build into {out}: it is inside {folder}, which the build reads. Give --out a new folder "
+        "outside it, e.g. --out site",
+    ),
+    "out-not-folder": (
+        "拒绝构建到 {out}：那是一个文件，不是文件夹。请用 --out 指定一个新的或空的文件夹",
+        "refusing to build into {out}: it is a file, not a folder. Give --out a new or empty folder",
+    ),
+    "out-tracked": (
+        "拒绝构建到 {out}：其中有 Git 跟踪的文件，替换它会删除这些文件。请用 --out 指定一个新的或空的文件夹，例如 --out site",
+        "refusing to build into {out}: it holds files tracked by Git, and replacing it would delete them. "
+        "Give --out a new or empty folder, e.g. --out site",
+    ),
+    "out-not-ours": (
+        "拒绝构建到 {out}：这个文件夹不是空的，也不是 bulletin build 生成的（没有 {marker} 标记文件），"
+        "替换它会删除其中的文件。请用 --out 指定一个新的或空的文件夹，或先自行移走其中的文件",
+        "refusing to build into {out}: the folder is neither empty nor made by bulletin build (it has no "
+        "{marker} marker file), and replacing it would delete its files. Give --out a new or empty folder, "
+        "or move its files away first",
+    ),
+    "mkdocs-no-bulletin": (
+        "mkdocs.yml 没有启用 Bulletin，站点中不会有任何记录，因此不构建。请在 mkdocs.yml 的 hooks 列表中加上 "
+        "generator/hooks.py（没有 hooks 时加一行 hooks: [generator/hooks.py]）",
+        "mkdocs.yml does not name Bulletin, so the site would hold no record and nothing is built. Add "
+        "generator/hooks.py to the hooks list of mkdocs.yml (without one, add the line hooks: [generator/hooks.py])",
+    ),
+    "mkdocs-unreadable": (
+        "无法读取 mkdocs.yml：{problem}",
+        "cannot read mkdocs.yml: {problem}",
+    ),
+    "mkdocs-docs-dir-records": (
+        "docs_dir: {value} 让 MkDocs 自己读取 records/，去掉 Bulletin 时会不经受众过滤发布全部记录（包括受限记录）。"
+        "请改为 docs_dir: generator/site_docs（一个不含记录的文件夹；记录由 Bulletin 按受众加入）",
+        "docs_dir: {value} lets MkDocs read records/ by itself: without Bulletin it would publish every record, "
+        "restricted ones too. Set docs_dir: generator/site_docs (a folder without records; Bulletin adds the "
+        "records each audience may see)",
+    ),
     "schedule-bad": ("schedule.yml：{problem}", "schedule.yml: {problem}"),
     # bulletin init
     "init-not-empty": (

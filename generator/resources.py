@@ -7,6 +7,7 @@ of truth. A wheel carries copies of them in `generator/_shipped/` (setup.py puts
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -25,10 +26,12 @@ def template_dirs(root: Path | None, kind: str) -> list[Path]:
     return [d for d in own if d.is_dir() and d.resolve() != (TEMPLATES / kind).resolve()] + [TEMPLATES / kind]
 
 
-def plugin_mkdocs_yml() -> str:
-    """Bulletin's mkdocs.yml with the `bulletin` plugin in place of the hook file, a path only a checkout has:
-    what `bulletin init` writes, and what `bulletin build` uses for a repository without its own mkdocs.yml."""
+def plugin_mkdocs_yml(docs_dir: str) -> str:
+    """Bulletin's mkdocs.yml with the `bulletin` plugin in place of the hook file and `docs_dir` (a folder
+    without records) in place of generator/site_docs: paths that only a checkout has. What `bulletin init`
+    writes, and what `bulletin build` uses for a repository without its own mkdocs.yml."""
     text = MKDOCS_YML.read_text("utf-8")
+    text = re.sub(r"^docs_dir:[^\n]*$", lambda _: f"docs_dir: {json.dumps(docs_dir)}", text, count=1, flags=re.M)
     text = re.sub(r"^hooks:\n(?:[ \t]+-[^\n]*\n)+", "", text, flags=re.M)
     text, n = re.subn(r"^plugins:[^\n]*\n(?:[ \t]+-[^\n]*\n)*", "plugins:\n  - bulletin\n", text, count=1, flags=re.M)
     return text if n else text + "plugins:\n  - bulletin\n"

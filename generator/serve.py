@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+from . import stage2
+
 WATCHED = ("records", "site_config", "docs", "mkdocs.yml")
 VERSION_PATH = "/__bulletin__/version"
 RELOAD = (b"<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH.encode() +
@@ -22,9 +24,22 @@ RELOAD = (b"<script>(function(){var v=null;setInterval(function(){fetch('" + VER
           b"location.reload();v=t}).catch(function(){})},1000)})()</script>")
 
 
-def snapshot(root: Path) -> dict[str, tuple]:
-    """(size, modification time) of every file that a build reads, by path."""
+def snapshot(root: Path, seen: dict | None = None) -> dict[str, tuple]:
+    """(size, modification time, inode, digest) of every file that a build reads, by path. A save within one
+    tick of the file system's clock that keeps the size leaves the stat as it was, so a file changed in the
+    last seconds (as stage2 trusts no fresh stat), or then at the `seen` snapshot, is known by its bytes too;
+    else the digest is None. Compare two snapshots with changed()."""
     out: dict[str, tuple] = {}
+    fresh = time.time_ns() - stage2.RACY_NS
+
+    def add(path: str, st: os.stat_result) -> None:
+        stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+        before = (seen or {}).get(path)
+        racy = before is not None and before[3] is not None and before[:3] == stat
+        digest = stage2._digest(root, os.path.relpath(path, root)) if st.st_mtime_ns >= fresh or racy else None
+        if racy and st.st_mtime_ns < fresh and digest == before[3]:
+            digest = None     # unchanged, and too old now for a save to keep its stat
+        out[path] = (*stat, digest)
 
     def walk(folder: str) -> None:
         try:
@@ -38,8 +53,7 @@ def snapshot(root: Path) -> dict[str, tuple]:
                 if e.is_dir(follow_symlinks=False):
                     walk(e.path)
                 else:
-                    st = e.stat(follow_symlinks=False)
-                    out[e.path] = (st.st_size, st.st_mtime_ns)
+                    add(e.path, e.stat(follow_symlinks=False))
             except OSError:
                 continue
 
@@ -48,17 +62,32 @@ def snapshot(root: Path) -> dict[str, tuple]:
         if path.is_dir():
             walk(str(path))
         elif path.exists():
-            st = path.stat()
-            out[str(path)] = (st.st_size, st.st_mtime_ns)
+            add(str(path), path.stat())
     return out
 
 
+def changed(seen: dict, now: dict) -> bool:
+    """Whether a file was added, removed or saved between two snapshots."""
+    return seen.keys() != now.keys() or any(
+        a[:3] != b[:3] or None not in (a[3], b[3]) and a[3] != b[3] for a, b in ((seen[p], now[p]) for p in now))
+
+
 class Preview:
-    """The served folder and its version: the version changes each time a new site is in place."""
+    """The served folder and its version, which changes the moment a new site is in place (each build
+    swaps in a new folder: its inode and time are the version), not when the build has done its bookkeeping."""
 
     def __init__(self, out: Path):
         self.out = out
-        self.version = "0"
+        self._version = "0"
+
+    @property
+    def version(self) -> str:
+        try:
+            st = os.stat(self.out)
+            self._version = f"{st.st_ino}.{st.st_mtime_ns}"
+        except OSError:
+            pass          # between the two renames of a swap: still the previous site
+        return self._version
 
     def handler(self):
         preview = self
@@ -110,8 +139,7 @@ def serve(root: Path, out: Path, *, build_once, host: str = "127.0.0.1", port: i
     preview = Preview(out)
     out.mkdir(parents=True, exist_ok=True)
     seen = snapshot(root)
-    if build_once():
-        preview.version = str(time.time_ns())
+    build_once()
     server = http.server.ThreadingHTTPServer((host, port), preview.handler())
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -119,13 +147,11 @@ def serve(root: Path, out: Path, *, build_once, host: str = "127.0.0.1", port: i
     stop = stop or threading.Event()
     try:
         while not stop.wait(interval):
-            now = snapshot(root)
-            if now == seen:
+            before, seen = seen, snapshot(root, seen)
+            if not changed(before, seen):
                 continue
-            seen = now
             started = time.perf_counter()
             if build_once():
-                preview.version = str(time.time_ns())
                 say(f"rebuilt in {time.perf_counter() - started:.1f} s")
     finally:
         server.shutdown()

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+import yaml
+
 from . import guard, stage2, yamlsafe
 from .attachments import SVG_SUFFIXES, executable_attachment, suffix_of
-from .config import Config, load_config
+from .config import Config, load_config, mkdocs_file
 from .problems import Problem, error, sort_key, warning
 from .records import RECORDS_DIR, Record, Records, Tree, read_record, scan
 from .schema import Check, check_record, customer_id
@@ -47,7 +49,7 @@ def load_repository(root: Path, cfg: Config | None = None, *, cache: bool = True
     root = Path(root)
     cfg = cfg or load_config(root)
     tree = scan(root, cfg)
-    problems = list(cfg.problems) + list(tree.problems)
+    problems = list(cfg.problems) + list(tree.problems) + check_mkdocs(root)
     records = []
     refs: dict[str, list] = {}
     for rel, (record, found, record_refs) in stage2.run(root, cfg, tree.record_files, check_file, use_cache=cache):
@@ -58,6 +60,46 @@ def load_repository(root: Path, cfg: Config | None = None, *, cache: bool = True
     problems += check_repository(records, refs, tree, cfg, root)
     problems += check_attachments(root, tree)
     return Result(cfg, Records(records), tree, sorted(problems, key=sort_key))
+
+
+def check_mkdocs(root: Path) -> list[Problem]:
+    """mkdocs.yml names Bulletin (its hook, or a plugin named bulletin) and gives MkDocs no records of its
+    own (docs_dir outside records/): without Bulletin, MkDocs then publishes no record at all."""
+    path = mkdocs_file(root)
+    if path is None:         # Bulletin's own configuration, with its plugin
+        return []
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)     # nodes only: tags such as !ENV are not run
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)     # at the end of the file: its last line
+        return [error(rel, "mkdocs-unreadable", line=min(mark.line + 1, text.count("\n") or 1) if mark else 1,
+                      problem=str(getattr(exc, "problem", None) or exc))]
+    top = {k.value: (k, v) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
+
+    def names(key: str) -> list[str]:
+        """The names listed under a top-level key: `- name`, `- name: {options}`, or `name: {options}`."""
+        value = top.get(key, (None, None))[1]
+        if isinstance(value, yaml.MappingNode):
+            return [k.value for k, _ in value.value]
+        entries = value.value if isinstance(value, yaml.SequenceNode) else []
+        return [e.value if isinstance(e, yaml.ScalarNode) else
+                next((k.value for k, _ in e.value), "") if isinstance(e, yaml.MappingNode) else "" for e in entries]
+
+    problems = []
+    hooks = [str(h).replace("\\", "/") for h in names("hooks")]
+    if not any(h == "generator/hooks.py" or h.endswith("/generator/hooks.py") for h in hooks) \
+            and "bulletin" not in names("plugins"):
+        key = top.get("hooks") or top.get("plugins")
+        problems.append(error(rel, "mkdocs-no-bulletin", line=key[0].start_mark.line + 1 if key else 1))
+    docs_key, docs_value = top.get("docs_dir", (None, None))
+    docs = path.parent / (docs_value.value if isinstance(docs_value, yaml.ScalarNode) else "docs")
+    records = Path(root) / RECORDS_DIR
+    if docs.resolve().is_relative_to(records.resolve()) or records.resolve().is_relative_to(docs.resolve()):
+        problems.append(error(rel, "mkdocs-docs-dir-records", line=docs_key.start_mark.line + 1 if docs_key else 1,
+                              value=docs_value.value if docs_value is not None else "docs"))
+    return problems
 
 
 def check_file(root: Path, rel: str, cfg: Config, prefixes: frozenset):

@@ -77,11 +77,98 @@ def test_serve_rebuilds_after_a_save_and_keeps_the_last_good_site(served):
     assert "PREVIEW-MARK-1" in on_disk and "__bulletin__" not in on_disk, "the reload script is only in what is sent"
 
     good = meeting.read_text("utf-8")
+    earlier = len(err)        # a save caught half-written may have printed errors already
     meeting.write_text(good.replace("\ndate: ", "\ndate: 2026-13-45\nwas: ", 1)
                        .replace("PREVIEW-MARK-1", "PREVIEW-MARK-2"), "utf-8")
-    _until(lambda: any(f"{MEETING}:" in line and ": error: " in line for line in err), what="the error message")
+    _until(lambda: any(f"{MEETING}:" in line and "2026-13-45" in line for line in err[earlier:]),
+           what="the error message")
     assert "PREVIEW-MARK-1" in _get(page)[1], "a record with errors never replaces the site being served"
 
     meeting.write_text(good.replace("PREVIEW-MARK-1", "PREVIEW-MARK-3"), "utf-8")
     _until(lambda: "PREVIEW-MARK-3" in _get(page)[1], what="the fixed record")
     assert _get(url + "no/such/page/")[0] == 404
+
+
+# --- the serve loop, in this process: what open pages learn, and saves that land during a build -------------
+
+def _serving(repo: Path, build_once):
+    """serve() in a thread; returns (its URL, a function that stops it)."""
+    from generator.serve import serve
+
+    said: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, args=(repo, repo / "site"), daemon=True,
+                              kwargs=dict(build_once=build_once, port=0, interval=0.05, say=said.put, stop=stop))
+    thread.start()
+
+    def end():
+        stop.set()
+        thread.join(timeout=120)
+
+    return said.get(timeout=300), end
+
+
+def test_open_pages_learn_of_a_new_site_the_moment_it_is_in_place(demo):
+    """The version that open pages poll changes with the swap, not when the build's bookkeeping after it
+    (the manifest, the caches) is done: a page that shows the new site never meets the old version."""
+    from generator.cli import main
+
+    swapped, release = threading.Event(), threading.Event()
+    builds = []
+
+    def build_once():
+        code = main(["build", "--root", str(demo), "--out", str(demo / "site"), "--today", DEMO_TODAY])
+        builds.append(code)
+        if len(builds) > 1:         # after the swap, the rest of a slow build: held until the page is read
+            swapped.set()
+            release.wait(timeout=300)
+        return code == 0
+
+    url, end = _serving(demo, build_once)
+    try:
+        page = url + MEETING[len("records/"):-len(".md")] + "/"
+        version = _get(url + "__bulletin__/version")[1]
+        meeting = demo / MEETING
+        meeting.write_text(meeting.read_text("utf-8") + "\n会后补充：SWAP-MARK。\n", "utf-8")
+        assert swapped.wait(timeout=300), "the save was built"
+        assert "SWAP-MARK" in _get(page)[1]
+        assert _get(url + "__bulletin__/version")[1] != version, "open pages reload to the new site"
+    finally:
+        release.set()
+        end()
+    assert builds[:2] == [0, 0]
+
+
+def test_a_save_during_a_build_that_keeps_size_and_time_is_built_too(demo):
+    """Two saves within one tick of the file system's clock, of the same size: the second lands while the
+    first is being built and leaves the file's stat as it was. The preview still ends with the last save."""
+    meeting = demo / MEETING
+    first = meeting.read_text("utf-8") + "\n补充：SAVE-1。\n"
+    second = first.replace("SAVE-1", "SAVE-2")
+    tick = time.time_ns() + 3600 * 10**9      # the tick both saves fall in (set explicitly, never waited for)
+    building, release = threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def build_once():                  # what a build reads of the record
+        text = meeting.read_text("utf-8")
+        seen.append(text)
+        if "SAVE-1" in text and not building.is_set():
+            building.set()
+            release.wait(timeout=300)
+        return True
+
+    url, end = _serving(demo, build_once)
+    try:
+        fresh = meeting.with_name(".saving")
+        fresh.write_text(first, "utf-8")
+        os.utime(fresh, ns=(tick, tick))
+        os.replace(fresh, meeting)                        # saved whole, at the tick
+        assert building.wait(timeout=300), "the first save was built"
+        with open(meeting, "r+b") as f:                   # the second save, in place, as long, same tick
+            f.write(second.encode("utf-8"))
+        os.utime(meeting, ns=(tick, tick))
+        release.set()
+        _until(lambda: seen[-1] == second, seconds=120, what="a build of the second save")
+    finally:
+        release.set()
+        end()
