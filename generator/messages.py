@@ -410,10 +410,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "mkdocs-docs-dir-records": (
         "docs_dir: {value} 让 MkDocs 自己读取 records/，去掉 Bulletin 时会不经受众过滤发布全部记录（包括受限记录）。"
-        "请改为 docs_dir: generator/site_docs（一个不含记录的文件夹；记录由 Bulletin 按受众加入）",
+        "请改为一个不含记录的文件夹，例如 docs_dir: docs（记录由 Bulletin 按受众加入）",
         "docs_dir: {value} lets MkDocs read records/ by itself: without Bulletin it would publish every record, "
-        "restricted ones too. Set docs_dir: generator/site_docs (a folder without records; Bulletin adds the "
-        "records each audience may see)",
+        "restricted ones too. Set it to a folder without records, e.g. docs_dir: docs (Bulletin adds the records "
+        "each audience may see)",
     ),
     "schedule-bad": ("schedule.yml：{problem}", "schedule.yml: {problem}"),
     # bulletin init

@@ -97,7 +97,8 @@ def check_mkdocs(root: Path) -> list[Problem]:
     docs = path.parent / (docs_value.value if isinstance(docs_value, yaml.ScalarNode) else "docs")
     records = Path(root) / RECORDS_DIR
     if docs.resolve().is_relative_to(records.resolve()) or records.resolve().is_relative_to(docs.resolve()):
-        problems.append(error(rel, "mkdocs-docs-dir-records", line=docs_key.start_mark.line + 1 if docs_key else 1,
+        # a warning: a v1 mkdocs.yml (docs_dir: records) stays valid, and the hook still filters what it publishes
+        problems.append(warning(rel, "mkdocs-docs-dir-records", line=docs_key.start_mark.line + 1 if docs_key else 1,
                               value=docs_value.value if docs_value is not None else "docs"))
     return problems
 

@@ -216,9 +216,10 @@ def test_validate_names_the_mkdocs_yml_line_to_fix(project):
     text = config.read_text("utf-8")
     config.write_text(text.replace("docs_dir: generator/site_docs\n", "docs_dir: records\n"), "utf-8")
     result = bulletin("validate", "--lang", "en", cwd=project)
-    assert result.returncode == 1
+    assert result.returncode == 0      # a v1 mkdocs.yml stays valid: a warning says what to change
     line = next(i for i, row in enumerate(config.read_text("utf-8").splitlines(), 1) if row.startswith("docs_dir:"))
-    assert result.stdout.splitlines()[0].startswith(f"mkdocs.yml:{line}: error: docs_dir: records lets MkDocs read")
+    assert result.stdout.splitlines()[0].startswith(f"mkdocs.yml:{line}: warning: docs_dir: records lets MkDocs read")
+    assert "docs_dir: docs" in result.stdout
 
     # a plugin named bulletin (a later release) is Bulletin too
     config.write_text(text.replace("hooks:\n  - generator/hooks.py\n", "").replace("plugins: []", "plugins:\n  - bulletin"),
@@ -240,3 +241,17 @@ def test_a_hook_that_is_not_bulletins_publishes_nothing(project):
     assert "bulletin build: mkdocs.yml does not name Bulletin" in result.stderr, result.stderr
     assert not (project / "site").exists()
     assert not [p.name for p in project.iterdir() if p.name.startswith(".site.")], "no temporary folder is left"
+
+
+def test_a_v1_mkdocs_yml_with_docs_dir_records_still_builds_the_same_site(project, tmp_path):
+    """v1 shipped `docs_dir: records`: such a repository stays valid (a warning) and its site is the same."""
+    (project / "site").mkdir()
+    assert bulletin("build", "--out", "site", "--today", DEMO_TODAY, cwd=project).returncode == 0
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("docs_dir: generator/site_docs\n", "docs_dir: records\n"),
+                      "utf-8")
+    result = bulletin("build", "--out", str(tmp_path / "v1-site"), "--today", DEMO_TODAY, cwd=project)
+    assert result.returncode == 0, result.stderr
+    pages = lambda folder: sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))  # noqa: E731
+    assert pages(tmp_path / "v1-site") == pages(project / "site")
+    assert _published_records(tmp_path / "v1-site", project) == _published_records(project / "site", project)
