@@ -69,7 +69,12 @@ def test_typing_a_chinese_word_shows_its_records(page, site, site_dir, viewport)
     # the results are on screen, inside the page's width
     box = page.locator(LINKS).first.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport[0] + 1 and box["y"] < viewport[1]
+    # once the box's opening transitions end (the theme's overlay grows past the screen while they run),
+    # nothing is wider than the screen, and a sideways swipe moves nothing
+    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.mouse.wheel(300, 0)
+    assert page.evaluate("window.scrollX") == 0
     # what the query fetched: the index's manifest, shards and metadata chunks, nothing else, under 2 MB
     fetched = [urlsplit(r.url).path for r in requests]
     assert fetched and all(p.startswith("/search/") for p in fetched), fetched
