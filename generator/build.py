@@ -22,7 +22,7 @@ from . import incremental, prerender, stage2
 from .config import CONFIG_DIR, mkdocs_file
 from .messages import render
 from .records import RECORDS_DIR
-from .resources import PACKAGE, plugin_mkdocs_yml
+from .resources import PACKAGE, bulletin_mkdocs_yml
 from .validate import Result
 
 MARKER = ".bulletin-site"     # in every folder a build makes: the next build may replace it
@@ -139,8 +139,8 @@ logging.getLogger("mkdocs.commands.build").addFilter(_NotDirty())
 
 
 def default_mkdocs_yml() -> Path:
-    """For a repository without its own mkdocs.yml: Bulletin's, with the plugin, as a file in the cache."""
-    text = plugin_mkdocs_yml(docs_dir=str(PACKAGE / "site_docs"))
+    """For a repository without its own mkdocs.yml: Bulletin's, naming this package's hook, as a file in the cache."""
+    text = bulletin_mkdocs_yml(docs_dir=str(PACKAGE / "site_docs"), plugin=False)
     path = stage2.cache_dir() / f"mkdocs-{hashlib.blake2b(text.encode(), digest_size=8).hexdigest()}.yml"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ import jinja2
 
 from .config import load_config
 from .records import RECORDS_DIR
-from .resources import PACKAGE, RUNTIME_LOCK, TEMPLATES, plugin_mkdocs_yml
+from .resources import PACKAGE, RUNTIME_LOCK, TEMPLATES, bulletin_mkdocs_yml
 
 DOT = "dot-"              # templates/init/dot-github/ lands as .github/: no hidden files in the templates
 VENDOR = "vendor"
@@ -81,7 +81,7 @@ def init(target: Path, *, company: str, lang: str, today: dt.date, wheel: Path |
             dest.with_suffix("").write_text(env.get_template(rel.as_posix()).render(context), "utf-8")
         else:
             shutil.copyfile(path, dest)
-    (target / "mkdocs.yml").write_text(plugin_mkdocs_yml(docs_dir="docs"), "utf-8")
+    (target / "mkdocs.yml").write_text(bulletin_mkdocs_yml(docs_dir="docs", plugin=True), "utf-8")
     (target / "docs").mkdir(exist_ok=True)       # pages written by hand (docs/contributing.md); no records
     (target / "docs" / ".keep").write_bytes((PACKAGE / "site_docs" / ".keep").read_bytes())
     (target / "requirements.txt").write_text(requirements(wheel or installed_wheel(), target), "utf-8")

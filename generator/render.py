@@ -44,7 +44,7 @@ ALLOWED_ATTRS = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # class names and ids the theme (Material: md-*, __*, data-md-*) or our scripts (bl-*) look for
 _SCRIPTED_NAME = re.compile(r"^(?:md|bl)[-_]|^_", re.I)
-_OWN_CLASSES = {"bl-hidden-ref"}      # put into bodies before sanitising (_mask_hidden_links); style only
+_OWN_CLASSES = {"bl-hidden-ref", "bl-guarded"}   # put into bodies before sanitising (audience.Mask, guard); style only
 _SAFE_ID = re.compile(r"^(?:[^\W_][\w\-.:]*|_\d+)$")   # _1: a heading without letters, as toc names it
 _URL_ATTRS = {"href", "src"}
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")

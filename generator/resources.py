@@ -26,12 +26,17 @@ def template_dirs(root: Path | None, kind: str) -> list[Path]:
     return [d for d in own if d.is_dir() and d.resolve() != (TEMPLATES / kind).resolve()] + [TEMPLATES / kind]
 
 
-def plugin_mkdocs_yml(docs_dir: str) -> str:
-    """Bulletin's mkdocs.yml with the `bulletin` plugin in place of the hook file and `docs_dir` (a folder
-    without records) in place of generator/site_docs: paths that only a checkout has. What `bulletin init`
-    writes, and what `bulletin build` uses for a repository without its own mkdocs.yml."""
+def bulletin_mkdocs_yml(docs_dir: str, *, plugin: bool) -> str:
+    """Bulletin's mkdocs.yml with `docs_dir` (a folder without records) in place of generator/site_docs, a
+    path only a checkout has, and Bulletin named where that path cannot work: as the `bulletin` plugin (what
+    `bulletin init` writes: the company installs the wheel), or as this package's hook file by its absolute
+    path (what `bulletin build` uses for a repository without its own mkdocs.yml: works however Bulletin
+    was installed, entry points or not)."""
     text = MKDOCS_YML.read_text("utf-8")
     text = re.sub(r"^docs_dir:[^\n]*$", lambda _: f"docs_dir: {json.dumps(docs_dir)}", text, count=1, flags=re.M)
+    if not plugin:
+        hook = json.dumps(str(PACKAGE / "hooks.py"))
+        return re.sub(r"^(hooks:\n[ \t]+- )[^\n]*$", lambda m: m.group(1) + hook, text, count=1, flags=re.M)
     text = re.sub(r"^hooks:\n(?:[ \t]+-[^\n]*\n)+", "", text, flags=re.M)
     text, n = re.subn(r"^plugins:[^\n]*\n(?:[ \t]+-[^\n]*\n)*", "plugins:\n  - bulletin\n", text, count=1, flags=re.M)
     return text if n else text + "plugins:\n  - bulletin\n"
