@@ -103,6 +103,8 @@ UI: dict[str, tuple[str, str]] = {
     "complaints_per_month": ("每月顾客投诉数", "Complaints received per month"),
     "mean_days_to_respond": ("平均回复天数", "Mean days to respond"),
     "nc_found_closed": ("每月发现 / 关闭的不符合项", "Nonconformities found / closed per month"),
+    "nc_found": ("发现不符合项", "NCs found"),
+    "nc_closed": ("关闭不符合项", "NCs closed"),
     "nc_closure_rate": ("不符合项关闭率（%）", "NC closure rate (%)"),
     "open_ncs": ("未关闭不符合项", "Open NCs"),
     "open_complaints": ("未关闭投诉", "Open complaints"),

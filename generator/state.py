@@ -331,8 +331,9 @@ def memo_days_late(memo: Record, today: dt.date) -> int:
     return (today - due).days
 
 
-def _number(v) -> float | None:
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+def _number(v) -> int | float | None:
+    """A number as written (4 stays 4, 4.5 stays 4.5); None for anything else."""
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
 def survey_overall(survey: Record) -> float | None:
