@@ -113,6 +113,7 @@ UI: dict[str, tuple[str, str]] = {
     "response_due": ("投诉回复期限", "Response due"),
     "reply_due": ("联络单回复期限", "Reply due"),
     "memos": ("内部联络单", "Memos"),
+    "days_to_respond": ("回复天数", "Days to respond"),
     "days_to_respond_n": ("{n} 天回复", "responded in {n} days"),
     "responded_on_time": ("按期回复", "Responded on time"),
     "closed_or_cancelled": ("已关闭 / 已取消", "Closed or cancelled"),

@@ -304,7 +304,7 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis) -> Co
     if "survey" in cfg.types:
         src = f"{cfg.types['survey'].folder}/trend.md"
         f[src] = rd.page("survey_trend.html", src, w("survey_trend"), trends=trends,
-                         charts={t.customer: _trend_chart(t, w) for t in trends})
+                         charts={t.customer: _trend_chart(t, w) for t in trends if len(t.rows) > 1})
     memos_to, memos_from = defaultdict(list), defaultdict(list)
     for m in sorted(of["memo"], key=lambda m: m.id, reverse=True):
         if m.get("status") == "open":
@@ -336,7 +336,7 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis) -> Co
             f[src] = rd.page("customer.html", src, customer.name_en if cfg.language == "en" and customer.name_en
                              else customer.name, cust=customer, complaints=mine["complaint"], capas=mine["capa"],
                              contacts=sorted(contacts, key=lambda r: (r.get("date"), r.id), reverse=True),
-                             trend=trend_of.get(cid), chart=_trend_chart(trend_of[cid], w) if cid in trend_of else "",
+                             trend=trend_of.get(cid), chart=_trend_chart(trend_of[cid], w) if len(getattr(trend_of.get(cid), "rows", ())) > 1 else "",
                              mean_days=round(sum(answered) / len(answered), 1) if answered else None,
                              overdue=[c.id for c in mine["complaint"] if state.complaint_days_late(c, today)],
                              on_time=sum(1 for c in mine["complaint"] if _responded_in_time(c)),
