@@ -2,11 +2,13 @@
 
     generate(dest, n, seed=1)
 
-writes dest/site_config/ (site, departments, people, schedule) and n records under
-dest/records/<folder>/<year>/<ID>-<slug>.md in the contract format: meetings 30 %,
-notices 15 %, CAPAs 25 %, reports 30 %, dated 2016-01-01 .. 2026-11-24, every status,
-references between them (related, supersedes, CAPA source_ref -> meeting, meeting
-action -> CAPA, relative links in bodies), some management/restricted/withdrawn.
+writes dest/site_config/ (site, departments, people, schedule with meetings owed, customers,
+objectives) and n records under dest/records/<folder>/<year>/<ID>-<slug>.md in the contract
+format: meetings 27 %, notices 13 %, CAPAs 20 %, reports 26 %, and the v2 types: complaints 3 %,
+NCs 4 %, surveys 1 %, memos 3 %, external contacts 3 %; dated 2016-01-01 .. 2026-11-24, every
+status, references between them (related, supersedes, CAPA source_ref -> meeting, meeting
+action -> CAPA, complaint and NC -> CAPA, relative links in bodies), receipts on management
+reviews and notices to acknowledge, metrics in reports, some management/restricted/withdrawn.
 
 One department files at most one report per kind and period, and a ten-year company
 of ten departments has only about 1,800 such slots; so the company grows with N: a
@@ -30,9 +32,13 @@ from pathlib import Path
 
 START = dt.date(2016, 1, 1)
 TODAY = dt.date(2026, 11, 24)  # the benchmark builds with --today 2026-11-24
-SHARE = {"meeting": 0.30, "notice": 0.15, "capa": 0.25, "report": 0.30}
-FOLDER = {"meeting": "meetings", "notice": "notices", "capa": "capa", "report": "reports"}
-PREFIX = {"meeting": "MTG", "notice": "NTC", "capa": "CAPA", "report": "RPT"}
+SHARE = {"meeting": 0.27, "notice": 0.13, "capa": 0.20, "report": 0.26,
+         "complaint": 0.03, "nc": 0.04, "survey": 0.01, "memo": 0.03, "contact": 0.03}
+FOLDER = {"meeting": "meetings", "notice": "notices", "capa": "capa", "report": "reports",
+          "complaint": "complaints", "nc": "nc", "survey": "surveys", "memo": "memos", "contact": "external"}
+PREFIX = {"meeting": "MTG", "notice": "NTC", "capa": "CAPA", "report": "RPT",
+          "complaint": "CMP", "nc": "NC", "survey": "CSS", "memo": "MEMO", "contact": "EXT"}
+V2 = ("complaint", "nc", "survey", "memo", "contact")
 PEOPLE_PER_DEPT = 20
 
 # --- registries --------------------------------------------------------------------------
@@ -183,7 +189,36 @@ HEADINGS = {
     "capa": [("问题描述", "Problem description"), ("遏制措施", "Containment"), ("根本原因分析", "Root cause"),
              ("纠正措施", "Corrective actions"), ("效果验证", "Verification")],
     "report": [("本期概况", "Summary"), ("问题与改进", "Issues and improvements"), ("下期计划", "Next period")],
+    "complaint": [("投诉内容", "Complaint"), ("调查", "Investigation"), ("回复客户", "Response")],
+    "nc": [("不符合事实", "Finding"), ("审核证据", "Evidence"), ("整改要求", "Required action")],
+    "survey": [("调查概况", "Summary"), ("客户意见", "Customer comments"), ("改进计划", "Improvements")],
+    "memo": [("联络事项", "Request"), ("背景", "Background"), ("期望回复", "Reply wanted")],
+    "contact": [("沟通内容", "Discussion"), ("结论", "Outcome"), ("后续事项", "Follow-up")],
 }
+COMPLAINT_TOPICS = [("{cust}投诉：{part}毛刺", "burr"), ("{cust}投诉：{part}尺寸超差", "dimension"),
+                    ("{cust}投诉：包装破损", "damaged-packaging"), ("{cust}投诉：{part}混料", "mixed-parts"),
+                    ("{cust}投诉：交付延迟", "late-delivery"), ("{cust}投诉：标签错误", "wrong-label"),
+                    ("{cust}投诉：{part}生锈", "rust")]
+NC_TOPICS = [("校准记录缺失", "calibration-records"), ("作业指导书版本不受控", "work-instruction-version"),
+             ("培训记录不完整", "training-records"), ("首件检验未执行", "first-article"),
+             ("不合格品未标识", "nonconforming-unlabelled"), ("PFMEA未更新", "pfmea-outdated"),
+             ("供应商评价超期", "supplier-evaluation"), ("内审计划未覆盖全部过程", "audit-plan")]
+CLAUSES = ["IATF 16949 7.1.5.2.1", "IATF 16949 7.2.1", "IATF 16949 8.5.1.1", "IATF 16949 8.7.1.4",
+           "IATF 16949 9.2.2.1", "ISO 9001 7.5.3", "ISO 9001 8.4.1", "IATF 16949 8.3.3.3"]
+MEMO_TOPICS = [("请协助提供{part}检验数据", "inspection-data"), ("请确认{part}图纸版本", "drawing-revision"),
+               ("关于借用量检具的联络", "borrow-gauges"), ("请安排设备点检", "equipment-check"),
+               ("关于调整交付计划的联络", "delivery-plan"), ("请提供培训签到表", "training-records")]
+CONTACT_TOPICS = {
+    "customer": [("{cust}季度业务回顾", "business-review"), ("{cust}来访接待", "customer-visit"),
+                 ("{cust}质量问题电话沟通", "quality-call")],
+    "supplier": [("供应商{sup}质量约谈", "supplier-meeting"), ("供应商{sup}价格谈判", "price-negotiation")],
+    "certification-body": [("认证机构监督审核", "surveillance-audit"), ("认证机构换证审核", "recertification")],
+    "authority": [("市场监管局检查", "authority-inspection"), ("环保部门走访", "environment-visit")],
+    "industry": [("行业协会年会", "industry-meeting"), ("汽车零部件展会", "exhibition")],
+}
+PARTY = {"certification-body": ["某认证有限公司", "TÜV Rheinland", "SGS"], "authority": ["市场监督管理局", "生态环境局"],
+         "industry": ["汽车工业协会", "零部件行业协会"]}
+SURVEY_CRITERIA = ["quality", "delivery", "service", "price"]
 
 PLAIN = re.compile(r"[\u4e00-\u9fffA-Za-z][^\[\]{},\n]*")  # then no ": ", " #" and no ":" at the end
 RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
@@ -200,8 +235,8 @@ def q(text: str) -> str:
 def scalar(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, dt.date)):
-        return str(value) if isinstance(value, int) else value.isoformat()
+    if isinstance(value, (int, float, dt.date)):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
     if isinstance(value, Raw):
         return str(value)
     return q(value)
@@ -320,6 +355,8 @@ def _periods(kind: str) -> list[tuple[str, dt.date]]:
 
 
 PERIODS = {k: _periods(k) for k in ("monthly", "quarterly", "annual")}
+HALVES = [(f"{y}-H{h}", dt.date(y, 6, 30) if h == 1 else dt.date(y, 12, 31)) for y in range(2016, 2027) for h in (1, 2)
+          if (dt.date(y, 6, 30) if h == 1 else dt.date(y, 12, 31)) < TODAY]
 DUE_DAYS = {"monthly": 5, "quarterly": 10, "annual": 20}
 FILL = 0.95  # at most this share of a stream's periods is filled
 
@@ -346,7 +383,7 @@ class Synth:
         self.rng = rng = random.Random(seed)
         self.n = n
         counts = {t: round(n * s) for t, s in SHARE.items()}
-        counts["report"] = n - counts["meeting"] - counts["notice"] - counts["capa"]
+        counts["report"] = n - sum(c for t, c in counts.items() if t != "report")
         self.counts = counts
         self.co = Company(rng, plants_for(counts["report"]))
         self.records: list[Rec] = []
@@ -511,6 +548,39 @@ class Synth:
         for st, i in zip([s for s in statuses if s not in present], spots):
             capas[i].fields["status"] = st
 
+    # ------------------------------------------------------------------ v2: the communication procedure
+    def plan_v2(self) -> None:
+        r, co = self.rng, self.co
+        # surveys: one per customer and period, received after the period ends
+        pairs = [(c, p, end) for c in CUSTOMERS for kind in ("annual", "half", "quarterly", "monthly")
+                 for p, end in (HALVES if kind == "half" else PERIODS[kind])]
+        want = min(self.counts["survey"], len(pairs))
+        self.counts["contact"] += self.counts["survey"] - want
+        weights = None
+        for c, period, end in sorted(r.sample(pairs, want), key=lambda x: (x[2], x[0], x[1])):
+            rec = Rec("survey", min(_days(end, r.randint(5, 40)), TODAY), self.plant(), "")
+            rec.dept = "SAL" + ("" if rec.plant == 0 else str(rec.plant + 1))
+            rec.fields = {"customer": c, "period": int(period) if period.isdigit() else Raw(period)}
+            self.records.append(rec)
+        for rtype in ("complaint", "nc", "memo", "contact"):
+            for _ in range(self.counts[rtype]):
+                plant = self.plant()
+                suffix = "" if plant == 0 else str(plant + 1)
+                rec = Rec(rtype, _date(r, hi=_days(TODAY, -1)), plant, "QA" + suffix)
+                if rtype == "nc":
+                    rec.dept = self.pick_dept(plant, [1, 3, 5, 4, 3, 2, 3, 1, 2, 3])
+                    rec.fields = {"audit": r.choices(["internal", "external", "customer", "process", "product"],
+                                                     [50, 15, 15, 12, 8])[0]}
+                elif rtype == "memo":
+                    rec.dept = self.pick_dept(plant, [1, 4, 4, 3, 2, 2, 2, 1, 2, 2])
+                elif rtype == "contact":
+                    kind = r.choices(list(CONTACT_TOPICS), [50, 25, 8, 7, 10])[0]
+                    rec.fields = {"party_kind": kind}
+                    rec.dept = {"customer": "SAL", "supplier": "PUR", "certification-body": "QA",
+                                "authority": "GM", "industry": "GM"}[kind] + suffix
+                rec.visibility = self.visibility({"complaint": 0.05, "nc": 0.02}.get(rtype, 0.02), 0.01)
+                self.records.append(rec)
+
     # ------------------------------------------------------------------ IDs
     def number(self) -> None:
         r = self.rng
@@ -531,6 +601,16 @@ class Synth:
             if rec.type == "meeting":
                 meetings_by_plant[rec.plant].append(rec)
         meeting_dates = [[m.date for m in ms] for ms in meetings_by_plant]
+        self.capas: dict[tuple, list[Rec]] = {}    # (plant, group) -> CAPAs by date, for complaints and NCs
+        for rec in self.records:
+            if rec.type == "capa":
+                src, st = rec.fields["source"], rec.fields["status"]
+                groups = ["any"] + (["complaint"] if src == "customer-complaint" else []) + \
+                    (["audit"] + (["audit-settled"] if st in ("closed", "cancelled") else [])
+                     if src in ("internal-audit", "external-audit") else []) + \
+                    (["settled"] if st in ("closed", "cancelled") else [])
+                for g in groups:
+                    self.capas.setdefault((rec.plant, g), []).append(rec)
         for i, rec in enumerate(self.records):
             v = self.values()
             v.update(rec.extra.pop("v"))
@@ -551,7 +631,7 @@ class Synth:
         """Titles and file-name slugs, before paths (bodies link to other records' files)."""
         for rec in self.records:
             v = self.values()
-            rec.extra["v"] = {"part": v["part"], "cust": v["cust"]}  # the CAPA's fields name the same
+            rec.extra["v"] = {"part": v["part"], "cust": v["cust"], "sup": v["sup"]}  # the fields name the same
             if rec.type == "meeting":
                 rec.title, rec.slug = self.title_from(MEETING_TOPICS[rec.fields["kind"]], v, rec)
             elif rec.type == "notice":
@@ -562,6 +642,13 @@ class Synth:
                     rec.title, rec.slug = self.title_from(NOTICE_TOPICS[cat], v, rec)
             elif rec.type == "capa":
                 rec.title, rec.slug = self.title_from(CAPA_TOPICS, v, rec)
+            elif rec.type == "survey":
+                c, period = rec.fields["customer"], str(rec.fields["period"])
+                rec.title, rec.slug = f"{c} {period} 顾客满意度调查", f"survey-{period.lower()}"
+            elif rec.type in V2:
+                pool = {"complaint": COMPLAINT_TOPICS, "nc": NC_TOPICS, "memo": MEMO_TOPICS}.get(rec.type) \
+                    or CONTACT_TOPICS.get(rec.fields.get("party_kind"), [("其他外部沟通", "contact")])
+                rec.title, rec.slug = self.title_from(pool, v, rec)
             else:
                 kind, period = rec.fields["kind"], str(rec.fields["period"])
                 if kind == "monthly":
@@ -597,6 +684,7 @@ class Synth:
             f["approved_on"] = _between(r, rec.date, min(_days(rec.date, 7), TODAY))
             if kind == "management-review":
                 f["distribution"] = [d for d in co.depts[rec.plant] if not d.startswith("GM")]
+                f["received"] = self.receipts(f["distribution"], f["approved_on"])
             if r.random() < 0.03:
                 rec.extra["amendments"] = [{"date": _between(r, f["approved_on"], min(_days(f["approved_on"], 40), TODAY)),
                                             "by": f["recorder"], "reason": r.choice(AMEND_REASONS)}]
@@ -639,6 +727,11 @@ class Synth:
         if cat != "announcement" or r.random() < 0.3:
             f["approved_by"] = co.gm[rec.plant] if cat in ("policy", "manual") or r.random() < 0.5 \
                 else co.staff[rec.dept][0]
+        if isinstance(f.get("audience"), list) and r.random() < 0.4:
+            f["acknowledge"] = True
+            received = self.receipts(f["audience"], rec.date)
+            if received:
+                f["received"] = received
         if "doc_number" in rec.extra:
             f["doc_number"] = rec.extra["doc_number"]
             f["revision"] = rec.extra["revision"]
@@ -646,11 +739,133 @@ class Synth:
                 f["supersedes"] = rec.extra["supersedes"]
         rec.fields = f
 
+    def receipts(self, departments: list[str], since: dt.date) -> list[dict]:
+        """签收: most departments sign within two weeks; recent records still miss some."""
+        r = self.rng
+        share = 0.95 if (TODAY - since).days > 30 else 0.5
+        return [{"department": d, "by": self.co.staff[d][r.randrange(3)], "on": _between(r, since, min(_days(since, 14), TODAY))}
+                for d in departments if r.random() < share]
+
     def fill_report(self, rec: Rec, v: dict) -> None:
         r = self.rng
         kind = rec.fields["kind"]
         rec.fields = {"kind": kind, "period": rec.fields["period"], "submitted_on": rec.date,
                       "author": r.choice(self.co.staff[rec.dept][:6])}
+        metric = {("QA", "monthly"): ("ppm", lambda: r.randint(15, 90)),
+                  ("LOG", "monthly"): ("otd", lambda: round(r.uniform(95, 99.9), 1)),
+                  ("QA", "quarterly"): ("audit_score", lambda: r.randint(80, 98))}.get((rec.dept, kind))
+        if metric and r.random() < 0.9:   # objectives.yml: the first plant's QA and logistics
+            rec.fields["metrics"] = {metric[0]: metric[1]()}
+
+    def capa_near(self, plant: int, groups: tuple, day: dt.date) -> Rec | None:
+        """The first CAPA of the first group that has one, opened on or after day (else the latest)."""
+        for g in groups:
+            capas = self.capas.get((plant, g))
+            if capas:
+                i = bisect.bisect_left([c.date for c in capas], day)
+                return capas[min(i, len(capas) - 1)]
+        return None
+
+    def fill_complaint(self, rec: Rec, v: dict) -> None:
+        r, co = self.rng, self.co
+        got = rec.date
+        age = (TODAY - got).days
+        st = r.choices(["closed", "cancelled", "responded"], [85, 7, 8])[0] if age > 90 else \
+            r.choices(["received", "investigating", "responded", "closed", "cancelled"], [20, 35, 25, 15, 5])[0]
+        severity = r.choices(["minor", "major", "critical"], [40, 45, 15])[0]
+        f: dict = {"customer": v["cust"], "received_on": got, "received_by": r.choice(co.staff[rec.dept][:8]),
+                   "channel": r.choice(["phone", "email", "visit", "portal", "letter", "other"]), "severity": severity,
+                   "customer_ref": f"CC-{got.year}-{r.randint(1, 99):03d}", "part_number": v["part"],
+                   "lot": f"{got:%y%m%d}-{r.choice('ABCD')}{r.randint(1, 3)}", "quantity": r.randint(1, 2000)}
+        if r.random() < 0.85:
+            f["response_due"] = _days(got, r.choice([2, 5, 7, 10]))
+        f["status"] = st
+        if st != "received" and severity != "minor" and st != "cancelled" or (st == "cancelled" and r.random() < 0.3):
+            capa = self.capa_near(rec.plant, ("complaint", "any"), got)
+            if capa is not None:
+                f["capa"] = capa.id
+            elif st != "cancelled":
+                f["severity"] = "minor"
+        if st in ("responded", "closed"):
+            on = min(_days(got, r.randint(1, 14)), TODAY)
+            f["response"] = {"on": on, "by": co.qa_rep[rec.plant], "summary": "已提交8D报告 D1-D4，遏制措施已完成"}
+            if st == "closed":
+                f["closed_on"] = min(_days(on, r.randint(10, 90)), TODAY)
+        if st == "cancelled":
+            f["cancel_reason"] = r.choice(CANCEL_REASONS)
+        rec.fields = f
+
+    def fill_nc(self, rec: Rec, v: dict) -> None:
+        r, co = self.rng, self.co
+        found, audit = rec.date, rec.fields["audit"]
+        suffix = "" if rec.plant == 0 else str(rec.plant + 1)
+        age = (TODAY - found).days
+        st = r.choices(["closed", "acknowledged"], [92, 8])[0] if age > 120 else \
+            r.choices(["open", "acknowledged", "closed"], [30, 45, 25])[0]
+        grade = r.choices(["major", "minor", "observation"], [10, 60, 30])[0]
+        auditor = r.choice([co.staff["QA" + suffix][i] for i in (0, 1, 3)]) if audit == "internal" \
+            else r.choice(co.staff["QA" + suffix][:6])
+        code = {"internal": "IA", "external": "EA", "customer": "CA", "process": "PA", "product": "PDA"}[audit]
+        f: dict = {"audit": audit, "audit_ref": f"{code}{suffix}-{found.year}-{1 if found.month <= 6 else 2}",
+                   "found_on": found, "auditor": auditor, "clause": r.choice(CLAUSES), "grade": grade, "status": st}
+        if st != "open":
+            ack = min(_days(found, r.randint(0, 5)), TODAY)
+            f["acknowledged_by"] = co.staff[rec.dept][0]
+            f["acknowledged_on"] = ack
+            if grade != "observation":
+                groups = ("audit-settled", "settled") if st == "closed" else ("audit", "any")
+                capa = self.capa_near(rec.plant, groups, found)
+                if capa is None:
+                    f["grade"] = "observation"
+                else:
+                    f["capa"] = capa.id
+            if st == "closed":
+                f["closed_on"] = min(_days(ack, r.randint(14, 120)), TODAY)
+        rec.fields = f
+
+    def fill_survey(self, rec: Rec, v: dict) -> None:
+        r, co = self.rng, self.co
+        f: dict = dict(rec.fields)
+        f["received_on"] = rec.date
+        crit = SURVEY_CRITERIA if r.random() < 0.8 else SURVEY_CRITERIA[:3]
+        f["scores"] = {c: r.choice([2, 3, 3, 4, 4, 4, 5, 5, 3.5, 4.5]) for c in crit}
+        if r.random() < 0.5:
+            f["overall"] = r.randint(3, 5)
+        f["collected_by"] = r.choice(co.staff[rec.dept][:6])
+        rec.fields = f
+        if r.random() < 0.4:
+            rec.actions.append(self.action(rec.date, _days(rec.date, r.randint(30, 120)),
+                                           co.staff["QA" + rec.dept[3:]][:8], v, None))
+
+    def fill_memo(self, rec: Rec, v: dict) -> None:
+        r, co = self.rng, self.co
+        sent = rec.date
+        others = [d for d in co.depts[rec.plant] if d != rec.dept]
+        to = r.sample(others, r.choices([1, 2, 3], [70, 22, 8])[0])
+        age = (TODAY - sent).days
+        st = r.choices(["closed", "replied"], [90, 10])[0] if age > 45 else \
+            r.choices(["open", "replied", "closed"], [45, 30, 25])[0]
+        f: dict = {"from": r.choice(co.staff[rec.dept][:10]), "to": to, "sent_on": sent}
+        if r.random() < 0.7:
+            f["reply_due"] = _days(sent, r.choice([3, 5, 7, 14]))
+        f["status"] = st
+        if st != "open":
+            f["replies"] = [{"by": co.staff[d][0], "on": min(_days(sent, r.randint(0, 10)), TODAY),
+                             "text": r.choice(["已收到，按要求执行", "已安排，本周内完成", "无此情况，请核实"])} for d in to]
+        if st == "closed":
+            f["closed_on"] = min(_days(max(x["on"] for x in f["replies"]), r.randint(0, 10)), TODAY)
+        rec.fields = f
+
+    def fill_contact(self, rec: Rec, v: dict) -> None:
+        r, co = self.rng, self.co
+        kind = rec.fields["party_kind"]
+        party = v["cust"] if kind == "customer" else f"供应商{v['sup']}" if kind == "supplier" else r.choice(PARTY[kind])
+        channel = {"customer": ["phone", "email", "visit", "meeting"], "supplier": ["phone", "visit", "negotiation"],
+                   "industry": ["meeting", "exhibition"]}.get(kind, ["visit", "meeting"])
+        rec.fields = {"party_kind": kind, "party": party, "channel": r.choice(channel), "date": rec.date,
+                      "our_people": r.sample(co.staff[rec.dept][:10], r.randint(1, 3))}
+        if r.random() < 0.3:
+            rec.actions.append(self.action(rec.date, _days(rec.date, r.randint(7, 60)), co.staff[rec.dept][:10], v, None))
 
     def fill_capa(self, rec: Rec, v: dict) -> None:
         r, co = self.rng, self.co
@@ -666,7 +881,7 @@ class Synth:
         elif src == "internal-audit":
             f["source_ref"] = f"NCR-{y}-{r.randint(1, 90):03d}"
         elif src == "external-audit":
-            f["source_ref"] = f"EXT-{y}-{r.randint(1, 20):03d}"
+            f["source_ref"] = f"EA-{y}-{r.randint(1, 20):03d}"
         elif src == "supplier" and r.random() < 0.6:
             f["source_ref"] = f"SCAR-{y}-{r.randint(1, 80):03d}"
         f["opened_on"] = opened
@@ -876,7 +1091,20 @@ class Synth:
         for e in self.schedule:
             lines.append(f"- {{department: {e['department']}, kind: {e['kind']}, due_days: {e['due_days']}, "
                          f"start: {e['start']}}}")
+        lines += ["# 例会 / recurring meetings owed",
+                  "- {record: meeting, kind: department, department: QA, every: month}",
+                  "- {record: meeting, kind: management-review, department: GM, every: year}"]
         (cfg / "schedule.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lines = ["# 客户档案 / customers"]
+        for i, name in enumerate(CUSTOMERS, start=1):
+            lines += [f"- id: c{i:02d}", f"  name: {q(name)}"]
+        (cfg / "customers.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (cfg / "objectives.yml").write_text(
+            "# 质量目标 / quality objectives\n"
+            "- {id: ppm, name: 客户 PPM, department: QA, unit: PPM, target: 50, better: lower, kind: monthly}\n"
+            "- {id: otd, name: 准时交付率, department: LOG, unit: '%', target: 98.5, better: higher, kind: monthly}\n"
+            "- {id: audit_score, name: 体系审核得分, department: QA, target: 90, better: higher, kind: quarterly}\n",
+            encoding="utf-8")
 
 
 def generate(dest: Path, n: int, seed: int = 1) -> None:
@@ -887,6 +1115,7 @@ def generate(dest: Path, n: int, seed: int = 1) -> None:
     s.plan_meetings()
     s.plan_notices()
     s.plan_capas()
+    s.plan_v2()
     s.number()
     s.name()
     s.paths()

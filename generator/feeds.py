@@ -283,6 +283,8 @@ def _plain(value) -> str:
         return value.isoformat()
     if isinstance(value, dict) and "text" in value:
         return str(value["text"])
+    if isinstance(value, dict):      # a response, a receipt, scores: "key: value; key: value"
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items() if v is not None)
     return str(value)
 
 

@@ -212,8 +212,7 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     f["capa/board.md"] = rd.page("capa_board.html", "capa/board.md", w("capa_board"), capas=capas)
     f["actions.md"] = rd.page("actions.html", "actions.md", w("actions"), actions=actions)
     f["reports/matrix.md"] = rd.page("matrix.html", "reports/matrix.md", w("report_matrix"),
-                                     matrix=_matrix(owed))
-    f["kpi.md"] = rd.page("kpi.html", "kpi.md", w("kpi"), k=kpis, charts=_charts(kpis, w))
+                                     matrix=_matrix(owed), meetings=_meeting_matrix(cfg, live, today))
     years = sorted({int(r.id.split("-")[1]) for r in recs}, reverse=True)
     f["archive/index.md"] = rd.page("archive.html", "archive/index.md", w("archive"), years=years,
                                     counts=_year_counts(recs), departments=cfg.departments)
@@ -236,17 +235,23 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
             owned_by[pid].append(r)
     for o in owed:
         owed_by[o.department].append(o)
+    comm = _communication(site, cfg, w, live, by_type, kpis)
     for code, dept in cfg.departments.items():
         src = f"departments/{code}.md"
         f[src] = rd.page("department.html", src, dept.name if cfg.language == "zh" else (dept.name_en or dept.name),
                          department=dept, actions=dept_actions[code], owned=dept_owns[code],
-                         owed=[o for o in owed_by[code] if o.state in ("missing", "pending")])
+                         owed=[o for o in owed_by[code] if o.state in ("missing", "pending")],
+                         receipts=state.receipts_owed_by(live, cfg, code),
+                         memos_in=comm.memos_to[code], memos_out=comm.memos_from[code],
+                         objectives=[o for o in comm.objectives if o[0].department == code])
     f["people/index.md"] = rd.page("directory.html", "people/index.md", w("people"), kind="people")
     for pid, person in cfg.people.items():
         src = f"people/{pid}.md"
         f[src] = rd.page("person.html", src, person.name, who=person, actions=actions_of[pid], owned=owned_by[pid],
                          owed=[o for o in owed_by[person.department] if o.state == "missing"])
     f["exports.md"] = rd.page("exports.html", "exports.md", w("exports"), types=cfg.types)
+    f["kpi.md"] = rd.page("kpi.html", "kpi.md", w("kpi"), k=kpis, c=comm.kpis, objectives=comm.objectives,
+                          charts=_charts(kpis, w) + _comm_charts(kpis.months, comm.kpis, w))
     for src, (title, markdown) in extra_pages.items():
         f[src] = f"# {title}\n\n{markdown}" if not markdown.lstrip().startswith("# ") else markdown
     f.update(data.result() if data else _data_files(site, cfg, w, live, notices, by_type))
@@ -265,6 +270,142 @@ def _data_files(site: Site, cfg: Config, w: Words, live, notices, by_type) -> di
     return out
 
 
+@dataclass
+class Communication:
+    """What the department pages and the KPI page take from the communication pages."""
+    memos_to: dict
+    memos_from: dict
+    objectives: list          # (Objective, [ObjectiveValue])
+    kpis: state.CommKpis
+
+
+def customer_key(cfg: Config):
+    """customer field value -> the customer's id (with customers.yml, when it names one), else the text."""
+    from .schema import customer_id
+
+    def key(value):
+        return (customer_id(value, cfg.customers) if cfg.customers else None) or str(value if value is not None else "")
+    return key
+
+
+def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis) -> Communication:
+    """The complaint and NC boards, survey trends, memo board, contact log, customer and objective pages."""
+    rd, today, f = site.renderer, site.today, site.files
+    of = {t: [r for r in live if r.type == t] for t in ("complaint", "nc", "survey", "memo", "contact", "capa")}
+    ckey = customer_key(cfg)
+    trends = state.survey_trends(of["survey"], ckey)
+    if "complaint" in cfg.types:
+        src = f"{cfg.types['complaint'].folder}/board.md"
+        f[src] = rd.page("complaint_board.html", src, w("complaint_board"), complaints=of["complaint"],
+                         c=state.comm_kpis(of["complaint"], today, []))
+    if "nc" in cfg.types:
+        src = f"{cfg.types['nc'].folder}/board.md"
+        f[src] = rd.page("nc_board.html", src, w("nc_board"), audits=_audits(of["nc"]))
+    if "survey" in cfg.types:
+        src = f"{cfg.types['survey'].folder}/trend.md"
+        f[src] = rd.page("survey_trend.html", src, w("survey_trend"), trends=trends,
+                         charts={t.customer: _trend_chart(t, w) for t in trends if len(t.rows) > 1})
+    memos_to, memos_from = defaultdict(list), defaultdict(list)
+    for m in sorted(of["memo"], key=lambda m: m.id, reverse=True):
+        if m.get("status") == "open":
+            for d in dict.fromkeys(x for x in (m.get("to") or []) if isinstance(x, str)):
+                memos_to[d].append(m)
+        if m.get("status") != "closed" and isinstance(m.get("department"), str):
+            memos_from[m.get("department")].append(m)
+    if "memo" in cfg.types:
+        src = f"{cfg.types['memo'].folder}/board.md"
+        f[src] = rd.page("memo_board.html", src, w("memo_board"), memos_to=memos_to, memos_from=memos_from)
+    if "contact" in cfg.types:
+        src = f"{cfg.types['contact'].folder}/log.md"
+        f[src] = rd.page("contact_log.html", src, w("contact_log"), groups=_contact_groups(of["contact"], ckey))
+    objectives = [(o, state.objective_values(o, by_type.get("report", []))) for o in cfg.objectives.values()]
+    if objectives:
+        f["objectives/index.md"] = rd.page("objectives.html", "objectives/index.md", w("objectives"),
+                                           objectives=objectives)
+        for o, values in objectives:
+            src = f"objectives/{o.id}.md"
+            f[src] = rd.page("objective.html", src, o.name, o=o, values=values, chart=_objective_chart(o, values, w))
+    if cfg.customers:
+        f["customers/index.md"] = rd.page("customers.html", "customers/index.md", w("customers"))
+        trend_of = {t.customer: t for t in trends}
+        for cid, customer in cfg.customers.items():
+            src = f"customers/{cid}.md"
+            mine = {t: [r for r in of[t] if ckey(r.get("customer")) == cid] for t in ("complaint", "capa")}
+            contacts = [r for r in of["contact"] if r.get("party_kind") == "customer" and ckey(r.get("party")) == cid]
+            answered = [n for n in map(state.days_to_respond, mine["complaint"]) if n is not None]
+            f[src] = rd.page("customer.html", src, customer.name_en if cfg.language == "en" and customer.name_en
+                             else customer.name, cust=customer, complaints=mine["complaint"], capas=mine["capa"],
+                             contacts=sorted(contacts, key=lambda r: (r.get("date"), r.id), reverse=True),
+                             trend=trend_of.get(cid), chart=_trend_chart(trend_of[cid], w) if len(getattr(trend_of.get(cid), "rows", ())) > 1 else "",
+                             mean_days=round(sum(answered) / len(answered), 1) if answered else None,
+                             overdue=[c.id for c in mine["complaint"] if state.complaint_days_late(c, today)],
+                             on_time=sum(1 for c in mine["complaint"] if _responded_in_time(c)),
+                             with_due=sum(1 for c in mine["complaint"] if state.responded_on(c)
+                                          and isinstance(c.get("response_due"), dt.date)))
+    return Communication(memos_to, memos_from, objectives, state.comm_kpis(live, today, kpis.months))
+
+
+def _responded_in_time(c: Record) -> bool:
+    on, due = state.responded_on(c), c.get("response_due")
+    return bool(on and isinstance(due, dt.date) and on <= due)
+
+
+def _audits(ncs: list[Record]) -> list[tuple]:
+    """[(audit kind, audit reference or year, [NC])], the latest audit first: one board per audit."""
+    grouped: dict = defaultdict(list)
+    for nc in ncs:
+        ref = nc.get("audit_ref")
+        found = nc.get("found_on")
+        grouped[(str(nc.get("audit")), str(ref) if ref else str(found.year if isinstance(found, dt.date) else ""))].append(nc)
+    latest = {k: max((n.get("found_on") for n in v if isinstance(n.get("found_on"), dt.date)), default=dt.date.min)
+              for k, v in grouped.items()}
+    return [(kind, ref, sorted(items, key=lambda n: n.id)) for (kind, ref), items
+            in sorted(grouped.items(), key=lambda kv: (latest[kv[0]], kv[0]), reverse=True)]
+
+
+def _contact_groups(contacts: list[Record], ckey) -> list[tuple]:
+    """[(party kind, [(party, [contact], newest first)])], parties by name."""
+    grouped: dict = defaultdict(lambda: defaultdict(list))
+    for r in contacts:
+        party = ckey(r.get("party")) if r.get("party_kind") == "customer" else str(r.get("party") or "")
+        grouped[str(r.get("party_kind"))][party].append(r)
+    return [(kind, [(party, sorted(items, key=lambda r: (r.get("date"), r.id), reverse=True))
+                    for party, items in sorted(parties.items())]) for kind, parties in sorted(grouped.items())]
+
+
+def _trend_chart(trend: state.SurveyTrend, w: Words) -> str:
+    labels = [period for period, *_ in trend.rows]
+    series = [(c, [scores.get(c) for _, _, scores, _ in trend.rows]) for c in trend.criteria]
+    series.append((w("overall"), [overall for *_, overall in trend.rows]))
+    return charts.line_chart(w("survey_trend"), labels, series)
+
+
+def _objective_chart(o, values, w: Words) -> str:
+    labels = [v.period for v in values]
+    return charts.line_chart(o.name, labels, [(o.name, [v.value for v in values]),
+                                              (w("target"), [o.target for _ in values])])
+
+
+def _meeting_matrix(cfg: Config, live, today) -> list:
+    """[(every, year, periods, [(entry, {period: MeetingPeriod})])] for the recurring meetings owed, one table
+    per length of period and year, newest year first."""
+    from .meetings_owed import meetings_owed
+
+    EVERY = ("week", "month", "quarter", "year")
+    grouped: dict = defaultdict(list)
+    for entry, periods in meetings_owed(cfg, [r for r in live if r.type == "meeting"], today):
+        years = defaultdict(dict)
+        for p in periods:
+            years[p.period[:4]][p.period] = p
+        for year, cells in years.items():
+            grouped[(entry.every, year)].append((entry, cells))
+    out = []
+    for (every, year), rows in sorted(grouped.items(), key=lambda kv: (kv[0][1], -EVERY.index(kv[0][0])), reverse=True):
+        periods = sorted({p for _, cells in rows for p in cells}, key=state.period_key)
+        out.append((every, year, periods, rows))
+    return out
+
+
 def _closed_in_month(live, today):
     return sum(1 for r in live if r.type == "capa" and r.get("status") == "closed"
                and isinstance(r.get("closed_on"), dt.date)
@@ -276,9 +417,16 @@ def _dept_of(cfg: Config, pid: str) -> str | None:
     return p.department if p else None
 
 
+PEOPLE_FIELDS = ("owner", "chair", "recorder", "author", "received_by", "auditor", "acknowledged_by", "from",
+                 "collected_by")
+
+
 def _people_of(r: Record) -> set[str]:
-    """People a record belongs to: its owner, chair, recorder, author."""
-    return {r.get(k) for k in ("owner", "chair", "recorder", "author") if isinstance(r.get(k), str)}
+    """People a record belongs to: its owner, chair, recorder, author, complaint receiver, auditor, memo sender,
+    survey collector, the people of an external contact."""
+    out = {r.get(k) for k in PEOPLE_FIELDS if isinstance(r.get(k), str)}
+    ours = r.get("our_people")
+    return out | {p for p in ours if isinstance(p, str)} if isinstance(ours, list) else out
 
 
 def _year_counts(recs) -> dict:
@@ -315,6 +463,17 @@ def _charts(k, w: Words) -> list[tuple[str, str]]:
     ]
 
 
+def _comm_charts(months, c: state.CommKpis, w: Words) -> list[tuple[str, str]]:
+    return [
+        (w("complaints_per_month"), charts.bar_chart(w("complaints_per_month"), months,
+                                                      [(w("complaints_per_month"), c.complaints)])),
+        (w("mean_days_to_respond"), charts.line_chart(w("mean_days_to_respond"), months,
+                                                       [(w("mean_days_to_respond"), c.mean_days_to_respond)])),
+        (w("nc_found_closed"), charts.bar_chart(w("nc_found_closed"), months,
+                                                 [(w("found"), c.nc_found), (w("closed"), c.nc_closed)])),
+    ]
+
+
 def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
     rd, today = site.renderer, site.today
     sup = site.superseders
@@ -336,6 +495,14 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
         if r.type == "capa" and r.get("status") not in state.CLOSED_CAPA and isinstance(r.get("due"), dt.date):
             events.append(feeds.CalEvent(uid=f"{r.id}-due@bulletin", summary=f"{w('due')}: {r.id} {r.title}",
                                          start=r.get("due"), url=url_of(src_of(r)), categories=("CAPA",)))
+        if r.type == "complaint" and state.counts(r) and r.get("status") not in state.ANSWERED_COMPLAINT \
+                and isinstance(r.get("response_due"), dt.date):
+            events.append(feeds.CalEvent(uid=f"{r.id}-response@bulletin",
+                                         summary=f"{w('response_due')}: {r.id} {r.title}", start=r.get("response_due"),
+                                         url=url_of(src_of(r)), categories=(w("complaints"),)))
+        if r.type == "memo" and r.get("status") == "open" and isinstance(r.get("reply_due"), dt.date):
+            events.append(feeds.CalEvent(uid=f"{r.id}-reply@bulletin", summary=f"{w('reply_due')}: {r.id} {r.title}",
+                                         start=r.get("reply_due"), url=url_of(src_of(r)), categories=(w("memos"),)))
     for a in state.open_actions(live, today):
         if a.due:
             events.append(feeds.CalEvent(uid=f"{a.record.id}-A{a.n}@bulletin",
@@ -374,6 +541,9 @@ def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:
         {w("actions"): "actions.md"},
         {t["report"].title(cfg.language): [{t["report"].title(cfg.language): "reports/index.md"},
                                             {w("report_matrix"): "reports/matrix.md"}]} if "report" in t else None,
+        *_comm_nav(cfg, w),
+        {w("objectives"): "objectives/index.md"} if cfg.objectives else None,
+        {w("customers"): "customers/index.md"} if cfg.customers else None,
         {w("kpi"): "kpi.md"},
         {w("archive"): [{w("by_year"): "archive/index.md"}, {w("departments"): "departments/index.md"},
                         {w("people"): "people/index.md"}]},
@@ -381,6 +551,22 @@ def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:
     ]
     nav += [{title: src} for src, (title, _) in extra_pages.items()]
     return [item for item in nav if item]
+
+
+COMM_PAGES = (("complaint", "board.md", "complaint_board"), ("nc", "board.md", "nc_board"),
+              ("survey", "trend.md", "survey_trend"), ("memo", "board.md", "memo_board"),
+              ("contact", "log.md", "contact_log"))
+
+
+def _comm_nav(cfg: Config, w: Words) -> list:
+    """A section per communication type: its index and its board (or trend, or log)."""
+    out = []
+    for rtype, page, label in COMM_PAGES:
+        if rtype in cfg.types:
+            t = cfg.types[rtype]
+            out.append({t.title(cfg.language): [{t.title(cfg.language): f"{t.folder}/index.md"},
+                                                {w(label): f"{t.folder}/{page}"}]})
+    return out
 
 
 def load_extra_pages(root: Path, lang: str) -> dict:

@@ -15,9 +15,10 @@ from .config import Config
 from .labels import Words
 from .records import Record, Records
 from .resources import template_dirs
-from .schema import FieldSpec
+from .schema import FieldSpec, customer_id
 
 CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
+DAYS_LATE = {"capa": state.capa_days_late, "complaint": state.complaint_days_late, "memo": state.memo_days_late}
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
 
 # --- the sanitiser of HTML written by people (record bodies, the contributor guide) ------------------
@@ -124,6 +125,12 @@ class Renderer:
         p = self.cfg.people.get(pid) if isinstance(pid, str) else None
         return p.name if p else str(pid or "")
 
+    def customer_name(self, cid) -> str:
+        c = self.cfg.customers.get(cid) if isinstance(cid, str) else None
+        if not c:
+            return str(cid or "")
+        return (c.name_en or c.name) if self.w.lang == "en" else c.name
+
     def dept_name(self, code) -> str:
         d = self.cfg.departments.get(code) if isinstance(code, str) else None
         if not d:
@@ -170,10 +177,17 @@ class Renderer:
             return Markup("".join(f"<li>{rec(r.id)}{withdrawn if r.withdrawn else ''}</li>\n"
                                   for r in sorted(items, key=lambda r: r.id, reverse=True)))
 
+        def customer(value) -> Markup:
+            """A customer field: a link to the customer's page when it names one (customers.yml), else the text."""
+            cid = customer_id(value, self.cfg.customers) if self.cfg.customers else None
+            if cid is None:
+                return Markup(escape("" if value is None else value))
+            return Markup(f'<a href="{escape(link(f"customers/{cid}.md"))}">{escape(self.customer_name(cid))}</a>')
+
         return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, dept=dept, badge=badge,
-                    record_items=record_items, today=self.site.today,
+                    record_items=record_items, today=self.site.today, customer=customer, get=self.visible.get,
                     state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang,
-                    value=lambda r, name: self.value(r, name, rec, person, dept, badge))
+                    value=lambda r, name: self.value(r, name, rec, person, dept, badge, customer))
 
     # --- pages -------------------------------------------------------------------------------
     def page(self, template: str, src: str, title: str, **ctx) -> str:
@@ -195,8 +209,11 @@ class Renderer:
             **ctx, r=record, rtype=rtype, fields=fields,
             notice_state=(state.notice_state(record, site.today, site.superseders)
                           if record.type == "notice" else None),
-            days_late=state.capa_days_late(record, site.today) if record.type == "capa" else 0,
-            age=state.capa_age(record, site.today) if record.type == "capa" else None)
+            days_late=DAYS_LATE.get(record.type, lambda r, today: 0)(record, site.today),
+            age=state.capa_age(record, site.today) if record.type == "capa" else None,
+            receipts=state.receipts_of(record, self.cfg),
+            overall=state.survey_overall(record) if record.type == "survey" and record.get("overall") is None else None,
+            responded_in=state.days_to_respond(record) if record.type == "complaint" else None)
         bottom = self.env.get_template("record_bottom.html").render(
             **ctx, r=record, rtype=rtype, actions=state.actions_of(record, site.today),
             backlinks=site.backlinks.get(record.id, []), history=site.history.get(record.path, []),
@@ -206,22 +223,28 @@ class Renderer:
         sections = re.findall(r'<h2 id="(\w+)">([^<]*)<', bottom)
         return RecordPage(f"# {_md_escape(record.title)}\n\n{body}\n", top.strip(), bottom.strip(), sections)
 
-    def value(self, record: Record, name: str, rec, person, dept, badge) -> Markup:
+    def value(self, record: Record, name: str, rec, person, dept, badge, customer=None) -> Markup:
         spec = self.cfg.types[record.type].fields.get(name)
-        return self._value(record.get(name), spec, rec, person, dept, badge, name)
+        return self._value(record.get(name), spec, rec, person, dept, badge, name, customer)
 
-    def _value(self, v, spec: FieldSpec | None, rec, person, dept, badge, name="") -> Markup:
+    def _value(self, v, spec: FieldSpec | None, rec, person, dept, badge, name="", customer=None) -> Markup:
         kind = spec.kind if spec else "text"
         if v is None:
             return Markup("")
         if kind == "list" and isinstance(v, list):
-            parts = [self._value(x, spec.of, rec, person, dept, badge, name) for x in v]
+            parts = [self._value(x, spec.of, rec, person, dept, badge, name, customer) for x in v]
             return Markup("、").join(parts)
         if kind == "object" and isinstance(v, dict):
             items = [Markup("<li>{}：{}</li>").format(
                 (spec.struct.fields[k].title(self.w.lang) if k in spec.struct.fields else k),
-                self._value(x, spec.struct.fields.get(k), rec, person, dept, badge, k)) for k, x in v.items()]
+                self._value(x, spec.struct.fields.get(k), rec, person, dept, badge, k, customer)) for k, x in v.items()]
             return Markup('<ul class="bl-sub">{}</ul>').format(Markup("").join(items))
+        if kind == "map" and isinstance(v, dict):
+            items = [Markup("<li>{}：{}</li>").format(k, self._value(x, spec.of, rec, person, dept, badge, k, customer))
+                     for k, x in v.items()]
+            return Markup('<ul class="bl-sub">{}</ul>').format(Markup("").join(items))
+        if kind == "customer" and customer is not None:
+            return customer(v)
         if kind == "person":
             return person(v)
         if kind == "dept":
@@ -234,7 +257,8 @@ class Renderer:
         if kind == "bool":
             return Markup(escape(self.w.value("bool", "true" if v else "false")))
         if kind == "choice":
-            group = name if name in ("status", "kind", "category", "source", "visibility") else ""
+            group = name if name in ("status", "kind", "category", "source", "visibility", "channel", "severity",
+                                     "audit", "grade", "party_kind") else ""
             return badge(group, v) if name == "status" else Markup(escape(self.w.value(group, v)))
         if isinstance(v, dt.date):
             return Markup(escape(v.isoformat()))
@@ -256,6 +280,20 @@ class Renderer:
             "report": [("kind", "kind", "text", True), ("department", "department", "text", True),
                        ("period", "period", "text", True), ("submitted_on", "submitted_on", "date", False),
                        ("author", "author", "text", False)],
+            "complaint": [("customer", "customer", "text", True), ("severity", "severity", "text", True),
+                          ("received_on", "received_on", "date", False), ("response_due", "response_due", "date", False),
+                          ("status", "status", "badge", True), ("days_late", "days_late", "number", False)],
+            "nc": [("audit", "audit", "text", True), ("audit_ref", "audit_ref", "text", True),
+                   ("department", "department", "text", True), ("grade", "grade", "text", True),
+                   ("found_on", "found_on", "date", False), ("status", "status", "badge", True)],
+            "survey": [("customer", "customer", "text", True), ("period", "period", "text", True),
+                       ("received_on", "received_on", "date", False), ("overall", "overall", "number", False)],
+            "memo": [("department", "department", "text", True), ("to", "to", "text", True),
+                     ("sent_on", "sent_on", "date", False), ("reply_due", "reply_due", "date", False),
+                     ("status", "status", "badge", True), ("days_late", "days_late", "number", False)],
+            "contact": [("party_kind", "party_kind", "text", True), ("party", "party", "text", True),
+                        ("channel", "channel", "text", True), ("date", "date", "date", False),
+                        ("department", "department", "text", True)],
         }.get(rtype, [("department", "department", "text", True)])
         fields = self.cfg.types[rtype].fields
         out = list(common)
@@ -283,12 +321,20 @@ class Renderer:
                     group = "notice_state" if r.withdrawn else "status"
                     row[key] = {"text": self.w.value(group, s), "value": s, "cls": f"bl-badge bl-status-{s}"}
                 elif key == "days_late":
-                    row[key] = state.capa_days_late(r, today) or ""
+                    row[key] = DAYS_LATE.get(rtype, lambda r, today: 0)(r, today) or ""
+                elif key == "overall":
+                    overall = state.survey_overall(r)
+                    row[key] = "" if overall is None else overall
                 elif key == "department":
                     row[key] = self.dept_name(v)
+                elif key == "to":
+                    row[key] = "、".join(self.dept_name(d) for d in v) if isinstance(v, list) else ""
+                elif key in ("customer", "party"):
+                    cid = customer_id(v, self.cfg.customers) if self.cfg.customers else None
+                    row[key] = self.customer_name(cid) if cid else ("" if v is None else str(v))
                 elif key in ("owner", "author"):
                     row[key] = self.person_name(v)
-                elif key in ("kind", "category", "source"):
+                elif key in ("kind", "category", "source", "severity", "audit", "grade", "channel", "party_kind"):
                     row[key] = self.w.value(key, v)
                 elif isinstance(v, dt.date):
                     row[key] = v.isoformat()

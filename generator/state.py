@@ -14,6 +14,7 @@ from .records import Record
 from .schema import period_kind
 
 CLOSED_CAPA = ("closed", "cancelled")
+ACTION_TYPES = ("meeting", "capa", "survey", "contact")     # types whose action items are tracked
 
 
 def _date(value) -> dt.date | None:
@@ -110,10 +111,10 @@ def actions_of(record: Record, today: dt.date) -> list[Action]:
 
 
 def open_actions(records, today: dt.date) -> list[Action]:
-    """Every open action item of meetings and live CAPAs, overdue first, then by due date."""
+    """Every open action item of meetings, surveys, contacts and live CAPAs, overdue first, then by due date."""
     items = []
     for r in records:
-        if not counts(r) or r.type not in ("meeting", "capa"):
+        if not counts(r) or r.type not in ACTION_TYPES:
             continue
         if r.type == "capa" and r.get("status") in CLOSED_CAPA:
             continue
@@ -296,3 +297,179 @@ def _overdue_on(capa: Record, day: dt.date) -> bool:
         if a_due and day > a_due and (done is None or done > day):
             return True
     return False
+
+
+# --- v2: complaints, NCs, surveys, memos, receipts, quality objectives -----------------------
+
+ANSWERED_COMPLAINT = ("responded", "closed", "cancelled")
+
+
+def complaint_days_late(complaint: Record, today: dt.date) -> int:
+    """Days past `response_due` of a complaint not yet responded, closed or cancelled; 0 when not overdue."""
+    due = _date(complaint.get("response_due"))
+    if not counts(complaint) or complaint.get("status") in ANSWERED_COMPLAINT or not due or today <= due:
+        return 0
+    return (today - due).days
+
+
+def responded_on(complaint: Record) -> dt.date | None:
+    response = complaint.get("response")
+    return _date(response.get("on")) if isinstance(response, dict) else None
+
+
+def days_to_respond(complaint: Record) -> int | None:
+    """Days from receipt to the response to the customer (None before a response)."""
+    start, end = _date(complaint.get("received_on")), responded_on(complaint)
+    return (end - start).days if start and end else None
+
+
+def memo_days_late(memo: Record, today: dt.date) -> int:
+    """Days past `reply_due` of an open memo; 0 when not overdue."""
+    due = _date(memo.get("reply_due"))
+    if not counts(memo) or memo.get("status") != "open" or not due or today <= due:
+        return 0
+    return (today - due).days
+
+
+def _number(v) -> int | float | None:
+    """A number as written (4 stays 4, 4.5 stays 4.5); None for anything else."""
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def survey_overall(survey: Record) -> float | None:
+    """The survey's `overall`, else the mean of its scores (two decimals)."""
+    given = _number(survey.get("overall"))
+    if given is not None:
+        return given
+    scores = survey.get("scores")
+    values = [x for x in map(_number, scores.values()) if x is not None] if isinstance(scores, dict) else []
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def period_key(period) -> tuple:
+    """Sort key of a period of any length (2026, 2026-H1, 2026-Q3, 2026-10, 2026-W05): start, then length."""
+    p = str(period)
+    year = int(p[:4]) if p[:4].isdigit() else 0
+    rest = p[5:]
+    if rest.startswith("H") and rest[1:].isdigit():
+        return (year, (int(rest[1:]) - 1) * 6 + 1, 6)
+    if rest.startswith("Q") and rest[1:].isdigit():
+        return (year, (int(rest[1:]) - 1) * 3 + 1, 3)
+    if rest.startswith("W") and rest[1:].isdigit():
+        return (year, 0, int(rest[1:]))
+    if rest.isdigit():
+        return (year, int(rest), 1)
+    return (year, 1, 12)
+
+
+@dataclass
+class SurveyTrend:
+    customer: str                       # the customer's id (with customers.yml) or the text as written
+    criteria: list[str]                 # every criterion scored in any period, first seen first
+    rows: list[tuple]                   # (period, survey, {criterion: score}, overall), oldest period first
+
+
+def survey_trends(surveys, customer_key) -> list[SurveyTrend]:
+    """Per customer (customer_key(value) -> key), the scores of each criterion and overall per period."""
+    grouped: dict[str, list] = {}
+    for s in surveys:
+        if counts(s) and isinstance(s.get("scores"), dict):
+            grouped.setdefault(customer_key(s.get("customer")), []).append(s)
+    out = []
+    for key, items in sorted(grouped.items(), key=lambda kv: str(kv[0])):
+        items.sort(key=lambda s: (period_key(s.get("period")), s.id))
+        criteria = list(dict.fromkeys(c for s in items for c in s.get("scores")))
+        rows = [(str(s.get("period")), s, {c: _number(v) for c, v in s.get("scores").items()}, survey_overall(s))
+                for s in items]
+        out.append(SurveyTrend(key, criteria, rows))
+    return out
+
+
+def receipts_of(record: Record, cfg: Config) -> list[tuple[str, dict | None]]:
+    """(department, its receipt or None) for every department that owes the record a receipt."""
+    from .receipts import receipts_owed
+
+    received = record.get("received")
+    signed = {r.get("department"): r for r in received if isinstance(r, dict)} if isinstance(received, list) else {}
+    return [(d, signed.get(d)) for d in receipts_owed(record, cfg)]
+
+
+def receipts_owed_by(records, cfg: Config, dept: str) -> list[Record]:
+    """The records (not withdrawn) that department `dept` still owes a receipt (签收): an approved
+    management review in its distribution, a notice with `acknowledge: true` addressed to it. Oldest first."""
+    from .receipts import receipts_outstanding
+
+    out = [r for r in records if counts(r) and r.type in ("meeting", "notice") and dept in receipts_outstanding(r, cfg)]
+    return sorted(out, key=lambda r: (_date(r.get("approved_on")) or _date(r.get("issued_on")) or dt.date.min, r.id))
+
+
+@dataclass
+class ObjectiveValue:
+    period: str
+    value: float
+    met: bool
+    report: Record
+
+
+def objective_met(objective, value: float) -> bool:
+    return value <= objective.target if objective.better == "lower" else value >= objective.target
+
+
+def objective_values(objective, reports) -> list[ObjectiveValue]:
+    """The values reports of the objective's department and kind carry for it, oldest period first."""
+    out = {}
+    for r in reports:
+        metrics = r.get("metrics")
+        if (not counts(r) or r.type != "report" or r.get("department") != objective.department
+                or r.get("kind") != objective.kind or not isinstance(metrics, dict)):
+            continue
+        value = _number(metrics.get(objective.id))
+        if value is not None:
+            period = str(r.get("period"))
+            out.setdefault(period, ObjectiveValue(period, value, objective_met(objective, value), r))
+    return sorted(out.values(), key=lambda v: period_key(v.period))
+
+
+@dataclass
+class CommKpis:
+    """Monthly figures of the communication records, over the same months as Kpis."""
+    complaints: list[int] = field(default_factory=list)                 # received per month
+    mean_days_to_respond: list[float | None] = field(default_factory=list)   # of responses made that month
+    nc_found: list[int] = field(default_factory=list)
+    nc_closed: list[int] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+
+def comm_kpis(records, today: dt.date, months: list[str]) -> CommKpis:
+    """Complaints per month, mean days to respond, NCs found / closed and the NC closure rate."""
+    live = [r for r in records if counts(r)]
+    complaints = [r for r in live if r.type == "complaint" and r.get("status") != "cancelled"]
+    ncs = [r for r in live if r.type == "nc"]
+    index = {label: i for i, label in enumerate(months)}
+    k = CommKpis([0] * len(months), [], [0] * len(months), [0] * len(months))
+    days: list[list[int]] = [[] for _ in months]
+    for c in complaints:
+        got = _date(c.get("received_on"))
+        if got and _month(got) in index:
+            k.complaints[index[_month(got)]] += 1
+        on, n = responded_on(c), days_to_respond(c)
+        if on and n is not None and _month(on) in index:
+            days[index[_month(on)]].append(n)
+    k.mean_days_to_respond = [round(sum(d) / len(d), 1) if d else None for d in days]
+    for nc in ncs:
+        found = _date(nc.get("found_on"))
+        if found and _month(found) in index:
+            k.nc_found[index[_month(found)]] += 1
+        closed = _date(nc.get("closed_on")) if nc.get("status") == "closed" else None
+        if closed and _month(closed) in index:
+            k.nc_closed[index[_month(closed)]] += 1
+    answered = [n for n in map(days_to_respond, complaints) if n is not None]
+    closed_ncs = sum(1 for nc in ncs if nc.get("status") == "closed")
+    k.totals = {
+        "complaints_open": sum(1 for c in complaints if c.get("status") not in ("closed", "cancelled")),
+        "complaints_overdue": sum(1 for c in complaints if complaint_days_late(c, today)),
+        "mean_days_to_respond": round(sum(answered) / len(answered), 1) if answered else None,
+        "nc_open": len(ncs) - closed_ncs,
+        "nc_closure_rate": round(100 * closed_ncs / len(ncs), 1) if ncs else None,
+    }
+    return k

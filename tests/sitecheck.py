@@ -288,7 +288,9 @@ def record_urls(folder: Path) -> list[str]:
 # SEARCHED_GENERATED), since they would only echo the titles of the records they list. Every other page
 # with a search box (the home page, every record, pages written by hand such as the guide) must be in it.
 LIST_PAGES = re.compile(r"^(?:actions|kpi|exports|capa/board|reports/matrix|archive(?:/\d{4})?"
-                        r"|departments(?:/[^/]+)?|people(?:/[^/]+)?)/index\.html$")
+                        r"|departments(?:/[^/]+)?|people(?:/[^/]+)?"
+                        r"|(?:complaints|nc|memos)/board|surveys/trend|external/log"   # the v2 boards
+                        r"|customers(?:/[^/]+)?|objectives(?:/[^/]+)?)/index\.html$")
 
 
 def _is_list_page(page: str, type_folders: set[str]) -> bool:

@@ -41,15 +41,22 @@ def test_synthetic_repository_validates_and_covers_every_type_and_status(tmp_pat
     records = _front_matters(repo)
     assert len(records) == 200
     folders = Counter(path.split("/")[1] for path in records)
-    assert set(folders) == {"meetings", "notices", "capa", "reports"}
+    assert set(folders) == {"meetings", "notices", "capa", "reports", "complaints", "nc", "surveys", "memos", "external"}
     capa = [r["fm"] for p, r in records.items() if p.startswith("records/capa/")]
     assert {fm["status"] for fm in capa} == CAPA_STATUSES
     meetings = [r["fm"] for p, r in records.items() if p.startswith("records/meetings/")]
     assert {fm["status"] for fm in meetings} == {"draft", "approved"}
+    complaints = [r["fm"] for p, r in records.items() if p.startswith("records/complaints/")]
+    assert "closed" in {fm["status"] for fm in complaints} and any("capa" in fm for fm in complaints)
+    ncs = [r["fm"] for p, r in records.items() if p.startswith("records/nc/")]
+    assert "closed" in {fm["status"] for fm in ncs} and any("capa" in fm for fm in ncs)
+    assert any(fm.get("received") for fm in meetings), "management reviews carry receipts"
+    reports = [r["fm"] for p, r in records.items() if p.startswith("records/reports/")]
+    assert any(fm.get("metrics") for fm in reports), "reports carry the objectives' metrics"
     for path, rec in records.items():
         assert Path(path).name.startswith(rec["fm"]["id"] + "-")
         assert 300 <= len(rec["body"]) <= 1500, (path, len(rec["body"]))
-    for name in ("departments.yml", "people.yml", "schedule.yml"):
+    for name in ("departments.yml", "people.yml", "schedule.yml", "customers.yml", "objectives.yml"):
         assert (repo / "site_config" / name).is_file()
     roles = {role for person in yaml.safe_load((repo / "site_config" / "people.yml").read_text("utf-8"))
              for role in person.get("roles", [])}

@@ -84,10 +84,11 @@ def add_record(repo):
 
 
 def delete_record(repo):
-    """Remove a report that no record refers to."""
+    """Remove a report that no record refers to and that refers to another (whose backlinks change)."""
     texts = _records(repo)
     everything = "\n".join(texts.values())
-    path = next(p for p, t in texts.items() if "/reports/" in p.as_posix() and everything.count(_id(t)) == 1)
+    path = next(p for p, t in texts.items() if "/reports/" in p.as_posix() and everything.count(_id(t)) == 1
+                and re.search(r"^related: \[", t, re.M))
     git("rm", "-q", str(path), cwd=repo)
     git("commit", "-qm", "remove a report", cwd=repo)
 
