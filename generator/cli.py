@@ -30,10 +30,19 @@ errors never replace the site being served: their problems are printed and the p
 
 Example:  bulletin serve                      (then open http://127.0.0.1:8000)
           bulletin serve --port 8001 --audience management""",
-    "status": """Print the overdue CAPAs and action items and the missing reports, grouped by owner:
-for a daily e-mail (text), a script (json), or a WeCom / DingTalk group robot (markdown).
+    "status": """Print what is owed, grouped by owner: by default the overdue CAPAs and action items and the
+missing reports; with --person or --department, everything that person or department owes (open action
+items, overdue CAPAs they own, reports owed), due or not.
 
-Example:  bulletin status --today 2026-11-24 --format markdown""",
+Only records the audience may see are counted, and the output names the audience: all-staff unless
+--audience says otherwise, so the default output is safe to post to a company-wide group.
+--format wecom / dingtalk prints the exact JSON a WeCom / DingTalk group robot's webhook takes
+(Markdown within 4096 bytes; items that do not fit are counted in a last line).
+
+Example:  bulletin status --today 2026-11-24
+          bulletin status --person wuhaitao
+          bulletin status --format wecom | curl -H 'Content-Type: application/json' --data @- "$WEBHOOK"
+          bulletin status --audience management --format markdown    (for the management group only)""",
     "init": """Create a new company's records repository in DIR (missing or empty): site_config/ with example
 departments and people, records/ folders for every type, mkdocs.yml, CI for GitHub, Gitea and GitLab,
 pre-commit, CODEOWNERS, a README for staff, and requirements.txt pinning this Bulletin by hash.
@@ -217,11 +226,19 @@ def cmd_serve(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from .status import overdue, render_status
+    from .schema import DidYouMean, hint
+    from .status import render_status, status
 
     root, cfg, lang, result = _repository(args)
+    for found, known, code in ((args.person, cfg.people, "status-unknown-person"),
+                               (args.department, cfg.departments, "status-unknown-dept")):
+        if found is not None and found not in known:
+            print(f"bulletin status: {render(code, lang, found=found, hint=DidYouMean(hint(found, known)))}",
+                  file=sys.stderr)
+            return 2
     today = args.today or today_in(cfg.time_zone)
-    print(render_status(overdue(result.records, cfg, today, args.audience), cfg, lang, today, args.format))
+    st = status(result.records, cfg, today, args.audience, person=args.person, department=args.department)
+    print(render_status(st, cfg, lang, args.format))
     return 0
 
 
@@ -336,12 +353,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     p.set_defaults(func=cmd_serve, strict=False)
 
-    p = command("status", "overdue CAPAs, action items and missing reports, grouped by owner")
+    p = command("status", "what is owed (overdue items by default), grouped by owner, for one audience")
     p.add_argument("--today", type=parse_date, help="the date to judge against, YYYY-MM-DD")
-    p.add_argument("--format", choices=["text", "json", "markdown"], default="text",
-                   help="text (e-mail), json, or markdown (WeCom / DingTalk group robot)")
-    p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="restricted",
-                   help="whose records to include (default: all)")
+    p.add_argument("--format", choices=["text", "json", "markdown", "wecom", "dingtalk"], default="text",
+                   help="text (e-mail), json, markdown, or the JSON payload of a WeCom / DingTalk group robot")
+    p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
+                   help="whose records to count (default: all-staff; management and restricted records are left out)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--person", metavar="ID", help="everything this person owes (an id from site_config/people.yml)")
+    who.add_argument("--department", metavar="CODE", help="everything this department and its people owe")
     p.set_defaults(func=cmd_status)
 
     p = command("check-changes", "change control for a pull request: deleted records, changed IDs, unamended edits")

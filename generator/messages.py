@@ -544,6 +544,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this is a shallow clone: the record history and dates read from Git are incomplete. Fetch the full "
         "history: git fetch --unshallow (fetch-depth: 0 for GitHub's actions/checkout, GIT_DEPTH: \"0\" on GitLab)",
     ),
+    # people13: status for an audience, the preview's error page, YAML typing mistakes explained
+    "status-owed-by": ("{name} 的待办", "Owed by {name}"),
+    "status-audience": ("范围：{audience}（--audience {option}）", "Scope: {audience} (--audience {option})"),
+    "status-scope-all-staff": ("全体员工可见的记录", "the records all staff may see"),
+    "status-scope-management": ("管理层可见的记录（含全员记录）", "the records management may see (all-staff ones too)"),
+    "status-scope-restricted": ("全部记录（含管理层和受限记录）", "every record (management and restricted ones too)"),
+    "status-nothing": ("无", "None"),
+    "status-more": (
+        "…还有 {n} 项未列出（完整列表：bulletin status）",
+        "…and {n} more (the full list: bulletin status)",
+    ),
+    "status-unknown-person": (
+        "人员 {found} 不在 site_config/people.yml 中{hint}",
+        "the person {found} is not in site_config/people.yml{hint}",
+    ),
+    "status-unknown-dept": (
+        "部门代码 {found} 不在 site_config/departments.yml 中{hint}",
+        "the department code {found} is not in site_config/departments.yml{hint}",
+    ),
+    "serve-errors-title": ("记录有错误，预览未更新", "The records have errors; the preview was not rebuilt"),
+    "serve-errors-intro": (
+        "刚保存的修改有 {n} 个错误，站点没有重新构建。改正并保存后，本页会自动回到站点；"
+        "在此之前，输出文件夹 {out} 仍是上一次成功构建的站点。",
+        "The last save has {n} errors, so the site was not rebuilt. Fix them and save: this page returns to "
+        "the site by itself. Until then the output folder {out} keeps the last good site.",
+    ),
+    "serve-build-failed": ("构建失败：{problem}", "the build failed: {problem}"),
+    "yaml-tab": (
+        "这一行用制表符（Tab）缩进；YAML 只能用空格缩进：把 Tab 换成空格（每层两个空格）",
+        "this line is indented with a tab; YAML indents with spaces only: replace the tab with spaces (two per level)",
+    ),
+    "yaml-fullwidth-colon": (
+        "{key} 后面是中文冒号“：”；YAML 只认英文冒号“:”加一个空格：写成 {fix}",
+        "{key} is followed by a full-width colon “：”; YAML needs an ASCII colon “:” and a space: write {fix}",
+    ),
+    "yaml-colon-space": (
+        "{key} 后面的冒号“:”之后少了一个空格：写成 {fix}",
+        "the colon “:” after {key} needs a space after it: write {fix}",
+    ),
+    "yaml-unclosed-quote": (
+        "这一行的引号 {quote} 没有闭合：写成 {fix}",
+        "the quote {quote} opened on this line is never closed: write {fix}",
+    ),
+    "yaml-fullwidth-quote": (
+        "这一行用了中文引号 {chars}；YAML 只认英文引号 \" 或 '：写成 {fix}",
+        "this line uses full-width quotes {chars}; YAML reads only ASCII quotes \" or ': write {fix}",
+    ),
+    "yaml-fullwidth-bracket": (
+        "这一行用了中文括号 {chars}；YAML 的列表用英文方括号 [ ]，映射用英文花括号 {{ }}：写成 {fix}",
+        "this line uses full-width brackets {chars}; YAML lists take ASCII brackets [ ] and mappings ASCII braces "
+        "{{ }}: write {fix}",
+    ),
+    "yaml-fullwidth-comma": (
+        "这一行用了中文逗号 {chars}；YAML 只认英文逗号“,”：写成 {fix}",
+        "this line uses the full-width comma {chars}; YAML separates items with an ASCII comma “,”: write {fix}",
+    ),
+    "yaml-list-dash": (
+        "这一行像是列表的一项，但前面少了“- ”：写成 {fix}",
+        "this line looks like a list item but lacks the “- ” in front: write {fix}",
+    ),
+    "yaml-list-as-text": (
+        "{field} 应为列表，这里却是一段文本 {found}{why}：写成 {fix}，或每项单独一行、以“- ”开头",
+        "{field} must be a list, but it is the text {found}{why}: write {fix}, or put each item on its own line "
+        "starting with “- ”",
+    ),
+    "yaml-why-fullwidth": ("（其中 {chars} 是中文标点）", " ({chars}: full-width punctuation)"),
+    "yaml-why-no-dash": ("（列表的每一项前面要有“- ”）", " (each list item needs a “- ” in front)"),
+    "yaml-hint-fullwidth": (
+        "；其中 {chars} 是中文标点，YAML 只认英文标点：写成 {fix}",
+        "; {chars} is full-width punctuation, which YAML does not read as such: write {fix}",
+    ),
 }
 
 WHEN: dict[str, tuple[str, str]] = {
