@@ -26,7 +26,8 @@ Example:  bulletin build --out site --today 2026-11-24
           bulletin build --out site-mgmt --audience management""",
     "serve": """Build the site, serve it, and build it again after every saved change (only what the
 change touches: seconds, even at 10,000 records). Open pages reload by themselves. Records with
-errors never replace the site being served: their problems are printed and the previous site stays.
+errors never replace the site: the output folder keeps the last good site, and until a save fixes them
+every page the browser loads lists the errors (file, line, message) and returns to the site by itself.
 
 Example:  bulletin serve                      (then open http://127.0.0.1:8000)
           bulletin serve --port 8001 --audience management""",
@@ -176,15 +177,18 @@ def _say_refused(args, exc, lang: str) -> None:
     print(f"bulletin {args.command}: {exc.message(lang)}", file=sys.stderr, flush=True)
 
 
-def _build_into(args, out: Path, progress=None) -> int:
+def _build_into(args, out: Path, progress=None, failed=None) -> int:
     """Validate, then build into `out`: 0 when built, 1 when problems (printed) leave `out` as it was,
-    2 when the build is refused (build.Refused, printed)."""
+    2 when the build is refused (build.Refused, printed). `failed(errors, lang)`, when given, also receives
+    the errors as (path, line, message)."""
     from .build import Refused, build
 
     root, cfg, lang, result = _repository(args)
     if result.errors:
         print(FORMATS["text"](result.problems, lang, len(result.tree.record_files)), file=sys.stderr)
         print(render("build-refused", lang, out=args.out), file=sys.stderr)
+        if failed:
+            failed([(p.path, p.line, p.message(lang)) for p in result.problems if p.severity == "error"], lang)
         return 1
     today = args.today or today_in(cfg.time_zone)
     if progress:
@@ -193,6 +197,8 @@ def _build_into(args, out: Path, progress=None) -> int:
         build(root, result, out, audience=args.audience, today=today, strict=args.strict, progress=progress)
     except Refused as exc:
         _say_refused(args, exc, lang)
+        if failed:
+            failed([("", None, exc.message(lang))], lang)
         return 2
     if progress:
         print(file=sys.stderr)
@@ -201,20 +207,30 @@ def _build_into(args, out: Path, progress=None) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve import serve
+    from .serve import Failure, serve
 
     out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
     if _out_refused(args, out):
         return 2
 
-    def build_once() -> bool:
+    def build_once():
+        """True when built, else a Failure: what the browser is shown until a save builds."""
+        lang = args.lang or "zh"
+        failure = Failure(lang=lang)
+
+        def failed(errors, language):
+            failure.errors[:], failure.lang = errors, language
+
         try:
-            return _build_into(args, out) == 0
+            if _build_into(args, out, failed=failed) == 0:
+                return True
         except ConfigError as exc:
-            print(_config_error(exc, args.lang or "zh"), file=sys.stderr, flush=True)
+            print(_config_error(exc, lang), file=sys.stderr, flush=True)
+            failure.errors.append((exc.path, exc.line or 1, render("config-unreadable", lang, problem=exc.problem)))
         except Exception as exc:  # MkDocs' own errors; the previous site stays and the next save is tried
             print(f"bulletin serve: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
-        return False
+            failure.errors.append(("", None, render("serve-build-failed", lang, problem=f"{type(exc).__name__}: {exc}")))
+        return failure
 
     try:
         serve(_root(args), out, build_once=build_once, host=args.host, port=args.port,
