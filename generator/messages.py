@@ -576,8 +576,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this line is indented with a tab; YAML indents with spaces only: replace the tab with spaces (two per level)",
     ),
     "yaml-fullwidth-colon": (
-        "{key} 后面是中文冒号“：”；YAML 只认英文冒号“:”加一个空格：写成 {fix}",
-        "{key} is followed by a full-width colon “：”; YAML needs an ASCII colon “:” and a space: write {fix}",
+        "{key} 后面是{what}；YAML 只认英文冒号“:”加一个空格：写成 {fix}",
+        "{key} is followed by {what}; YAML needs an ASCII colon “:” and a space: write {fix}",
     ),
     "yaml-colon-space": (
         "{key} 后面的冒号“:”之后少了一个空格：写成 {fix}",
@@ -587,18 +587,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这一行的引号 {quote} 没有闭合：写成 {fix}",
         "the quote {quote} opened on this line is never closed: write {fix}",
     ),
-    "yaml-fullwidth-quote": (
-        "这一行用了中文引号 {chars}；YAML 只认英文引号 \" 或 '：写成 {fix}",
-        "this line uses full-width quotes {chars}; YAML reads only ASCII quotes \" or ': write {fix}",
+    "yaml-unclosed-quote-wide": (
+        "这一行的引号 {quote} 以{what}结尾，YAML 不把它当作引号，所以引号没有闭合：写成 {fix}",
+        "the quote {quote} opened on this line ends with {what}, which YAML does not read as a quote, so it is "
+        "never closed: write {fix}",
     ),
-    "yaml-fullwidth-bracket": (
-        "这一行用了中文括号 {chars}；YAML 的列表用英文方括号 [ ]，映射用英文花括号 {{ }}：写成 {fix}",
-        "this line uses full-width brackets {chars}; YAML lists take ASCII brackets [ ] and mappings ASCII braces "
-        "{{ }}: write {fix}",
-    ),
-    "yaml-fullwidth-comma": (
-        "这一行用了中文逗号 {chars}；YAML 只认英文逗号“,”：写成 {fix}",
-        "this line uses the full-width comma {chars}; YAML separates items with an ASCII comma “,”: write {fix}",
+    "yaml-fullwidth": (
+        "这一行用了{what}；YAML 只认英文标点：写成 {fix}",
+        "this line uses {what}, which YAML does not read as punctuation: write {fix}",
     ),
     "yaml-list-dash": (
         "这一行像是列表的一项，但前面少了“- ”：写成 {fix}",
@@ -609,12 +605,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} must be a list, but it is the text {found}{why}: write {fix}, or put each item on its own line "
         "starting with “- ”",
     ),
-    "yaml-why-fullwidth": ("（其中 {chars} 是中文标点）", " ({chars}: full-width punctuation)"),
-    "yaml-why-no-dash": ("（列表的每一项前面要有“- ”）", " (each list item needs a “- ” in front)"),
+    "yaml-why-fullwidth": ("（其中用了{what}）", " (it uses {what})"),
     "yaml-hint-fullwidth": (
-        "；其中 {chars} 是中文标点，YAML 只认英文标点：写成 {fix}",
-        "; {chars} is full-width punctuation, which YAML does not read as such: write {fix}",
+        "；其中用了{what}，YAML 只认英文标点：写成 {fix}",
+        "; it uses {what}, which YAML does not read as punctuation: write {fix}",
     ),
+    "yaml-hint-colon-space": ("；冒号“:”之后少了一个空格：写成 {fix}", "; the colon “:” needs a space after it: write {fix}"),
+    "yaml-char-comma": ("中文逗号“，”", "the full-width comma “，”"),
+    "yaml-char-enum-comma": ("顿号“、”", "the enumeration comma “、”"),
+    "yaml-char-colon": ("中文冒号“：”", "the full-width colon “：”"),
+    "yaml-char-quotes": ("中文引号“ ”", "the full-width quotes “ ”"),
+    "yaml-char-single-quotes": ("中文单引号‘ ’", "the full-width single quotes ‘ ’"),
+    "yaml-char-wide-quotes": ("全角引号＂ ＇", "the full-width quotes ＂ ＇"),
+    "yaml-char-brackets": ("全角方括号［ ］", "the full-width brackets ［ ］"),
+    "yaml-char-lenticular": ("中文方括号【 】", "the brackets 【 】"),
+    "yaml-char-braces": ("全角花括号｛ ｝", "the full-width braces ｛ ｝"),
 }
 
 WHEN: dict[str, tuple[str, str]] = {
