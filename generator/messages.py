@@ -565,9 +565,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "serve-errors-title": ("记录有错误，预览未更新", "The records have errors; the preview was not rebuilt"),
     "serve-errors-intro": (
-        "刚保存的修改有 {n} 个错误，站点没有重新构建。改正并保存后，本页会自动回到站点；"
+        "记录有 {n} 个错误，站点没有重新构建。改正并保存后，本页会自动回到站点；"
         "在此之前，输出文件夹 {out} 仍是上一次成功构建的站点。",
-        "The last save has {n} errors, so the site was not rebuilt. Fix them and save: this page returns to "
+        "The records have {n} errors, so the site was not rebuilt. Fix them and save: this page returns to "
         "the site by itself. Until then the output folder {out} keeps the last good site.",
     ),
     "serve-build-failed": ("构建失败：{problem}", "the build failed: {problem}"),

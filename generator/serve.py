@@ -93,8 +93,8 @@ class Failure:
         title = html.escape(render("serve-errors-title", self.lang))
         intro = html.escape(render("serve-errors-intro", self.lang, n=len(self.errors), out=out))
         items = "".join(
-            f'<li><code class="where">{html.escape(path)}{f":{line}" if line else ""}</code> '
-            f'<span class="message">{html.escape(message)}</span></li>\n' for path, line, message in self.errors)
+            (f'<li><code class="where">{html.escape(path)}{f":{line}" if line else ""}</code> ' if path else "<li>")
+            + f'<span class="message">{html.escape(message)}</span></li>\n' for path, line, message in self.errors)
         lang = "en" if self.lang == "en" else "zh-CN"
         return (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">'

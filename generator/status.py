@@ -167,7 +167,8 @@ def _lines(st: Status, cfg: Config, lang: str, flavour: str):
         yield ""
         yield f"**{_name(cfg, owner)}**" if md else f"{_name(cfg, owner)}:"
         for i in items:
-            text = f"{kinds.get(i.kind, i.kind)} {i.ref} {i.title} · {w('due')} {i.due}"
+            title = w.value("kind", i.title) if i.kind == "report" else i.title
+            text = f"{kinds.get(i.kind, i.kind)} {i.ref} {title} · {w('due')} {i.due}"
             text += f" · {w('days_late_n', n=i.days_late)}" if i.days_late else ""
             if not md:
                 yield _Item(f"  - {text}")

@@ -97,7 +97,8 @@ def _errors_shown(url: str) -> list[tuple[str, str]] | None:
     soup = BeautifulSoup(text, "html.parser")
     if soup.find(id="bulletin-errors") is None:
         return None
-    return [(li.find("code").get_text(), li.find(class_="message").get_text()) for li in soup.select("ol.errors li")]
+    return [((li.find("code") or soup.new_tag("code")).get_text(), li.find(class_="message").get_text())
+            for li in soup.select("ol.errors li")]
 
 
 def test_errors_are_served_where_the_writer_looks_until_fixed(served):
