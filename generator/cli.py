@@ -26,14 +26,24 @@ Example:  bulletin build --out site --today 2026-11-24
           bulletin build --out site-mgmt --audience management""",
     "serve": """Build the site, serve it, and build it again after every saved change (only what the
 change touches: seconds, even at 10,000 records). Open pages reload by themselves. Records with
-errors never replace the site being served: their problems are printed and the previous site stays.
+errors never replace the site: the output folder keeps the last good site, and until a save fixes them
+every page the browser loads lists the errors (file, line, message) and returns to the site by itself.
 
 Example:  bulletin serve                      (then open http://127.0.0.1:8000)
           bulletin serve --port 8001 --audience management""",
-    "status": """Print the overdue CAPAs and action items and the missing reports, grouped by owner:
-for a daily e-mail (text), a script (json), or a WeCom / DingTalk group robot (markdown).
+    "status": """Print what is owed, grouped by owner: by default the overdue CAPAs and action items and the
+missing reports; with --person or --department, everything that person or department owes (open action
+items, overdue CAPAs they own, reports owed), due or not.
 
-Example:  bulletin status --today 2026-11-24 --format markdown""",
+Only records the audience may see are counted, and the output names the audience: all-staff unless
+--audience says otherwise, so the default output is safe to post to a company-wide group.
+--format wecom / dingtalk prints the exact JSON a WeCom / DingTalk group robot's webhook takes
+(Markdown within 4096 bytes; items that do not fit are counted in a last line).
+
+Example:  bulletin status --today 2026-11-24
+          bulletin status --person wuhaitao
+          bulletin status --format wecom | curl -H 'Content-Type: application/json' --data @- "$WEBHOOK"
+          bulletin status --audience management --format markdown    (for the management group only)""",
     "init": """Create a new company's records repository in DIR (missing or empty): site_config/ with example
 departments and people, records/ folders for every type, mkdocs.yml, CI for GitHub, Gitea and GitLab,
 pre-commit, CODEOWNERS, a README for staff, and requirements.txt pinning this Bulletin by hash.
@@ -167,15 +177,18 @@ def _say_refused(args, exc, lang: str) -> None:
     print(f"bulletin {args.command}: {exc.message(lang)}", file=sys.stderr, flush=True)
 
 
-def _build_into(args, out: Path, progress=None) -> int:
+def _build_into(args, out: Path, progress=None, failed=None) -> int:
     """Validate, then build into `out`: 0 when built, 1 when problems (printed) leave `out` as it was,
-    2 when the build is refused (build.Refused, printed)."""
+    2 when the build is refused (build.Refused, printed). `failed(errors, lang)`, when given, also receives
+    the errors as (path, line, message)."""
     from .build import Refused, build
 
     root, cfg, lang, result = _repository(args)
     if result.errors:
         print(FORMATS["text"](result.problems, lang, len(result.tree.record_files)), file=sys.stderr)
         print(render("build-refused", lang, out=args.out), file=sys.stderr)
+        if failed:
+            failed([(p.path, p.line, p.message(lang)) for p in result.problems if p.severity == "error"], lang)
         return 1
     today = args.today or today_in(cfg.time_zone)
     if progress:
@@ -184,6 +197,8 @@ def _build_into(args, out: Path, progress=None) -> int:
         build(root, result, out, audience=args.audience, today=today, strict=args.strict, progress=progress)
     except Refused as exc:
         _say_refused(args, exc, lang)
+        if failed:
+            failed([("", None, exc.message(lang))], lang)
         return 2
     if progress:
         print(file=sys.stderr)
@@ -192,20 +207,30 @@ def _build_into(args, out: Path, progress=None) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve import serve
+    from .serve import Failure, serve
 
     out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
     if _out_refused(args, out):
         return 2
 
-    def build_once() -> bool:
+    def build_once():
+        """True when built, else a Failure: what the browser is shown until a save builds."""
+        lang = args.lang or "zh"
+        failure = Failure(lang=lang)
+
+        def failed(errors, language):
+            failure.errors[:], failure.lang = errors, language
+
         try:
-            return _build_into(args, out) == 0
+            if _build_into(args, out, failed=failed) == 0:
+                return True
         except ConfigError as exc:
-            print(_config_error(exc, args.lang or "zh"), file=sys.stderr, flush=True)
+            print(_config_error(exc, lang), file=sys.stderr, flush=True)
+            failure.errors.append((exc.path, exc.line or 1, render("config-unreadable", lang, problem=exc.problem)))
         except Exception as exc:  # MkDocs' own errors; the previous site stays and the next save is tried
             print(f"bulletin serve: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
-        return False
+            failure.errors.append(("", None, render("serve-build-failed", lang, problem=f"{type(exc).__name__}: {exc}")))
+        return failure
 
     try:
         serve(_root(args), out, build_once=build_once, host=args.host, port=args.port,
@@ -217,11 +242,19 @@ def cmd_serve(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from .status import overdue, render_status
+    from .schema import DidYouMean, hint
+    from .status import render_status, status
 
     root, cfg, lang, result = _repository(args)
+    for found, known, code in ((args.person, cfg.people, "status-unknown-person"),
+                               (args.department, cfg.departments, "status-unknown-dept")):
+        if found is not None and found not in known:
+            print(f"bulletin status: {render(code, lang, found=found, hint=DidYouMean(hint(found, known)))}",
+                  file=sys.stderr)
+            return 2
     today = args.today or today_in(cfg.time_zone)
-    print(render_status(overdue(result.records, cfg, today, args.audience), cfg, lang, today, args.format))
+    st = status(result.records, cfg, today, args.audience, person=args.person, department=args.department)
+    print(render_status(st, cfg, lang, args.format))
     return 0
 
 
@@ -336,12 +369,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     p.set_defaults(func=cmd_serve, strict=False)
 
-    p = command("status", "overdue CAPAs, action items and missing reports, grouped by owner")
+    p = command("status", "what is owed (overdue items by default), grouped by owner, for one audience")
     p.add_argument("--today", type=parse_date, help="the date to judge against, YYYY-MM-DD")
-    p.add_argument("--format", choices=["text", "json", "markdown"], default="text",
-                   help="text (e-mail), json, or markdown (WeCom / DingTalk group robot)")
-    p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="restricted",
-                   help="whose records to include (default: all)")
+    p.add_argument("--format", choices=["text", "json", "markdown", "wecom", "dingtalk"], default="text",
+                   help="text (e-mail), json, markdown, or the JSON payload of a WeCom / DingTalk group robot")
+    p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
+                   help="whose records to count (default: all-staff; management and restricted records are left out)")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--person", metavar="ID", help="everything this person owes (an id from site_config/people.yml)")
+    who.add_argument("--department", metavar="CODE", help="everything this department and its people owe")
     p.set_defaults(func=cmd_status)
 
     p = command("check-changes", "change control for a pull request: deleted records, changed IDs, unamended edits")

@@ -544,6 +544,82 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this is a shallow clone: the record history and dates read from Git are incomplete. Fetch the full "
         "history: git fetch --unshallow (fetch-depth: 0 for GitHub's actions/checkout, GIT_DEPTH: \"0\" on GitLab)",
     ),
+    # people13: status for an audience, the preview's error page, YAML typing mistakes explained
+    "status-owed-by": ("{name} 的待办", "Owed by {name}"),
+    "status-audience": ("范围：{audience}（--audience {option}）", "Scope: {audience} (--audience {option})"),
+    "status-scope-all-staff": ("全体员工可见的记录", "the records all staff may see"),
+    "status-scope-management": ("管理层可见的记录（含全员记录）", "the records management may see (all-staff ones too)"),
+    "status-scope-restricted": ("全部记录（含管理层和受限记录）", "every record (management and restricted ones too)"),
+    "status-nothing": ("无", "None"),
+    "status-more": (
+        "…还有 {n} 项未列出（完整列表：bulletin status）",
+        "…and {n} more (the full list: bulletin status)",
+    ),
+    "status-unknown-person": (
+        "人员 {found} 不在 site_config/people.yml 中{hint}",
+        "the person {found} is not in site_config/people.yml{hint}",
+    ),
+    "status-unknown-dept": (
+        "部门代码 {found} 不在 site_config/departments.yml 中{hint}",
+        "the department code {found} is not in site_config/departments.yml{hint}",
+    ),
+    "serve-errors-title": ("记录有错误，预览未更新", "The records have errors; the preview was not rebuilt"),
+    "serve-errors-intro": (
+        "记录有 {n} 个错误，站点没有重新构建。改正并保存后，本页会自动回到站点；"
+        "在此之前，输出文件夹 {out} 仍是上一次成功构建的站点。",
+        "The records have {n} errors, so the site was not rebuilt. Fix them and save: this page returns to "
+        "the site by itself. Until then the output folder {out} keeps the last good site.",
+    ),
+    "serve-build-failed": ("构建失败：{problem}", "the build failed: {problem}"),
+    "yaml-tab": (
+        "这一行用制表符（Tab）缩进；YAML 只能用空格缩进：把 Tab 换成空格（每层两个空格）",
+        "this line is indented with a tab; YAML indents with spaces only: replace the tab with spaces (two per level)",
+    ),
+    "yaml-fullwidth-colon": (
+        "{key} 后面是{what}；YAML 只认英文冒号“:”加一个空格：写成 {fix}",
+        "{key} is followed by {what}; YAML needs an ASCII colon “:” and a space: write {fix}",
+    ),
+    "yaml-colon-space": (
+        "{key} 后面的冒号“:”之后少了一个空格：写成 {fix}",
+        "the colon “:” after {key} needs a space after it: write {fix}",
+    ),
+    "yaml-unclosed-quote": (
+        "这一行的引号 {quote} 没有闭合：写成 {fix}",
+        "the quote {quote} opened on this line is never closed: write {fix}",
+    ),
+    "yaml-unclosed-quote-wide": (
+        "这一行的引号 {quote} 以{what}结尾，YAML 不把它当作引号，所以引号没有闭合：写成 {fix}",
+        "the quote {quote} opened on this line ends with {what}, which YAML does not read as a quote, so it is "
+        "never closed: write {fix}",
+    ),
+    "yaml-fullwidth": (
+        "这一行用了{what}；YAML 只认英文标点：写成 {fix}",
+        "this line uses {what}, which YAML does not read as punctuation: write {fix}",
+    ),
+    "yaml-list-dash": (
+        "这一行像是列表的一项，但前面少了“- ”：写成 {fix}",
+        "this line looks like a list item but lacks the “- ” in front: write {fix}",
+    ),
+    "yaml-list-as-text": (
+        "{field} 应为列表，这里却是一段文本 {found}{why}：写成 {fix}，或每项单独一行、以“- ”开头",
+        "{field} must be a list, but it is the text {found}{why}: write {fix}, or put each item on its own line "
+        "starting with “- ”",
+    ),
+    "yaml-why-fullwidth": ("（其中用了{what}）", " (it uses {what})"),
+    "yaml-hint-fullwidth": (
+        "；其中用了{what}，YAML 只认英文标点：写成 {fix}",
+        "; it uses {what}, which YAML does not read as punctuation: write {fix}",
+    ),
+    "yaml-hint-colon-space": ("；冒号“:”之后少了一个空格：写成 {fix}", "; the colon “:” needs a space after it: write {fix}"),
+    "yaml-char-comma": ("中文逗号“，”", "the full-width comma “，”"),
+    "yaml-char-enum-comma": ("顿号“、”", "the enumeration comma “、”"),
+    "yaml-char-colon": ("中文冒号“：”", "the full-width colon “：”"),
+    "yaml-char-quotes": ("中文引号“ ”", "the full-width quotes “ ”"),
+    "yaml-char-single-quotes": ("中文单引号‘ ’", "the full-width single quotes ‘ ’"),
+    "yaml-char-wide-quotes": ("全角引号＂ ＇", "the full-width quotes ＂ ＇"),
+    "yaml-char-brackets": ("全角方括号［ ］", "the full-width brackets ［ ］"),
+    "yaml-char-lenticular": ("中文方括号【 】", "the brackets 【 】"),
+    "yaml-char-braces": ("全角花括号｛ ｝", "the full-width braces ｛ ｝"),
 }
 
 WHEN: dict[str, tuple[str, str]] = {

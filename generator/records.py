@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlsafe
+from . import typos, yamlsafe
 from .config import Config
 from .guard import MAX_FILE_BYTES
 from .messages import Text, kind_of
@@ -252,6 +252,10 @@ def read_record(root: Path, rel: str, cfg: Config) -> tuple[Record | None, list[
     problems = [error(rel, "yaml-duplicate-key", field=key, line=line + 2, key=key, first=first + 2)
                 for key, line, first in duplicates]
     if not isinstance(fm, dict):
+        mistake = typos.first_mistake(fm_text) if isinstance(fm, str) else None
+        if mistake:  # `recorder：wuhaitao` alone is one piece of text: say which character made it so
+            code, line, args = mistake
+            return None, problems + [error(rel, code, line=line + 2, **args)]
         return None, problems + [error(rel, "yaml-not-mapping", line=2, found=kind_of(fm))]
     folder = rel.split("/")[1]
     rtype = cfg.type_for_folder(folder)

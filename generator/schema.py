@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from . import typos
 from .messages import describe_when, render
 from .problems import Problem, error, warning
 
@@ -20,6 +21,7 @@ PERIOD_RE = {
 }
 PERIOD_EXAMPLE = {"monthly": "2026-10", "quarterly": "2026-Q3", "annual": "2026", "half-yearly": "2026-H1"}
 REPORT_PERIODS = ("monthly", "quarterly", "annual")
+CODES = {"person", "dept", "ref", "record_id", "choice"}   # kinds whose values are codes without spaces
 KINDS = {
     "text", "date", "bool", "number", "choice", "person", "dept", "ref", "source_ref",
     "record_id", "period", "audience", "list", "object", "map", "customer",
@@ -363,13 +365,17 @@ def _lookup(mapping: dict, dotted: str):
 
 
 def check_mapping(mapping: dict, fields: dict, ypath: tuple, chk: Check, flow: tuple = ()) -> None:
+    run_together = set()  # `owner：a` read as one key: its message says how to write it, so `owner` is not missing
     for key in mapping:
         if key not in fields:
             close = hint(key, fields)
-            chk.report("unknown-key", ypath + (str(key),), key=key, hint=_did_you_mean(close))
+            chk.report("unknown-key", ypath + (str(key),), key=key, hint=typos.key_hint(key) or _did_you_mean(close))
+            run_together.add(typos.key_of(key))
     for name, spec in fields.items():
         value = mapping.get(name)
         present = name in mapping and value is not None and value != "" and value != []
+        if not present and name in run_together:
+            continue
         if not present:
             when = _is_required(spec, mapping, flow)
             if when is not None:
@@ -466,8 +472,9 @@ class DidYouMean(str):
 _did_you_mean = DidYouMean
 
 
-def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check):
-    """Check one value against its spec; returns it normalized (quoted dates become dates)."""
+def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list | None = None):
+    """Check one value against its spec; returns it normalized (quoted dates become dates). `within`: the
+    list the value is an item of."""
     kind, where = spec.kind, display(ypath)
     if kind in ("text", "customer"):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -490,17 +497,18 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check):
     if kind == "choice":
         if not isinstance(value, (str, int)) or value not in spec.values:
             chk.report("bad-choice", ypath, field=where, found=shown(value),
-                       allowed=", ".join(map(str, spec.values)), hint=_did_you_mean(hint(value, spec.values)))
+                       allowed=", ".join(map(str, spec.values)),
+                       hint=typos.hint(value, within) or _did_you_mean(hint(value, spec.values)))
         return value
     if kind == "person":
         if not isinstance(value, str) or value not in chk.people:
             chk.report("unknown-person", ypath, field=where, found=shown(value),
-                       hint=_did_you_mean(_person_hint(value, chk.people)))
+                       hint=typos.hint(value, within) or _did_you_mean(_person_hint(value, chk.people)))
         return value
     if kind == "dept":
         if not isinstance(value, str) or value not in chk.departments:
             chk.report("unknown-dept", ypath, field=where, found=shown(value),
-                       hint=_did_you_mean(_dept_hint(value, chk.departments)))
+                       hint=typos.hint(value, within) or _did_you_mean(_dept_hint(value, chk.departments)))
         return value
     if kind in ("ref", "record_id"):
         if not isinstance(value, str) or not ID_RE.match(value):
@@ -537,12 +545,16 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check):
                 check_value(item, FieldSpec(spec.name, "dept"), ypath + (i,), chk)
         return value
     if kind == "list":
+        typo = typos.list_as_text(value, getattr(spec.of, "kind", None) in CODES) if isinstance(value, str) else None
+        if typo:  # `［a, b］`, `a，b`, or items without `- ` that YAML joined into one line
+            chk.report("yaml-list-as-text", ypath, field=where, found=shown(value), why=typo[0], fix=typo[1])
+            return value
         if not isinstance(value, list):
             chk.report("expected-list", ypath, field=where, found=shown(value))
             return value
         if spec.non_empty and not value:
             chk.report("empty-list", ypath, field=where)
-        return [check_value(item, spec.of, ypath + (i,), chk) for i, item in enumerate(value)]
+        return [check_value(item, spec.of, ypath + (i,), chk, value) for i, item in enumerate(value)]
     if kind == "map":
         if not isinstance(value, dict):
             chk.report("expected-mapping", ypath, field=where, found=shown(value))

@@ -2,20 +2,26 @@
 repository builds it again incrementally (incremental.py: an edit of one record takes seconds at
 10,000 records); open pages reload themselves when the new site is in place.
 
-Records with errors never replace the site being served: their problems are printed, the previous
-site stays, and the next save is tried again. The reload script is added to pages as they are sent,
-never to the files of the site, which stay exactly what `bulletin build` makes.
+Records with errors never replace the site: the output folder keeps the last good site, the problems
+are printed, and while they last every page the browser asks for is a page that lists them (file, line,
+message, in the site's language), where the writer looks; the next save is tried again, and once it builds,
+open pages return to the site by themselves. The reload script is added to pages as they are sent, never
+to the files of the site, which stay exactly what `bulletin build` makes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import http.server
 import os
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import stage2
+from .messages import render
 
 WATCHED = ("records", "site_config", "docs", "mkdocs.yml")
 VERSION_PATH = "/__bulletin__/version"
@@ -72,13 +78,46 @@ def changed(seen: dict, now: dict) -> bool:
         a[:3] != b[:3] or None not in (a[3], b[3]) and a[3] != b[3] for a, b in ((seen[p], now[p]) for p in now))
 
 
+@dataclass
+class Failure:
+    """A build that did not happen, and why: (path, line or None, message) per error, in the site's language.
+    False as a truth value, as a failed build_once() is."""
+    errors: list[tuple[str, int | None, str]] = field(default_factory=list)
+    lang: str = "zh"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def page(self, out: str) -> bytes:
+        """The page served in place of every page while the errors last (escaped; reloads when they are fixed)."""
+        title = html.escape(render("serve-errors-title", self.lang))
+        intro = html.escape(render("serve-errors-intro", self.lang, n=len(self.errors), out=out))
+        items = "".join(
+            (f'<li><code class="where">{html.escape(path)}{f":{line}" if line else ""}</code> ' if path else "<li>")
+            + f'<span class="message">{html.escape(message)}</span></li>\n' for path, line, message in self.errors)
+        lang = "en" if self.lang == "en" else "zh-CN"
+        return (f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                "<style>body{font:16px/1.6 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;"
+                "color:#222}h1{color:#b42318;font-size:1.4rem}li{margin:.6rem 0}code{background:#fef3f2;"
+                "padding:.1rem .3rem;border-radius:3px}</style></head>\n"
+                f'<body><h1 id="bulletin-errors">{title}</h1>\n<p>{intro}</p>\n<ol class="errors">\n{items}</ol>\n'
+                ).encode("utf-8") + RELOAD + b"</body></html>\n"
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(repr(self.errors).encode("utf-8")).hexdigest()[:12]
+
+
 class Preview:
     """The served folder and its version, which changes the moment a new site is in place (each build
-    swaps in a new folder: its inode and time are the version), not when the build has done its bookkeeping."""
+    swaps in a new folder: its inode and time are the version), not when the build has done its bookkeeping,
+    and when the errors of the last save change (`failure`: then every page is the page of errors)."""
 
     def __init__(self, out: Path):
         self.out = out
         self._version = "0"
+        self.failure: Failure | None = None
 
     @property
     def version(self) -> str:
@@ -87,7 +126,14 @@ class Preview:
             self._version = f"{st.st_ino}.{st.st_mtime_ns}"
         except OSError:
             pass          # between the two renames of a swap: still the previous site
-        return self._version
+        failure = self.failure
+        return f"{self._version}.{failure.digest}" if failure is not None else self._version
+
+    def built(self, outcome) -> None:
+        """What a build_once() returned: True clears the errors, a Failure shows its errors; plain False
+        (a failure without details) leaves what is shown as it was."""
+        if outcome or isinstance(outcome, Failure):
+            self.failure = outcome if isinstance(outcome, Failure) else None
 
     def handler(self):
         preview = self
@@ -101,6 +147,9 @@ class Preview:
                 if url == VERSION_PATH:
                     return self._send(200, preview.version.encode(), "text/plain")
                 path = Path(self.translate_path(self.path))
+                failure = preview.failure
+                if failure is not None and (path.is_dir() or path.suffix in ("", ".html") or not path.exists()):
+                    return self._send(500, failure.page(preview.out.name), "text/html; charset=utf-8")
                 if path.is_dir():
                     if not url.endswith("/"):
                         return super().do_GET()      # redirects to the folder's URL with a slash
@@ -135,11 +184,12 @@ class Preview:
 def serve(root: Path, out: Path, *, build_once, host: str = "127.0.0.1", port: int = 8000,
           interval: float = 0.5, say=print, stop: threading.Event | None = None) -> None:
     """Build, serve, and rebuild on change until `stop` is set (or Ctrl-C). `build_once()` builds into
-    `out` and returns True, or prints the problems and returns False (the previous site stays)."""
+    `out` and returns True, or prints the problems and returns a Failure naming them (or False); the
+    previous site stays in `out`, and the errors are what the browser is shown until a save builds."""
     preview = Preview(out)
     out.mkdir(parents=True, exist_ok=True)
     seen = snapshot(root)
-    build_once()
+    preview.built(build_once())
     server = http.server.ThreadingHTTPServer((host, port), preview.handler())
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -151,7 +201,9 @@ def serve(root: Path, out: Path, *, build_once, host: str = "127.0.0.1", port: i
             if not changed(before, seen):
                 continue
             started = time.perf_counter()
-            if build_once():
+            outcome = build_once()
+            preview.built(outcome)
+            if outcome:
                 say(f"rebuilt in {time.perf_counter() - started:.1f} s")
     finally:
         server.shutdown()

@@ -7,6 +7,7 @@ import re
 
 import yaml
 
+from . import typos
 from .messages import kind_of
 
 try:
@@ -180,6 +181,10 @@ def _fix_lines(root, text: str) -> None:
             stack.extend(n for pair in node.value for n in pair)
 
 
+def _at(mark, text: str) -> tuple[int, int] | None:
+    return None if mark is None else (_line(mark, text), mark.column)
+
+
 def _syntax(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     """The line to fix: where the construct that never ended began (an unclosed quote or
     bracket runs to the end of the text; a key without its colon is noticed a line later),
@@ -188,6 +193,10 @@ def _syntax(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     problem = exc.problem or exc.context or "?"
     if "nesting depth" in problem:  # libyaml >= 0.2.6 stops deep nesting itself, at its own limit
         return YamlProblem("yaml-too-deep", _line(mark, text), limit=MAX_DEPTH)
+    found = typos.diagnose(text, exc.context or "", problem, _at(exc.context_mark, text), _at(exc.problem_mark, text))
+    if found:  # a typing mistake: say which character, and how to write the line
+        code, line, args = found
+        return YamlProblem(code, line, **args)
     if exc.context_mark and exc.problem_mark and (
             "end of stream" in problem or exc.problem_mark.index >= len(text.rstrip())
             or (exc.context or "").endswith("simple key")):

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import BULLETIN, DEMO_TODAY
 
@@ -73,7 +74,8 @@ def test_serve_rebuilds_after_a_save_and_keeps_the_last_good_site(served):
     meeting.write_text(meeting.read_text("utf-8") + "\n会后补充：预览标记 PREVIEW-MARK-1。\n", "utf-8")
     _until(lambda: "PREVIEW-MARK-1" in _get(page)[1], what="the saved record in the served page")
     assert _get(url + "__bulletin__/version")[1] != version, "open pages learn that a new site is in place"
-    on_disk = (repo / "site" / MEETING[len("records/"):-len(".md")] / "index.html").read_text("utf-8")
+    built = repo / "site" / MEETING[len("records/"):-len(".md")] / "index.html"
+    on_disk = built.read_text("utf-8")
     assert "PREVIEW-MARK-1" in on_disk and "__bulletin__" not in on_disk, "the reload script is only in what is sent"
 
     good = meeting.read_text("utf-8")
@@ -82,11 +84,53 @@ def test_serve_rebuilds_after_a_save_and_keeps_the_last_good_site(served):
                        .replace("PREVIEW-MARK-1", "PREVIEW-MARK-2"), "utf-8")
     _until(lambda: any(f"{MEETING}:" in line and "2026-13-45" in line for line in err[earlier:]),
            what="the error message")
-    assert "PREVIEW-MARK-1" in _get(page)[1], "a record with errors never replaces the site being served"
+    assert built.read_text("utf-8") == on_disk, "a record with errors never replaces the built site"
 
     meeting.write_text(good.replace("PREVIEW-MARK-1", "PREVIEW-MARK-3"), "utf-8")
     _until(lambda: "PREVIEW-MARK-3" in _get(page)[1], what="the fixed record")
     assert _get(url + "no/such/page/")[0] == 404
+
+
+def _errors_shown(url: str) -> list[tuple[str, str]] | None:
+    """(where, message) of each error on the page served at url, or None when it is not the page of errors."""
+    status, text = _get(url)
+    soup = BeautifulSoup(text, "html.parser")
+    if soup.find(id="bulletin-errors") is None:
+        return None
+    return [((li.find("code") or soup.new_tag("code")).get_text(), li.find(class_="message").get_text())
+            for li in soup.select("ol.errors li")]
+
+
+def test_errors_are_served_where_the_writer_looks_until_fixed(served):
+    """While a save has errors, every page the browser loads lists them (file:line, message, in the site's
+    language, escaped), the output folder keeps the last good site, and a fix brings the site back."""
+    repo, url, err = served
+    meeting = repo / MEETING
+    page = url + MEETING[len("records/"):-len(".md")] + "/"
+    built = repo / "site" / MEETING[len("records/"):-len(".md")] / "index.html"
+    assert _errors_shown(page) is None and "2026年质量目标分解会" in _get(page)[1]
+    last_good = {p.relative_to(repo / "site"): p.read_bytes() for p in (repo / "site").rglob("*.html")}
+    version = _get(url + "__bulletin__/version")[1]
+
+    good = meeting.read_text("utf-8")
+    broken = good.replace("\ndate: ", "\ndate: 2026-13-45<i>x</i>\nwas: ", 1)
+    meeting.write_text(broken, "utf-8")
+    line = broken.splitlines().index("date: 2026-13-45<i>x</i>") + 1
+    errors = _until(lambda: _errors_shown(page), what="the page of errors")
+    assert _get(page)[0] == 500
+    assert (f"{MEETING}:{line}", f"date 应为日期，格式 YYYY-MM-DD（如 2026-03-15），这里是 2026-13-45<i>x</i>") in errors
+    assert (f"{MEETING}:{line + 1}", "未知字段 was") in errors
+    assert "<i>x</i>" not in _get(page)[1], "what a record says is escaped"
+    assert "__bulletin__/version" in _get(page)[1], "the page of errors reloads by itself"
+    for other in (url, url + "capa/", url + "no/such/page/"):
+        assert _errors_shown(other) == errors, other
+    assert _get(url + "__bulletin__/version")[1] != version, "open pages reload to show the errors"
+    assert {p.relative_to(repo / "site"): p.read_bytes() for p in (repo / "site").rglob("*.html")} == last_good
+
+    meeting.write_text(good + "\n会后补充：FIXED-MARK。\n", "utf-8")
+    _until(lambda: "FIXED-MARK" in _get(page)[1], what="the site again, once the record is fixed")
+    assert _errors_shown(page) is None and _errors_shown(url) is None
+    assert _get(page)[0] == 200 and "FIXED-MARK" in built.read_text("utf-8")
 
 
 # --- the serve loop, in this process: what open pages learn, and saves that land during a build -------------
