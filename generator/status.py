@@ -9,7 +9,7 @@ from collections import defaultdict
 from . import state
 from .config import Config
 from .labels import Words
-from .pages import visible_to
+from .audience import visible_to
 
 
 def overdue(records, cfg: Config, today: dt.date, audience: str = "restricted") -> dict[str, list[dict]]:
