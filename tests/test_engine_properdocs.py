@@ -10,7 +10,6 @@ ProperDocs' own `properdocs build`.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
