@@ -234,7 +234,8 @@ def _module_state() -> dict:
         for attr, value in list(vars(module).items()):
             if inspect.ismodule(value) or attr.startswith("__"):
                 continue
-            content = repr(sorted(map(repr, value))) if isinstance(value, (dict, list, set)) else None
+            items = value.items() if isinstance(value, dict) else value
+            content = repr(sorted(map(repr, items))) if isinstance(value, (dict, list, set)) else None
             out[f"{name}.{attr}"] = (id(value), content)
     return out
 
