@@ -45,6 +45,16 @@ _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#")
 _REF_LABEL = re.compile(r"^ {0,3}\[([^\]\n]+)\]:")
 
 
+AUDIENCES = ("all-staff", "management", "restricted")
+
+
+def visible_to(audience: str, record: Record) -> bool:
+    """Audiences nest: management sees all-staff and management; restricted sees everything."""
+    level = AUDIENCES.index(audience)
+    vis = record.visibility if record.visibility in AUDIENCES else "restricted"
+    return AUDIENCES.index(vis) <= level
+
+
 class HiddenRef(str):
     """A reference to a record the audience may not see; its text is the site's words for that."""
 

@@ -1,4 +1,4 @@
-"""`bulletin build`: validate, build with MkDocs into a temporary folder, swap it into place on success.
+"""`bulletin build`: validate, build with the engine into a temporary folder, swap it into place on success.
 
 Only a folder that is missing, empty, or made by an earlier build (it holds MARKER) is ever replaced;
 anything else is refused before any work (check_out)."""
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import os
 import re
 import secrets
@@ -15,10 +14,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config as mkdocs_config
-
-from . import incremental, prerender, stage2
+from . import incremental, stage2
+from .engine import driver
 from .config import CONFIG_DIR, mkdocs_file
 from .messages import render
 from .records import RECORDS_DIR
@@ -128,16 +125,6 @@ def _remove_later(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-class _NotDirty(logging.Filter):
-    """Our builds pass dirty=True only to skip unchanged pages in a fresh folder: not MkDocs' dirty mode."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("A 'dirty' build")
-
-
-logging.getLogger("mkdocs.commands.build").addFilter(_NotDirty())
-
-
 def default_mkdocs_yml() -> Path:
     """For a repository without its own mkdocs.yml: Bulletin's, naming this package's hook, as a file in the cache."""
     text = bulletin_mkdocs_yml(docs_dir=str(PACKAGE / "site_docs"), plugin=False)
@@ -161,28 +148,15 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
     _remove_stale(out)
     tmp = _new_folder(out, "new")
     (tmp / MARKER).write_text(MARKER_TEXT, "utf-8")
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
-        cfg = mkdocs_config(str(config_file), site_dir=str(tmp), strict=strict)
-        cfg["extra"]["bulletin"] = {**(cfg["extra"].get("bulletin") or {}), "audience": audience,
-                                    "today": today.isoformat(), "jobs": jobs, "root": str(root)}
-        prerender.PRELOADED[str(root)] = result
         manifest = incremental.load(out) if incremental_ok and out.is_dir() else None
-        prerender.HANDOFF.update(manifest=manifest, previous=str(out), progress=progress)
-        # dirty: MkDocs skips the files whose is_modified() the hook made False (unchanged pages,
-        # linked from the previous output); in a fresh folder everything else is built as usual
-        mkdocs_build(cfg, dirty=True)
-        if "manifest_out" not in prerender.HANDOFF:      # the hook never ran: a site without records
+        done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
+                            today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress)
+        if done is None:      # Bulletin's plugin is not in mkdocs.yml, or never ran: a site without records
             raise Refused("mkdocs-no-bulletin", path=config_file)
-        made = prerender.HANDOFF.pop("manifest_out")
-        stats = {key: prerender.HANDOFF.get(key, 0) for key in ("reused", "pages", "generated_kept", "search_patched")}
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        prerender.PRELOADED.pop(str(root), None)
         raise
-    finally:
-        prerender.HANDOFF.clear()
     old = None
     if out.exists():
         old = _new_folder(out, "old")
@@ -190,6 +164,6 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
     tmp.rename(out)
     if old:
         _remove_later(old)
-    incremental.save(out, made)
+    incremental.save(out, done.made)
     stage2.settle(root)
-    return stats
+    return done.stats

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, load_config
+from .config import ConfigError, load_config, today_in
 from .messages import render
 from .problems import FORMATS, count
 
@@ -70,16 +70,6 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text}") from None
-
-
-def today_in(time_zone: str) -> dt.date:
-    """Today in the site's time zone, used only when no --today is given."""
-    from zoneinfo import ZoneInfo
-
-    try:
-        return dt.datetime.now(ZoneInfo(time_zone)).date()
-    except Exception:
-        return dt.date.today()
 
 
 def _root(args, paths=()) -> Path:

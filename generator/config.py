@@ -143,6 +143,16 @@ class Config:
         """Who holds role on that day (e.g. who is the gm as of --today)."""
         return [p for p in self.people.values() if p.holds(role, on)]
 
+def today_in(time_zone: str) -> dt.date:
+    """Today in the site's time zone, used only when no --today is given."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return dt.datetime.now(ZoneInfo(time_zone)).date()
+    except Exception:
+        return dt.date.today()
+
+
 def mkdocs_file(root: Path) -> Path | None:
     """The repository's own mkdocs.yml; None where it has none (a build then uses Bulletin's, with its plugin)."""
     own = Path(root) / "mkdocs.yml"

@@ -38,15 +38,16 @@ class Manifest:
     index: object = None                                        # search.Built: the index, to patch
 
 
-def fingerprint(root: Path, config_file: Path, site, nav) -> str:
-    """Everything that, when changed, can change every page."""
-    import material
-
+def fingerprint(root: Path, config_file: Path, site, nav, engine: tuple[str, ...]) -> str:
+    """Everything that, when changed, can change every page. `engine`: the site engine's and its theme's
+    names, versions and places (engine.identity()): pages made by another engine are never reused."""
     h = hashlib.blake2b(digest_size=16)
-    parts = [str(VERSION), code_and_config(root), config_file.read_bytes().hex(), material.__file__,
-             getattr(material, "__version__", ""), site.audience, site.today.isoformat(), site.lang,
+    parts = [str(VERSION), code_and_config(root), config_file.read_bytes().hex(), *engine,
+             site.audience, site.today.isoformat(), site.lang,
              str(site.shallow), repr(nav), ",".join(sorted(site.hidden_ids)), ",".join(sorted(site.hidden_src))]
     here = Path(__file__).resolve().parent
+    for path in sorted((here / "engine").glob("*.py")):    # the adapter's code (code_and_config: the rest)
+        parts.append(path.name + path.read_bytes().hex())
     for folder in (here / "overrides", here / "assets", *template_dirs(root, "site")):
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file():

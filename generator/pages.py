@@ -15,21 +15,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import charts, feeds, prerender, state
-from .audience import Mask, refs_of
+from .audience import AUDIENCES, Mask, refs_of, visible_to
 from .config import Config
 from .labels import Words
 from .records import RECORDS_DIR, Record, Records
 from .render import Renderer
 from .validate import SCHEME, links_of
-
-AUDIENCES = ("all-staff", "management", "restricted")
-
-
-def visible_to(audience: str, record: Record) -> bool:
-    """Audiences nest: management sees all-staff and management; restricted sees everything."""
-    level = AUDIENCES.index(audience)
-    vis = record.visibility if record.visibility in AUDIENCES else "restricted"
-    return AUDIENCES.index(vis) <= level
 
 
 def src_of(record: Record) -> str:

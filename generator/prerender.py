@@ -1,7 +1,8 @@
-"""What `bulletin build` hands to the MkDocs hook, and the worker processes that render pages and files.
+"""Forked worker processes: a function run in the background, or over many items in parallel.
 
-MkDocs loads the hook from its file path, so the hook module cannot be imported (or pickled) by
-name; this small module is the meeting point both sides can import.
+The function is handed to the workers when they are forked (the pool's initializer), never through
+this module's state in the parent process, so it may be a closure over one build's objects. Engine-free:
+the site's data files use it (pages.py), and so does the engine's page rendering (engine/parallel.py).
 """
 
 from __future__ import annotations
@@ -9,39 +10,39 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
-PRELOADED: dict = {}   # repository root -> validate.Result, set by `bulletin build` so records are read once
-HANDOFF: dict = {}     # previous / manifest (in), manifest_out (out): see incremental.py
-_job: dict = {}        # inherited by forked workers: the function that renders one page
+_job = None     # set only inside a forked worker, by _start: the function it runs
 
 
-def _work(srcs: list[str]) -> list:
-    render = _job["render"]
-    return [(src, render(src)) for src in srcs]
+def _start(fn) -> None:
+    global _job
+    _job = fn
 
 
-def _background():
-    return _job["background"]()
+def _call():
+    return _job()
+
+
+def _map(items: list) -> list:
+    return [(item, _job(item)) for item in items]
+
+
+def _pool(workers: int, fn) -> ProcessPoolExecutor:
+    # "fork": the initializer and its argument reach the workers by inheritance, unpickled
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start,
+                               initargs=(fn,))
 
 
 def background(fn):
     """Start fn() in a forked process now; the returned future's result() is its return value."""
-    _job["background"] = fn
-    try:
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        future = pool.submit(_background)   # a "fork" pool forks here, inside submit
-    finally:
-        _job.pop("background", None)
+    pool = _pool(1, fn)
+    future = pool.submit(_call)   # a "fork" pool forks here, inside submit
     pool.shutdown(wait=False)
     return future
 
 
-def run(srcs: list[str], render, jobs: int):
-    """Yield (src, render(src)) for every source, rendered by `jobs` forked processes."""
-    _job["render"] = render
-    chunks = [srcs[i::jobs * 4] for i in range(jobs * 4)]
-    try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for part in pool.map(_work, chunks):
-                yield from part
-    finally:
-        _job.clear()
+def run(items: list, fn, jobs: int):
+    """Yield (item, fn(item)) for every item, computed by `jobs` forked processes."""
+    chunks = [items[i::jobs * 4] for i in range(jobs * 4)]
+    with _pool(jobs, fn) as pool:
+        for part in pool.map(_map, chunks):
+            yield from part

@@ -13,16 +13,12 @@ import os
 import pickle
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import __version__
+from . import __version__, prerender
 from .config import CONFIG_DIR, Config
 
 PARALLEL_ABOVE = 1500     # files to check before a second process pays for itself
-CHUNK = 250
-
-_job: tuple = ()          # (root, cfg, prefixes, check) inherited by forked workers
 
 
 def cache_dir() -> Path:
@@ -92,7 +88,6 @@ def _stat(root: Path, rel: str) -> tuple | None:
 
 RACY_NS = 3_000_000_000   # files changed this recently are not trusted by their stat
 SAVE_ABOVE = 20           # files checked or hashed again before the cache is written anew
-UNSETTLED: dict[str, int] = {}   # cache file -> entries saved without their stat (files then too fresh)
 
 
 def _settled(stat: tuple | None) -> tuple | None:
@@ -106,7 +101,9 @@ def settle(root: Path) -> None:
     (a checkout just before the run) their stat, once their bytes are confirmed unchanged: the next run
     need not read them. Nothing to do, and nothing read, when the last save left few such files."""
     path = _cache_file(root)
-    if UNSETTLED.pop(str(path), 0) <= SAVE_ABOVE:
+    try:
+        _unsettled(path).unlink()      # present when the last save left many such files
+    except OSError:
         return
     fingerprint = _fingerprint(root)
     entries = _load(path, fingerprint)
@@ -121,15 +118,24 @@ def settle(root: Path) -> None:
         _save(path, fingerprint, entries)
 
 
-def _work(rels: list[str]) -> list:
-    root, cfg, prefixes, check = _job
-    return [(rel, check(root, rel, cfg, prefixes)) for rel in rels]
+def _unsettled(cache_path: Path) -> Path:
+    """Beside the cache: its presence says that the last save left many files without their stat."""
+    return cache_path.with_name(cache_path.name + ".unsettled")
+
+
+def _mark_unsettled(cache_path: Path, count: int) -> None:
+    try:
+        if count > SAVE_ABOVE:
+            _unsettled(cache_path).write_text(f"{count}\n", "utf-8")
+        else:
+            _unsettled(cache_path).unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = True, jobs: int | None = None,
         parallel_above: int = PARALLEL_ABOVE):
     """Yield (rel, check(root, rel, cfg, prefixes)) for every file, in the order given."""
-    global _job
     prefixes = frozenset(t.prefix for t in cfg.types.values())
     fingerprint = _fingerprint(root) if use_cache else ""
     cache_path = _cache_file(root) if use_cache else None
@@ -155,16 +161,7 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
         todo = list(rels)
     jobs = jobs or min(os.cpu_count() or 1, 4)
     if len(todo) > parallel_above and jobs > 1:
-        _job = (root, cfg, prefixes, check)
-        chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        try:
-            import multiprocessing
-
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                for part in pool.map(_work, chunks):
-                    results.update(part)
-        finally:
-            _job = ()
+        results.update(prerender.run(todo, lambda rel: check(root, rel, cfg, prefixes), jobs))
     else:
         for rel in todo:
             results[rel] = check(root, rel, cfg, prefixes)
@@ -173,5 +170,5 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
         entries = {rel: (digests[rel], results[rel], _settled(stats[rel]))
                    for rel in rels if digests.get(rel) is not None}
         _save(cache_path, fingerprint, entries)
-        UNSETTLED[str(cache_path)] = sum(1 for e in entries.values() if e[2] is None)
+        _mark_unsettled(cache_path, sum(1 for e in entries.values() if e[2] is None))
     return [(rel, results[rel]) for rel in rels]

@@ -15,11 +15,10 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from . import state
-from .audience import Mask
+from .audience import AUDIENCES, Mask, visible_to
 from .config import Config
 from .labels import Words
 from .messages import render
-from .pages import AUDIENCES, visible_to
 
 ROBOT_LIMIT = 4096        # bytes of Markdown: WeCom's limit for `markdown.content`, kept for DingTalk's `text` too
 

@@ -30,6 +30,9 @@ def _differences(a, b) -> list[str]:
 def repo(tmp_path):
     repo = tmp_path / "repo"
     generate(repo, 240, seed=11)
+    (repo / "docs").mkdir()      # a hand-written page (the contributor guide): searched, not generated from records
+    (repo / "docs" / "contributing.md").write_text("# 提交指南\n\n每条记录都通过合并请求提交。 Records come in by merge request.\n",
+                                                 "utf-8")
     git("init", "-q", "-b", "main", cwd=repo)
     git("add", "-A", cwd=repo)
     git("commit", "-qm", "records", cwd=repo)
