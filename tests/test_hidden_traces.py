@@ -23,12 +23,12 @@ from conftest import DEMO_TODAY, bulletin, copy_demo, git
 from test_site_audience import index_tokens, normalised
 
 SITE_URL = "http://bulletin.example.internal/"
-CAPA = "CAPA-2026-011"
+CAPA = "CAPA-2026-911"
 CAPA_TITLE = "供应商黑名单评估与停供计划"
-CAPA_FILE = "CAPA-2026-011-supplier-blacklist"
-NTC = "NTC-2026-012"
+CAPA_FILE = "CAPA-2026-911-supplier-blacklist"
+NTC = "NTC-2026-912"
 NTC_TITLE = "关于裁员预案征求意见的说明"
-NTC_FILE = "NTC-2026-012-layoff-draft"
+NTC_FILE = "NTC-2026-912-layoff-draft"
 SECRET_SENTENCES = ("拟将三家铸件供应商列入黑名单", "第一批裁减人员名单由人事行政部另行通知")
 HIDDEN_REF = "一条受限记录（无权查看）"
 
@@ -78,8 +78,8 @@ TYPES_EXTRA = """
 """
 
 VISIBLE_CAPA = f"""---
-id: CAPA-2026-012
-title: 铸件供应商交付问题跟进（见 capa_2026_011）
+id: CAPA-2026-912
+title: 铸件供应商交付问题跟进（见 capa_2026_911）
 department: QA
 source: internal-audit
 source_ref: {CAPA}
@@ -90,30 +90,30 @@ status: open
 related: [CAPA-2026-007, {CAPA}]
 linked_capa: {CAPA}
 cross_refs:
-  - {{target: {CAPA}, note: 同 Capa-2026-011 一并处理}}
+  - {{target: {CAPA}, note: 同 Capa-2026-911 一并处理}}
   - {{target: CAPA-2026-007, note: 参照 5S}}
-containment: 暂按 CAPA 2026 011 的遏制措施执行（{CAPA_TITLE}）。
+containment: 暂按 CAPA 2026 911 的遏制措施执行（{CAPA_TITLE}）。
 tags: [供应商, {CAPA.lower()}]
 ---
 # 铸件供应商交付问题跟进
 
-内联链接：[评估](CAPA-2026-011-supplier-blacklist.md)。
-当前目录：[当前](./CAPA-2026-011-supplier-blacklist.md?tab=1)。
-上级目录：[上级](../2026/CAPA-2026-011-supplier-blacklist.md#root-cause)。
-百分号编码：[编码](CAPA%2D2026%2D011-supplier-blacklist.md)。
-根相对路径：[根](/capa/2026/CAPA-2026-011-supplier-blacklist.md)。
-站点地址：[站点]({SITE_URL}capa/2026/CAPA-2026-011-supplier-blacklist/)。
+内联链接：[评估](CAPA-2026-911-supplier-blacklist.md)。
+当前目录：[当前](./CAPA-2026-911-supplier-blacklist.md?tab=1)。
+上级目录：[上级](../2026/CAPA-2026-911-supplier-blacklist.md#root-cause)。
+百分号编码：[编码](CAPA%2D2026%2D911-supplier-blacklist.md)。
+根相对路径：[根](/capa/2026/CAPA-2026-911-supplier-blacklist.md)。
+站点地址：[站点]({SITE_URL}capa/2026/CAPA-2026-911-supplier-blacklist/)。
 自动链接：<{SITE_URL}capa/2026/{CAPA_FILE}/>。
 引用式：[{CAPA_TITLE}][blacklist]，以及 [blacklist]。
-原始 HTML：<a href="CAPA-2026-011-supplier-blacklist.md#x">{CAPA_TITLE}</a>。
-正文提及：见 capa-2026-011 与 CAPA2026011，另见《{CAPA_TITLE}》。
+原始 HTML：<a href="CAPA-2026-911-supplier-blacklist.md#x">{CAPA_TITLE}</a>。
+正文提及：见 capa-2026-911 与 CAPA2026911，另见《{CAPA_TITLE}》。
 可见链接：[5S](CAPA-2026-007-5s-marking.md)。
 
-[blacklist]: <CAPA-2026-011-supplier-blacklist.md> "评估"
+[blacklist]: <CAPA-2026-911-supplier-blacklist.md> "评估"
 """
 
 VISIBLE_NOTICE = f"""---
-id: NTC-2026-013
+id: NTC-2026-913
 title: 关于人员调整沟通会的通知
 department: HR
 category: announcement
@@ -122,11 +122,11 @@ supersedes: {NTC}
 ---
 # 关于人员调整沟通会的通知
 
-请各部门负责人参加沟通会，背景见 [说明]({NTC_FILE}.md) 与 [{NTC_TITLE}](/notices/2026/{NTC_FILE}.md)，编号 ntc-2026-012。
+请各部门负责人参加沟通会，背景见 [说明]({NTC_FILE}.md) 与 [{NTC_TITLE}](/notices/2026/{NTC_FILE}.md)，编号 ntc-2026-912。
 """
 
 VISIBLE_MEETING = f"""---
-id: MTG-2026-008
+id: MTG-2026-908
 title: 品管部供应商专题会
 department: QA
 kind: department
@@ -149,11 +149,11 @@ actions:
 代码块中的编号 {CAPA} 与链接 [x](../../capa/2026/{CAPA_FILE}.md)
 ```
 
-行内代码 `{CAPA}`，实体 CAPA&#45;2026&#45;011，表格：
+行内代码 `{CAPA}`，实体 CAPA&#45;2026&#45;911，表格：
 
 | 编号 | 说明 |
 |---|---|
-| [{CAPA}](../../capa/2026/{CAPA_FILE}.md) | 见 `capa-2026-011` |
+| [{CAPA}](../../capa/2026/{CAPA_FILE}.md) | 见 `capa-2026-911` |
 """
 
 
@@ -169,19 +169,19 @@ def make_repo(base: Path) -> Path:
     site.write_text(site.read_text("utf-8") + f"site_url: {SITE_URL}\n", "utf-8")
     types = repo / "site_config/types.yml"
     types.write_text(types.read_text("utf-8") + TYPES_EXTRA, "utf-8")
-    capa, vcapa = f"records/capa/2026/{CAPA_FILE}.md", "records/capa/2026/CAPA-2026-012-casting-followup.md"
+    capa, vcapa = f"records/capa/2026/{CAPA_FILE}.md", "records/capa/2026/CAPA-2026-912-casting-followup.md"
     # one commit adds the hidden CAPA and a visible record, with a message that names neither
     _write(repo, capa, HIDDEN_CAPA)
     _write(repo, vcapa, VISIBLE_CAPA)
     git("add", "-A", cwd=repo)
     git("commit", "-qm", "Weekly QA update", cwd=repo)
     _write(repo, f"records/notices/2026/{NTC_FILE}.md", HIDDEN_NOTICE)
-    _write(repo, "records/notices/2026/NTC-2026-013-staff-meeting.md", VISIBLE_NOTICE)
-    _write(repo, "records/meetings/2026/MTG-2026-008-supplier-meeting.md", VISIBLE_MEETING)
+    _write(repo, "records/notices/2026/NTC-2026-913-staff-meeting.md", VISIBLE_NOTICE)
+    _write(repo, "records/meetings/2026/MTG-2026-908-supplier-meeting.md", VISIBLE_MEETING)
     git("add", "-A", cwd=repo)
     git("commit", "-qm", "Notices and minutes of November", cwd=repo)
     # commits that touch visible files only, with messages that name a hidden record
-    for n, message in enumerate([f"Follow-up of {CAPA.lower()}", "Per capa_2026_011: containment",
+    for n, message in enumerate([f"Follow-up of {CAPA.lower()}", "Per capa_2026_911: containment",
                                  f"Wording from {CAPA_TITLE}", f"Refs {NTC.replace('-', ' ')}"]):
         path = repo / vcapa
         path.write_text(path.read_text("utf-8") + f"\n补充说明 {n}。\n", "utf-8")
@@ -242,7 +242,7 @@ def site(tmp_path_factory) -> Path:
 def test_all_staff_site_names_no_hidden_record(site, rid, title, stem):
     for rel in ("index.html", "404.html", "sitemap.xml", "feed.xml", "rss.xml", "calendar.ics", "records.json",
                 "exports/capa.csv", "capa/index.json", "search/manifest.json",
-                "capa/2026/CAPA-2026-012-casting-followup/index.html"):
+                "capa/2026/CAPA-2026-912-casting-followup/index.html"):
         assert (site / rel).is_file(), rel    # every kind of file the scan reads is there
     assert list((site / "search/s").glob("*.json")) and list((site / "search/m").glob("*.json"))
     found = traces(site, rid, title, stem, SECRET_SENTENCES)
@@ -264,7 +264,7 @@ def _article(out: Path, rel: str):
 
 
 def test_visible_records_still_show_that_a_reference_exists(site):
-    art = _article(site, "capa/2026/CAPA-2026-012-casting-followup/index.html")
+    art = _article(site, "capa/2026/CAPA-2026-912-casting-followup/index.html")
     marks = art.select(".bl-hidden-ref")
     text = art.get_text(" ")
     # card (related, source_ref, linked_capa, cross_refs) and body (every link form)
@@ -277,11 +277,11 @@ def test_visible_records_still_show_that_a_reference_exists(site):
     assert len(rows) == 6
     assert "Typo fixed in containment" in rows[0].get_text() and not rows[0].select_one(".bl-hidden-ref")
     assert all(row.select_one(".bl-hidden-ref") and "Test User" in row.get_text() for row in rows[1:])
-    meeting = _article(site, "meetings/2026/MTG-2026-008-supplier-meeting/index.html")
+    meeting = _article(site, "meetings/2026/MTG-2026-908-supplier-meeting/index.html")
     assert meeting.select_one("table.bl-actions .bl-hidden-ref") is not None
     data = json.loads((site / "records.json").read_text("utf-8"))
     rows = data if isinstance(data, list) else data["records"]
-    row = next(r for r in rows if r["id"] == "CAPA-2026-012")
+    row = next(r for r in rows if r["id"] == "CAPA-2026-912")
     assert HIDDEN_REF in row["related"] and row["linked_capa"] == HIDDEN_REF
     assert row["cross_refs"][0]["target"] == HIDDEN_REF and row["cross_refs"][1]["target"] == "CAPA-2026-007"
     csv = (site / "exports/capa.csv").read_text("utf-8-sig")
@@ -301,9 +301,9 @@ def test_management_site_shows_the_management_record(tmp_path_factory):
     out = built(tmp_path_factory, "management")
     found = traces(out, CAPA, CAPA_TITLE, CAPA_FILE, SECRET_SENTENCES[:1])
     for rel in ("records.json", "exports/capa.csv", "capa/index.json", f"capa/2026/{CAPA_FILE}/index.html",
-                "capa/2026/CAPA-2026-012-casting-followup/index.html"):
+                "capa/2026/CAPA-2026-912-casting-followup/index.html"):
         assert rel in found, rel
-    art = _article(out, "capa/2026/CAPA-2026-012-casting-followup/index.html")
+    art = _article(out, "capa/2026/CAPA-2026-912-casting-followup/index.html")
     assert art.select_one(f'a[href$="{CAPA_FILE}/"]') is not None
     # the restricted notice stays hidden from management
     assert traces(out, NTC, NTC_TITLE, NTC_FILE, SECRET_SENTENCES[1:]) == {}
@@ -314,13 +314,13 @@ def test_management_site_shows_the_management_record(tmp_path_factory):
 HIDDEN_TARGETS = [
     f"{CAPA_FILE}.md", f"./{CAPA_FILE}.md?tab=1", f"../2026/{CAPA_FILE}.md#root-cause", f"<{CAPA_FILE}.md>",
     f"/capa/2026/{CAPA_FILE}.md", f"/records/capa/2026/{CAPA_FILE}.md", f"../{CAPA_FILE}/", f"{CAPA_FILE}/",
-    f"/capa/2026/{CAPA_FILE}/", f"{SITE_URL}capa/2026/{CAPA_FILE}/", "CAPA%2D2026%2D011-supplier-blacklist.md",
-    "CAPA%252D2026%252D011-supplier-blacklist.md", "%43APA-2026-011-supplier-blacklist.md",
-    "CAPA&#45;2026&#45;011-supplier-blacklist.md", f"{CAPA_FILE.lower()}.md", "capa_2026_011",
+    f"/capa/2026/{CAPA_FILE}/", f"{SITE_URL}capa/2026/{CAPA_FILE}/", "CAPA%2D2026%2D911-supplier-blacklist.md",
+    "CAPA%252D2026%252D911-supplier-blacklist.md", "%43APA-2026-911-supplier-blacklist.md",
+    "CAPA&#45;2026&#45;911-supplier-blacklist.md", f"{CAPA_FILE.lower()}.md", "capa_2026_911",
     f"https://git.example.com/acme/records/blob/main/records/capa/2026/{CAPA_FILE}.md", "../../capa/2026/",
 ]
 VISIBLE_TARGETS = ["CAPA-2026-007-5s-marking.md", "../2026/CAPA-2026-007-5s-marking.md#x", "/capa/2026/",
-                   f"{SITE_URL}capa/2026/CAPA-2026-007-5s-marking/", "https://example.com/CAPA-2026-0110",
+                   f"{SITE_URL}capa/2026/CAPA-2026-007-5s-marking/", "https://example.com/CAPA-2026-9110",
                    "attachments/photo.png", "#root-cause", "mailto:a@example.com"]
 
 
@@ -338,19 +338,19 @@ def mask(tmp_path_factory):
 
 @pytest.mark.parametrize("target", HIDDEN_TARGETS[:-1])
 def test_every_form_of_a_link_to_a_hidden_record_is_found(mask, target):
-    assert mask.hidden_target(target, "capa/2026/CAPA-2026-012-casting-followup.md")
+    assert mask.hidden_target(target, "capa/2026/CAPA-2026-912-casting-followup.md")
 
 
 @pytest.mark.parametrize("target", VISIBLE_TARGETS + HIDDEN_TARGETS[-1:])
 def test_links_to_what_the_audience_may_see_stay(mask, target):
-    assert not mask.hidden_target(target, "capa/2026/CAPA-2026-012-casting-followup.md")
+    assert not mask.hidden_target(target, "capa/2026/CAPA-2026-912-casting-followup.md")
     body = f"[text]({target}) and <a href=\"{target}\">html</a>"
-    assert mask.markdown(body, "capa/2026/CAPA-2026-012-casting-followup.md") == body
+    assert mask.markdown(body, "capa/2026/CAPA-2026-912-casting-followup.md") == body
 
 
 @pytest.mark.parametrize("target", HIDDEN_TARGETS[:-1])
 def test_masked_markdown_keeps_neither_the_link_nor_its_text(mask, target):
-    src = "capa/2026/CAPA-2026-012-casting-followup.md"
+    src = "capa/2026/CAPA-2026-912-casting-followup.md"
     for body in (f"see [{CAPA_TITLE}]({target}) here", f"see <a href=\"{target}\">{CAPA_TITLE}</a> here",
                  f"see ![{CAPA_TITLE}]({target}) here", f"see [{CAPA_TITLE}][b] here\n\n[b]: {target}",
                  f"see [B] here\n\n[b]: <{target}> \"t\""):

@@ -25,8 +25,9 @@ from conftest import DEMO_TODAY, PROJECT, bulletin, copy_demo, git
 
 TODAY = dt.date.fromisoformat(DEMO_TODAY)
 AUDIENCES = ("all-staff", "management", "restricted")
-FOLDER_TYPE = {"meetings": "meeting", "notices": "notice", "capa": "capa", "reports": "report"}
-ID_FORM = re.compile(r"^(MTG|NTC|CAPA|RPT)-\d{4}-\d{3,}$")
+FOLDER_TYPE = {"meetings": "meeting", "notices": "notice", "capa": "capa", "reports": "report",
+               "complaints": "complaint", "nc": "nc", "surveys": "survey", "memos": "memo", "external": "contact"}
+ID_FORM = re.compile(r"^(MTG|NTC|CAPA|RPT|CMP|NC|CSS|MEMO|EXT)-\d{4}-\d{3,}$")
 HIDDEN_REF_TEXT = "一条受限记录"
 
 # A trace of the hidden CAPA-2026-003 that the plain demo does not have: an attachment only it links to,
@@ -286,8 +287,8 @@ def external_loads(out: Path) -> list[str]:
 
 # --- the bulletin board -------------------------------------------------------------------------------------
 
-BOARD_ALL_STAFF = ["NTC-2026-001", "NTC-2026-010", "NTC-2026-009", "NTC-2026-008", "NTC-2026-005",
-                   "NTC-2026-003", "NTC-2026-002", "NTC-2025-005", "NTC-2025-002"]
+BOARD_ALL_STAFF = ["NTC-2026-001", "NTC-2026-014", "NTC-2026-015", "NTC-2026-010", "NTC-2026-013", "NTC-2026-012",
+                   "NTC-2026-009", "NTC-2026-005", "NTC-2026-003", "NTC-2026-002", "NTC-2025-002"]
 
 
 def board_ids(build: Build) -> list[str]:
@@ -330,6 +331,7 @@ def test_notice_archive_keeps_every_notice_with_its_state(site, records):
     assert got == notice_states(notices, TODAY)
     assert {k: v for k, v in got.items() if v != "active"} == {
         "NTC-2025-001": "superseded", "NTC-2025-003": "expired", "NTC-2025-004": "expired",
+        "NTC-2025-005": "superseded", "NTC-2025-006": "superseded", "NTC-2026-008": "superseded",
         "NTC-2026-007": "expired", "NTC-2026-011": "scheduled", "NTC-2026-006": "withdrawn"}
     assert "NTC-2026-004" not in got
     for n in notices:  # the record page shows the same state
@@ -400,9 +402,10 @@ def test_action_tracker_marks_exactly_the_overdue_items(site, records):
 # --- backlinks ---------------------------------------------------------------------------------------------
 
 def references(r: Rec) -> set[str]:
-    """IDs a record refers to: related, supersedes, source_ref (when it has the form of an ID), action capa."""
+    """IDs a record refers to: related, supersedes, source_ref (when it has the form of an ID), capa (of a
+    complaint or an NC), action capa."""
     out = set(r.get("related") or [])
-    for key in ("supersedes", "source_ref"):
+    for key in ("supersedes", "source_ref", "capa"):
         if isinstance(r.get(key), str) and ID_FORM.match(r.get(key)):
             out.add(r.get(key))
     out |= {a["capa"] for a in r.get("actions") or [] if a.get("capa")}
@@ -436,12 +439,14 @@ def backlinks_on(build: Build, rec: Rec) -> tuple[list[str], int]:
 
 def test_backlinks_hand_picked(site, records):
     by_id = {r.id: r for r in records}
-    assert set(backlinks_on(site, by_id["CAPA-2025-006"])[0]) == {"MTG-2025-007", "CAPA-2025-007"}
+    assert set(backlinks_on(site, by_id["CAPA-2025-006"])[0]) == {"MTG-2025-007", "CAPA-2025-007",
+                                                                "CMP-2025-001", "NTC-2025-006"}  # + complaint's capa
     assert set(backlinks_on(site, by_id["MTG-2025-008"])[0]) == {"CAPA-2025-009", "MTG-2026-001", "MTG-2026-004",
-                                                                "NTC-2026-001"}
+                                                                "MTG-2026-011", "NTC-2026-001"}
     assert set(backlinks_on(site, by_id["NTC-2025-001"])[0]) == {"NTC-2026-001"}          # supersedes
-    assert set(backlinks_on(site, by_id["CAPA-2026-006"])[0]) == {"MTG-2026-004"}         # related + action capa
-    assert set(backlinks_on(site, by_id["CAPA-2026-002"])[0]) == set()                     # only the hidden 003
+    assert set(backlinks_on(site, by_id["CAPA-2026-006"])[0]) == {"MTG-2026-004", "MTG-2026-011"}  # related + action capa
+    assert set(backlinks_on(site, by_id["CAPA-2026-002"])[0]) == {"CMP-2026-002", "CAPA-2026-012",
+                                                                "MEMO-2026-003"}           # not the hidden 003
 
 
 def test_backlinks_of_every_record_page(site, records):
@@ -473,7 +478,8 @@ def test_reference_to_a_hidden_record_shows_only_that_it_exists(site, records):
 def test_management_sees_the_backlink_and_the_reference(tmp_path_factory):
     build = build_demo(tmp_path_factory, "management")
     by_id = {r.id: r for r in build.records}
-    assert set(backlinks_on(build, by_id["CAPA-2026-002"])[0]) == {"CAPA-2026-003"}
+    assert set(backlinks_on(build, by_id["CAPA-2026-002"])[0]) == {"CAPA-2026-003", "CMP-2026-002", "CAPA-2026-012",
+                                                                 "MEMO-2026-003"}
     related = build.article(by_id["CAPA-2026-002"].page).select_one('.bl-field[data-field="related"] dd')
     assert "CAPA-2026-003" in related.get_text() and HIDDEN_REF_TEXT not in related.get_text()
     expected = expected_backlinks(build.records, "management")
@@ -511,6 +517,8 @@ def expected_matrix(repo: Path, records: list[Rec], audience: str) -> dict[tuple
              for r in live(records, audience) if r.type == "report"}
     out = {}
     for entry in schedule:
+        if entry.get("record", "report") != "report":   # a meeting owed, not a report
+            continue
         period = str(entry["start"])
         while _period_end(period) < TODAY:
             due = _period_end(period) + dt.timedelta(days=entry["due_days"])
@@ -631,8 +639,8 @@ def test_kpi_figures(tmp_path_factory, audience):
     first_capa = min(c.get("opened_on") for c in of_type(build.records, "capa"))
     assert months[0] <= _month(first_capa), "the table covers every month with CAPA activity"
     tiles, expected = expected_kpis(build.records, audience, months)
-    if audience == "all-staff":   # by hand: 8 closed, 5 of them by their due date; 739 days over 8
-        assert tiles == {"open": 9, "overdue": 5, "closed": 8, "on-time-rate": 62.5, "mean-days": 92.375,
+    if audience == "all-staff":   # by hand: 10 closed, 7 of them by their due date; 739 + 72 + 326 days over 10
+        assert tiles == {"open": 9, "overdue": 5, "closed": 10, "on-time-rate": 70.0, "mean-days": 113.7,
                          "extended": 4}
     else:                         # CAPA-2026-003 (implementing, not overdue) counts for management
         assert tiles["open"] == 10 and tiles["overdue"] == 5

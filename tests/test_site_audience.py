@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from test_site import (HIDDEN_ATTACHMENT, HIDDEN_COMMIT_MESSAGE, Rec, build_demo, live, of_type, open_actions, shown,
                        visible)
 
-HIDDEN_IDS = {"MTG-2025-006", "CAPA-2026-003", "NTC-2026-004"}
+HIDDEN_IDS = {"MTG-2025-006", "CAPA-2026-003", "NTC-2026-004", "CMP-2026-003", "EXT-2026-002", "EXT-2026-008"}
 MARK = "【内部】"
 
 
@@ -209,7 +209,7 @@ def test_the_token_scan_finds_what_it_looks_for(site, tmp_path_factory):
     would have named them."""
     build = build_demo(tmp_path_factory, "management")
     mgmt_only = [r for r in hidden_for(site.records, "all-staff") if visible(r, "management")]
-    assert {r.id for r in mgmt_only} == {"MTG-2025-006", "CAPA-2026-003"}
+    assert {r.id for r in mgmt_only} == {"MTG-2025-006", "CAPA-2026-003", "CMP-2026-003", "EXT-2026-002", "EXT-2026-008"}
     betraying = index_tokens(build.out) & (record_tokens(mgmt_only) - shown_by(site))
     assert {"capa-2026-003", "mtg-2025-006"} <= betraying and len(betraying) > 20
 
@@ -304,8 +304,11 @@ def _archive_counts(build) -> dict[tuple[str, str], int]:
     return out
 
 
-TYPE_HEADS = {"meeting": "会议纪要", "notice": "通知公告", "capa": "纠正预防措施", "report": "部门报告"}
-INDEX = {"meeting": "meetings", "notice": "notices", "capa": "capa", "report": "reports"}
+TYPE_HEADS = {"meeting": "会议纪要", "notice": "通知公告", "capa": "纠正预防措施", "report": "部门报告",
+              "complaint": "顾客投诉", "nc": "不符合项报告", "survey": "顾客满意度调查", "memo": "内部联络单",
+              "contact": "外部沟通记录"}
+INDEX = {"meeting": "meetings", "notice": "notices", "capa": "capa", "report": "reports", "complaint": "complaints",
+         "nc": "nc", "survey": "surveys", "memo": "memos", "contact": "external"}
 
 
 @pytest.mark.parametrize("audience", ["all-staff", "management"])

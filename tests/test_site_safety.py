@@ -16,12 +16,12 @@ from bs4 import BeautifulSoup
 from conftest import DEMO_TODAY, bulletin, copy_demo, git
 from test_site import external_loads, html_files, visible_text
 
-EVIL_ID = "NTC-2026-012"
+EVIL_ID = "NTC-2026-912"
 EVIL_TITLE = '<b>加粗</b> "引号" & <script>alert(9)</script> 标题'
 EVIL_TAG = "<img src=x onerror=alert(8)>"
 EVIL_PATH = f"records/notices/2026/{EVIL_ID}-evil.md"
 EVIL_PAGE = f"notices/2026/{EVIL_ID}-evil/index.html"
-BREAKOUT_PAGE = "notices/2026/NTC-2026-014-breakout/index.html"
+BREAKOUT_PAGE = "notices/2026/NTC-2026-914-breakout/index.html"
 PEER_PAGE = "notices/2026/NTC-2026-011-winter-safety-rule/index.html"   # a plain notice at the same depth
 EVIL = f"""---
 id: {EVIL_ID}
@@ -63,9 +63,9 @@ tags: ['{EVIL_TAG}', 安全]
 
 正文结束。
 """
-BREAKOUT_PATH = "records/notices/2026/NTC-2026-014-breakout.md"
+BREAKOUT_PATH = "records/notices/2026/NTC-2026-914-breakout.md"
 BREAKOUT = """---
-id: NTC-2026-014
+id: NTC-2026-914
 title: '停电</title><script>alert(15)</script><span onclick=alert(16)>通知'
 department: QA
 category: announcement
@@ -186,7 +186,7 @@ def test_search_index_holds_no_markup_from_the_record(evil):
     assert files and all(p.suffix == ".json" for p in files), sorted(str(p.relative_to(out)) for p in files)
     rows = {row[0]: row for f in sorted((out / "search/m").glob("*.json")) for row in json.loads(f.read_text("utf-8"))}
     breakout_title = yaml.safe_load(BREAKOUT.split("---")[1])["title"]
-    for rid, rel, heading in ((EVIL_ID, EVIL_PAGE, EVIL_TITLE), ("NTC-2026-014", BREAKOUT_PAGE, breakout_title)):
+    for rid, rel, heading in ((EVIL_ID, EVIL_PAGE, EVIL_TITLE), ("NTC-2026-914", BREAKOUT_PAGE, breakout_title)):
         _, title, text = rows[rel[:-len("index.html")]][:3]
         # the title as the page's heading shows it (after the record's ID), tags and all, as text
         assert title == f"{rid} {heading}"
@@ -219,7 +219,7 @@ def test_search_index_holds_no_markup_from_the_record(evil):
 # --- a failed build leaves the previous site ---------------------------------------------------------------
 
 BROKEN = """---
-id: NTC-2026-013
+id: NTC-2026-913
 department: QA
 category: announcement
 issued_on: 2026-13-40
@@ -232,11 +232,11 @@ def test_failed_build_leaves_the_previous_site_untouched(evil, tmp_path):
     repo = Path(shutil.copytree(evil[0], tmp_path / "repo"))
     out = Path(shutil.copytree(evil[1], tmp_path / "site"))      # the previous site
     before = tree_hash(out)
-    (repo / "records/notices/2026/NTC-2026-013-broken.md").write_text(BROKEN, "utf-8")
+    (repo / "records/notices/2026/NTC-2026-913-broken.md").write_text(BROKEN, "utf-8")
 
     result = bulletin("build", "--out", str(out), "--today", DEMO_TODAY, cwd=repo)
     assert result.returncode == 1
-    assert "NTC-2026-013-broken.md" in result.stdout + result.stderr
+    assert "NTC-2026-913-broken.md" in result.stdout + result.stderr
     assert tree_hash(out) == before
     assert _settled(tmp_path) == ["repo", "site"], "no temporary folder left behind"
 
@@ -245,12 +245,12 @@ def test_failed_build_leaves_the_previous_site_untouched(evil, tmp_path):
     assert not fresh.exists()
 
     # fixed: the evil notice is gone too; a successful rebuild replaces the whole folder
-    (repo / "records/notices/2026/NTC-2026-013-broken.md").write_text(
+    (repo / "records/notices/2026/NTC-2026-913-broken.md").write_text(
         BROKEN.replace("issued_on: 2026-13-40", "title: 停电通知\nissued_on: 2026-11-23"), "utf-8")
     (repo / EVIL_PATH).unlink()
     result = bulletin("build", "--out", str(out), "--today", DEMO_TODAY, cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert tree_hash(out) != before
-    assert (out / "notices/2026/NTC-2026-013-broken/index.html").is_file()
+    assert (out / "notices/2026/NTC-2026-913-broken/index.html").is_file()
     assert not (out / EVIL_PAGE).exists(), "the old site's files do not survive the swap"
     assert _settled(tmp_path) == ["repo", "site"]
