@@ -124,22 +124,32 @@ def _values(rtype: str, front_matter: str | None) -> dict[tuple, tuple]:
     return {f.key: f.value for f in facts(rtype, fields)}
 
 
-def introduced(blobs: git.Blobs, rtype: str, path: str, front_matter: str, wanted: list[Fact],
-               commits: list[git.Commit], path_at=None) -> dict[Fact, git.Commit | None]:
-    """The commit that brought in each fact's current value (None: not committed yet).
-
-    commits: the file's history, newest first; path_at(sha): the file's path at that commit."""
-    found: dict[Fact, git.Commit | None] = {f: None for f in wanted}
-    running = list(wanted)
-    for c in commits:
-        fm = _front_matter(blobs.get(c.sha, path_at(c.sha) if path_at else path))
-        if fm != front_matter:
-            then = _values(rtype, fm)
-            running = [f for f in running if then.get(f.key) == f.value]
-        if not running:
-            break
-        for f in running:
-            found[f] = c
+def introduced(root: Path, items: list[tuple[str, str, list[Fact], list[tuple[git.Commit, str]]]]) \
+        -> list[dict[Fact, git.Commit | None]]:
+    """For each (record type, current front matter, facts, versions): the commit that brought in each
+    fact's current value (None: not committed yet). versions: the file's history, newest first, as
+    (commit, the file's path then). Walks every file back at once, in rounds of one `git cat-file
+    --batch` each, reading 1, 2, 4 … older versions per file per round, until each fact's run ends."""
+    found = [{f: None for f in wanted} for _, _, wanted, _ in items]
+    running = {i: list(wanted) for i, (_, _, wanted, versions) in enumerate(items) if wanted and versions}
+    depth, chunk = 0, 1
+    while running:
+        asked = [(i, k) for i in running for k in range(depth, min(depth + chunk, len(items[i][3])))]
+        datas = git.blobs(root, [(items[i][3][k][0].sha, items[i][3][k][1]) for i, k in asked])
+        for (i, k), data in zip(asked, datas):
+            still = running.get(i)
+            if not still:
+                continue
+            rtype, now, _, versions = items[i]
+            fm = _front_matter(data)
+            if fm != now:
+                then = _values(rtype, fm)
+                still = [f for f in still if then.get(f.key) == f.value]
+            for f in still:
+                found[i][f] = versions[k][0]
+            running[i] = still
+        running = {i: still for i, still in running.items() if still and depth + chunk < len(items[i][3])}
+        depth, chunk = depth + chunk, min(chunk * 2, 64)
     return found
 
 
@@ -243,17 +253,15 @@ def evidence(cfg: Config, records, history: dict) -> dict[str, list[Evidence]]:
     Empty without history (not a Git repository)."""
     if not history:
         return {}
-    path_at = getattr(history, "path_at", None)
-    out: dict[str, list[Evidence]] = {}
-    with git.Blobs(cfg.root) as blobs:
-        for r in records:
-            wanted = facts(r.type, r.fields)
-            if not wanted:
-                continue
-            found = introduced(blobs, r.type, r.path, r.front_matter, wanted, history.get(r.path, []),
-                               (lambda sha, p=r.path: path_at(p, sha)) if path_at else None)
-            out[r.path] = [Evidence(f, c, c and is_approver(cfg.people.get(f.by), c.author, c.email))
-                           for f, c in found.items()]
+    path_at = getattr(history, "path_at", lambda path, sha: path)
+    todo = [(r, facts(r.type, r.fields)) for r in records]
+    todo = [(r, wanted) for r, wanted in todo if wanted]
+    found = introduced(cfg.root, [(r.type, r.front_matter, wanted,
+                                   [(c, path_at(r.path, c.sha)) for c in history.get(r.path, [])])
+                                  for r, wanted in todo])
+    out: dict[str, list[Evidence]] = {
+        r.path: [Evidence(f, c, c and is_approver(cfg.people.get(f.by), c.author, c.email)) for f, c in done.items()]
+        for (r, _), done in zip(todo, found)}
     if cfg.approvals == "signed":
         shas = [e.commit.sha for es in out.values() for e in es if e.commit]
         with Keyring(cfg.people, cfg.trusted_commit_keys) as keys:
@@ -337,17 +345,17 @@ def check(root: Path, base: str, base_cfg: Config, cfg: Config, before: dict, af
     if not todo:
         return []
     history = git.history(root, revs=f"{base}..HEAD")
+    found = introduced(root, [(e.type, e.front_matter, new,
+                               [(c, history.path_at(e.path, c.sha)) for c in history.get(e.path, [])])
+                              for e, new in todo])
     problems, signed = [], []
-    with git.Blobs(root) as blobs:
-        for e, new in todo:
-            found = introduced(blobs, e.type, e.path, e.front_matter, new, history.get(e.path, []),
-                               lambda sha, p=e.path: history.path_at(p, sha))
-            for f, c in found.items():
-                problem = _authorship(e, f, c, base_cfg, mode)
-                if problem is not None:
-                    problems.append(problem)
-                elif mode == "signed":
-                    signed.append((e, f, c))
+    for (e, _), done in zip(todo, found):
+        for f, c in done.items():
+            problem = _authorship(e, f, c, base_cfg, mode)
+            if problem is not None:
+                problems.append(problem)
+            elif mode == "signed":
+                signed.append((e, f, c))
     if signed:
         with Keyring(base_cfg.people, base_cfg.trusted_commit_keys) as keys:
             sigs = git.signatures(root, [c.sha for _, _, c in signed], keys.allowed, keys.gnupghome)

@@ -106,17 +106,35 @@ def files_at(root: Path, ref: str, folder: str = RECORDS_DIR) -> dict[str, bytes
         blobs.append((path.decode("utf-8", "surrogateescape"), obj.decode()))
     if not blobs:
         return {}
-    out = _git(root, "cat-file", "--batch", input="".join(f"{obj}\n" for _, obj in blobs).encode())
-    files: dict[str, bytes] = {}
+    return {path: data for (path, _), data in zip(blobs, _cat_file(root, [obj for _, obj in blobs]))}
+
+
+def _cat_file(root: Path, names: list[str]) -> list[bytes | None]:
+    """The content of each named object (a blob's id, or "commit:path") from one `git cat-file --batch`;
+    None for a name that names no file."""
+    asked = [n for n in names if "\n" not in n]
+    out = _git(root, "cat-file", "--batch", input="".join(f"{n}\n" for n in asked).encode("utf-8", "surrogateescape")) \
+        if asked else b""
+    found: dict[str, bytes | None] = {}
     pos = 0
-    for path, obj in blobs:
+    for name in asked:
         header_end = out.index(b"\n", pos)
         header = out[pos:header_end].split()
+        pos = header_end + 1
+        if len(header) != 3 or header[1] != b"blob":   # "<name> missing", or not a file
+            found[name] = None
+            if len(header) == 3:
+                pos += int(header[2]) + 1
+            continue
         size = int(header[2])
-        start = header_end + 1
-        files[path] = out[start:start + size]
-        pos = start + size + 1                        # the content is followed by a newline
-    return files
+        found[name] = out[pos:pos + size]
+        pos += size + 1                               # the content is followed by a newline
+    return [found.get(n) for n in names]
+
+
+def blobs(root: Path, wanted: list[tuple[str, str]]) -> list[bytes | None]:
+    """The file at each (commit, path), None where there is none: one `git cat-file --batch`."""
+    return _cat_file(Path(root), [f"{sha}:{path}" for sha, path in wanted]) if wanted else []
 
 
 class History(dict):
@@ -210,45 +228,6 @@ def created(commits: list[Commit]) -> dt.datetime | None:
 def last_changed(commits: list[Commit]) -> dt.datetime | None:
     """When the file was last committed (the newest commit), None without history."""
     return commits[0].date if commits else None
-
-
-class Blobs:
-    """Files at revisions, read one at a time from one `git cat-file --batch` (asked only for what is needed).
-
-    Use as a context manager: `with Blobs(root) as blobs: blobs.get(sha, path)`."""
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self._proc: subprocess.Popen | None = None
-
-    def __enter__(self) -> "Blobs":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._proc is not None:
-            self._proc.stdin.close()
-            self._proc.stdout.close()
-            self._proc.wait()
-            self._proc = None
-
-    def get(self, sha: str, path: str) -> bytes | None:
-        """The file at path in commit sha; None when it is not there (or Git cannot answer)."""
-        if "\n" in path:
-            return None
-        try:
-            if self._proc is None:
-                self._proc = subprocess.Popen(
-                    ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_GIT_ENV})
-            self._proc.stdin.write(f"{sha}:{path}\n".encode("utf-8", "surrogateescape"))
-            self._proc.stdin.flush()
-            header = self._proc.stdout.readline().split()
-            if len(header) != 3 or header[1] != b"blob":
-                return None                       # "<name> missing", or not a file
-            data = self._proc.stdout.read(int(header[2]) + 1)
-            return data[:-1]
-        except (OSError, ValueError):
-            return None
 
 
 @dataclass(frozen=True)

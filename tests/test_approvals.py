@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -299,6 +300,43 @@ def test_signed_mode(tmp_path, keys, case):
         fingerprint = run(["ssh-keygen", "-lf", str(keys["zhao"].with_suffix(".pub"))], cwd=tmp_path,
                           check=True).stdout.split()[1]
         assert fingerprint in problems[0]["message"]
+
+
+@pytest.fixture
+def gpg_home():
+    """A throwaway GnuPG home (short path: gpg-agent's socket lives there) holding two fresh keys."""
+    assert shutil.which("gpg"), "gpg is needed (apt-get install gnupg)"
+    home = Path(tempfile.mkdtemp(prefix="gpg", dir="/tmp"))
+    for uid in ("王总 <wang@example.com>", "Someone <someone@example.com>"):
+        subprocess.run(["gpg", "--homedir", str(home), "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+                        "--quick-gen-key", uid, "ed25519", "sign", "never"], check=True, capture_output=True)
+    yield home
+    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True)
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def test_signed_accepts_the_approvers_armoured_gpg_key_and_no_other(tmp_path, keys, gpg_home):
+    armoured = subprocess.run(["gpg", "--homedir", str(gpg_home), "--armor", "--export", "wang@example.com"],
+                              check=True, capture_output=True, text=True).stdout.strip()
+    root = make_repo(tmp_path, keys, mode="signed")
+    listed = "    - |\n" + "".join(f"      {line}\n" for line in armoured.splitlines())
+    write(root, "site_config/people.yml", people(keys).replace("- id: li\n", listed + "- id: li\n", 1))
+    commit(root, "wang's GPG key", WANG)
+    run(["git", "checkout", "-q", "main"], cwd=root, check=True)
+    run(["git", "merge", "-q", "--ff-only", "pr"], cwd=root, check=True)
+    run(["git", "checkout", "-qb", "approve"], cwd=root, check=True)
+    approve(root)
+    gpg_commit = ["-c", "gpg.format=openpgp", "commit", "-q", "-S{}", "-m", "approve"]
+    for signer, expected in (("someone@example.com", ["change-approval-sig-other"]), ("wang@example.com", [])):
+        run(["git", "add", "-A"], cwd=root, check=True)
+        run(["git", "-c", "user.name=王总", "-c", "user.email=wang@example.com",
+             *[a.format(signer) for a in gpg_commit]], cwd=root, check=True, env={"GNUPGHOME": str(gpg_home)})
+        assert [p["code"] for p in check(root)[1]] == expected
+        run(["git", "reset", "-q", "--soft", "HEAD~"], cwd=root, check=True)
+    run(["git", "-c", "user.name=王总", "-c", "user.email=wang@example.com",
+         *[a.format("wang@example.com") for a in gpg_commit]], cwd=root, check=True, env={"GNUPGHOME": str(gpg_home)})
+    row, = evidence(root)
+    assert (row["作者即批准人"], row["签名"]) == ("✓ 是", "✓ 批准人的密钥")
 
 
 def test_signed_page_shows_the_signature(tmp_path, keys):
