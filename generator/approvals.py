@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import git, yamlsafe
+from . import git, stage2, yamlsafe
 from .config import APPROVAL_MODES, Config, Person, key_kind
 from .messages import MESSAGES, Text, render
 from .problems import Problem, error
@@ -57,6 +57,10 @@ FACTS: dict[str, tuple[FactSpec, ...]] = {
 }
 
 
+_SPECS = {t: tuple((s, tuple(s.by.split(".")), tuple(s.on.split("."))) for s in (*specs, *_COMMON))
+          for t, specs in (*FACTS.items(), (None, ()))}
+
+
 @dataclass(frozen=True)
 class Fact:
     kind: str
@@ -71,8 +75,8 @@ class Fact:
         return self.kind, self.field
 
 
-def _get(data, dotted: str):
-    for part in dotted.split("."):
+def _get(data, path: tuple[str, ...]):
+    for part in path:
         if not isinstance(data, dict):
             return None
         data = data.get(part)
@@ -84,7 +88,7 @@ def facts(rtype: str, fields: dict | None) -> list[Fact]:
     if not isinstance(fields, dict):
         return []
     out = []
-    for spec in (*FACTS.get(rtype, ()), *_COMMON):
+    for spec, by_path, on_path in _SPECS.get(rtype, _SPECS[None]):
         if spec.status and fields.get("status") != spec.status:
             continue
         if spec.each:
@@ -94,13 +98,12 @@ def facts(rtype: str, fields: dict | None) -> list[Fact]:
         else:
             places = [("", (), fields)]
         for prefix, ypath, data in places:
-            by = _get(data, spec.by)
+            by = _get(data, by_path)
             if not isinstance(by, str) or not by:
                 continue
-            on = _get(data, spec.on)
+            on = _get(data, on_path)
             on = "" if on is None else str(on)
-            value = (by, on, spec.status)
-            out.append(Fact(spec.kind, prefix + spec.by, (*ypath, *spec.by.split(".")), by, on, value))
+            out.append(Fact(spec.kind, prefix + spec.by, (*ypath, *by_path), by, on, (by, on, spec.status)))
     return out
 
 
@@ -250,25 +253,74 @@ class Evidence:
 
 def evidence(cfg: Config, records, history: dict) -> dict[str, list[Evidence]]:
     """{record path: the evidence of each approval fact it declares}, for records with a Git history.
-    Empty without history (not a Git repository)."""
+    Empty without history (not a Git repository). What Git answered is remembered in the cache folder
+    (commits never change), so a rebuild reads only the records and commits that are new."""
     if not history:
         return {}
     path_at = getattr(history, "path_at", lambda path, sha: path)
-    todo = [(r, facts(r.type, r.fields)) for r in records]
-    todo = [(r, wanted) for r, wanted in todo if wanted]
-    found = introduced(cfg.root, [(r.type, r.front_matter, wanted,
-                                   [(c, path_at(r.path, c.sha)) for c in history.get(r.path, [])])
-                                  for r, wanted in todo])
-    out: dict[str, list[Evidence]] = {
-        r.path: [Evidence(f, c, c and is_approver(cfg.people.get(f.by), c.author, c.email)) for f, c in done.items()]
-        for (r, _), done in zip(todo, found)}
+    memo = _Memo(cfg.root)
+    todo = []
+    for r in records:
+        wanted = facts(r.type, r.fields)
+        if wanted:
+            todo.append((r, wanted, [(c, path_at(r.path, c.sha)) for c in history.get(r.path, [])]))
+    keys = [_digest(r.type, r.front_matter, [f.key + f.value for f in wanted], [(c.sha, p) for c, p in versions])
+            for r, wanted, versions in todo]
+    fresh = [i for i, key in enumerate(keys) if key not in memo.old]
+    for i, done in zip(fresh, introduced(cfg.root, [(r.type, r.front_matter, wanted, versions)
+                                                    for r, wanted, versions in (todo[i] for i in fresh)])):
+        memo.old[keys[i]] = tuple(c.sha if c else None for c in done.values())
+    out: dict[str, list[Evidence]] = {}
+    for (r, wanted, versions), key in zip(todo, keys):
+        commits = {c.sha: c for c, _ in versions}
+        shas = memo.use(key)
+        out[r.path] = [Evidence(f, commits.get(sha), sha and is_approver(cfg.people.get(f.by), commits[sha].author,
+                                                                        commits[sha].email))
+                       for f, sha in zip(wanted, shas)]
     if cfg.approvals == "signed":
-        shas = [e.commit.sha for es in out.values() for e in es if e.commit]
-        with Keyring(cfg.people, cfg.trusted_commit_keys) as keys:
-            sigs = git.signatures(cfg.root, shas, keys.allowed, keys.gnupghome)
-            out = {path: [Evidence(e.fact, e.commit, e.authored, keys.verdict(sigs.get(e.commit.sha), e.fact.by)
-                                   if e.commit else "") for e in es] for path, es in out.items()}
+        out = _signed(cfg, out, memo)
+    memo.save()
     return out
+
+
+def _signed(cfg: Config, out: dict[str, list[Evidence]], memo: "_Memo") -> dict[str, list[Evidence]]:
+    """out with each commit's signature verdict (remembered per set of keys, commit and approver)."""
+    ring = _digest(*sorted(k for p in cfg.people.values() for k in p.signing_keys), "\0", *cfg.trusted_commit_keys)
+    keyed = {(e.commit.sha, e.fact.by): _digest(ring, e.commit.sha, e.fact.by)
+             for es in out.values() for e in es if e.commit}
+    fresh = {pair: key for pair, key in keyed.items() if key not in memo.old}
+    if fresh:
+        with Keyring(cfg.people, cfg.trusted_commit_keys) as keys:
+            sigs = git.signatures(cfg.root, [sha for sha, _ in fresh], keys.allowed, keys.gnupghome)
+            for (sha, who), key in fresh.items():
+                memo.old[key] = keys.verdict(sigs.get(sha), who)
+    return {path: [Evidence(e.fact, e.commit, e.authored, memo.use(keyed[e.commit.sha, e.fact.by]) if e.commit else "")
+                   for e in es] for path, es in out.items()}
+
+
+def _digest(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+class _Memo:
+    """Answers Git gave in earlier runs, in the cache folder (as stage2 keeps its results); what this run
+    did not use is dropped when it saves."""
+    VERSION = "approvals-1"
+
+    def __init__(self, root: Path):
+        key = hashlib.blake2b(str(Path(root).resolve()).encode(), digest_size=8).hexdigest()
+        self.path = stage2.cache_dir() / f"approvals-{key}.pickle"
+        self.old: dict = stage2._load(self.path, self.VERSION)
+        self.kept = len(self.old)
+        self.used: dict = {}
+
+    def use(self, key: str):
+        self.used[key] = self.old[key]
+        return self.used[key]
+
+    def save(self) -> None:
+        if self.used.keys() != self.old.keys() or len(self.old) != self.kept:
+            stage2._save(self.path, self.VERSION, self.used)
 
 
 @dataclass(frozen=True)
