@@ -225,16 +225,20 @@ def test_authored_checks_every_kind_of_approval_fact_and_names_it(tmp_path, keys
                                       "  - {department: QA, by: li, on: 2026-02-06}\n"))
     commit(root, "zhao records li's receipt", ZHAO)
     code, problems = check(root)
-    assert code == 1 and [(p["code"], p["field"]) for p in problems] == [("change-approval-author", "received[1].by")]
+    assert code == 1
+    assert [(p["code"], p["field"], p["line"]) for p in problems] == [("change-approval-author", "received[1].by", 15)]
     assert "receipt of MTG-2026-001" in problems[0]["message"]
 
 
-def test_a_pull_request_cannot_weaken_the_mode_or_vouch_for_itself(tmp_path, keys):
+@pytest.mark.parametrize("lower, vouch", [(True, False), (False, True), (True, True)],
+                         ids=["lower the mode", "claim the approver's e-mail", "both"])
+def test_a_pull_request_cannot_weaken_the_mode_or_vouch_for_itself(tmp_path, keys, lower, vouch):
     root = make_repo(tmp_path, keys, mode="authored")
     approve(root)
-    write(root, "site_config/site.yml", "language: zh\napprovals: declared\n")       # the PR lowers the mode
-    write(root, "site_config/people.yml", people(keys).replace("wang@example.com", "zhao@example.com", 1)
-          .replace("  email: zhao@example.com\n", "", 1))                             # and claims wang's e-mail
+    if lower:
+        write(root, "site_config/site.yml", "language: zh\napprovals: declared\n")
+    if vouch:                                            # the forger gives wang's entry the forger's own e-mail
+        write(root, "site_config/people.yml", people(keys).replace("email: wang@example.com", "email: zhao@example.com"))
     commit(root, "approve, and make it look right", ZHAO)
     code, problems = check(root)
     assert code == 1 and [p["code"] for p in problems] == ["change-approval-author"]
