@@ -437,7 +437,8 @@ def _authorship(e, f: Fact, c: git.Commit | None, base_cfg: Config, mode: str) -
 def _problem(e, f: Fact, c: git.Commit | None, base_cfg: Config, mode: str, code: str, **args) -> Problem:
     person = base_cfg.people.get(f.by)
     accounts = ", ".join(a for a in (person.email, person.git_user) if a) if person else ""
-    if person is not None and code == "change-approval-sig-other" and not person.signing_keys:
+    if person is not None and code in ("change-approval-sig-other", "change-approval-sig-none") \
+            and not person.signing_keys:
         code = "change-approval-sig-no-keys"
     return error(e.path, code, field=f.field, line=e.line_of(*f.ypath), id=e.id, fact=Text(*MESSAGES[
         f"approval-fact-{f.kind}"]), approver=f.by, name=person.name if person else f.by, accounts=accounts or "?",

@@ -19,6 +19,8 @@ APPROVAL_MODES = ("declared", "authored", "signed")      # how strictly CI check
 SSH_KEY = re.compile(r"^(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
                      r"\s+[A-Za-z0-9+/]+={0,3}(?:\s.*)?$", re.S)
 GPG_KEY = re.compile(r"^-----BEGIN PGP PUBLIC KEY BLOCK-----\n.*\n-----END PGP PUBLIC KEY BLOCK-----$", re.S)
+DEPT_CODE = re.compile(r"^[A-Z][A-Z0-9]*$")
+PERSON_ID = re.compile(r"^[a-z][a-z0-9._-]*$")
 
 
 def key_kind(text: str) -> str | None:
@@ -29,8 +31,6 @@ def key_kind(text: str) -> str | None:
     if GPG_KEY.match(text):
         return "gpg"
     return None
-DEPT_CODE = re.compile(r"^[A-Z][A-Z0-9]*$")
-PERSON_ID = re.compile(r"^[a-z][a-z0-9._-]*$")
 
 
 class ConfigError(Exception):

@@ -148,7 +148,7 @@ class History(dict):
         return self.paths.get((path, sha), path)
 
 
-def history(root: Path, folder: str = RECORDS_DIR, revs: str | None = None) -> dict[str, list[Commit]]:
+def history(root: Path, folder: str = RECORDS_DIR, revs: str | None = None) -> History:
     """Every commit that touched each file under folder/, newest first, keyed by the file's current path.
 
     One `git log --name-status -M` over the whole history (or over revs, e.g. "BASE..HEAD"), parsed
@@ -236,8 +236,6 @@ class Signature:
     status: str        # G good, U good but of unknown validity, N none, B bad, E cannot check, X/Y expired, R revoked
     key: str = ""      # the signing key's fingerprint (SSH: SHA256:…, GPG: hex; its ID when GPG lacks the key)
     primary: str = ""  # GPG: the primary key's fingerprint
-    committer: str = ""
-    committer_email: str = ""
 
 
 def signatures(root: Path, shas: list[str], allowed_signers: Path, gnupghome: Path | None = None) \
@@ -246,7 +244,7 @@ def signatures(root: Path, shas: list[str], allowed_signers: Path, gnupghome: Pa
     allowed-signers file, GPG signatures against the keys in gnupghome."""
     if not shas:
         return {}
-    fmt = f"%H{_US}%G?{_US}%GF{_US}%GP{_US}%GK{_US}%cn{_US}%ce{_RS}"
+    fmt = f"%H{_US}%G?{_US}%GF{_US}%GP{_US}%GK{_RS}"
     env = {"GNUPGHOME": str(gnupghome)} if gnupghome else None
     raw = _git(Path(root), "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", "--no-walk=unsorted",
                "--stdin", f"--format={fmt}", input="".join(f"{s}\n" for s in dict.fromkeys(shas)).encode(),
@@ -254,7 +252,7 @@ def signatures(root: Path, shas: list[str], allowed_signers: Path, gnupghome: Pa
     out = {}
     for chunk in raw.decode("utf-8", "replace").split(_RS):
         fields = chunk.strip("\n").split(_US)
-        if len(fields) == 7:
-            sha, status, key, primary, key_id, name, email = fields
-            out[sha] = Signature(status or "N", key or key_id, primary, name, email)
+        if len(fields) == 5:
+            sha, status, key, primary, key_id = fields
+            out[sha] = Signature(status or "N", key or key_id, primary)
     return out

@@ -106,12 +106,13 @@ def commit(root: Path, message: str, author: tuple[str, str], key: Path | None =
     return run(["git", "rev-parse", "HEAD"], cwd=root, check=True).stdout.strip()
 
 
-def make_repo(tmp_path: Path, keys, mode: str = "declared", kind: str = "management-review", site_extra: str = "") -> Path:
+def make_repo(tmp_path: Path, keys, mode: str = "declared", kind: str = "management-review", site_extra: str = "",
+              registry: str | None = None) -> Path:
     """A records repository whose main holds a draft meeting; HEAD on branch pr."""
     root = tmp_path / "repo"
     write(root, "site_config/site.yml", f"language: zh\napprovals: {mode}\n{site_extra}")
     write(root, "site_config/departments.yml", DEPARTMENTS)
-    write(root, "site_config/people.yml", people(keys))
+    write(root, "site_config/people.yml", registry or people(keys))
     write(root, MEETING, DRAFT.format(kind=kind))
     run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     commit(root, "a draft meeting", LI)
@@ -341,6 +342,16 @@ def test_signed_accepts_the_approvers_armoured_gpg_key_and_no_other(tmp_path, ke
          *[a.format("wang@example.com") for a in gpg_commit]], cwd=root, check=True, env={"GNUPGHOME": str(gpg_home)})
     row, = evidence(root)
     assert (row["作者即批准人"], row["签名"]) == ("✓ 是", "✓ 批准人的密钥")
+
+
+def test_signed_names_the_fix_when_the_approver_has_no_key_yet(tmp_path, keys):
+    without = people(keys).replace(f"  signing_keys:\n    - {public(keys['wang'])}\n", "")
+    root = make_repo(tmp_path, keys, mode="signed", registry=without)
+    approve(root)
+    commit(root, "approve", WANG, key=keys["wang"])
+    code, problems = check(root)
+    assert code == 1 and [p["code"] for p in problems] == ["change-approval-sig-no-keys"]
+    assert "lists no signing_keys for wang" in problems[0]["message"]
 
 
 def test_signed_page_shows_the_signature(tmp_path, keys):
