@@ -15,7 +15,9 @@ Records are controlled documents:
   an action going open -> done or cancelled, adding an action's `evidence`, adding `withdrawn`);
   the attachments it links to are locked with it;
 - a record added by the pull request does not take an ID that REF already uses (two branches that
-  both ran `bulletin new`): the message names the next free ID.
+  both ran `bulletin new`): the message names the next free ID;
+- under `approvals: authored` or `signed` (site.yml, the stricter of base and working tree), each
+  approval the pull request adds or changes was committed (and signed) by its approver (approvals.py).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import git, yamlsafe
+from . import approvals, git, yamlsafe
 from .config import CONFIG_DIR, Config, ConfigError, load_config
 from .messages import render
 from .problems import Problem, error, sort_key
@@ -176,6 +178,8 @@ def check_changes(root: Path, base_ref: str, cfg: Config | None = None) -> Chang
     work_files = working_files(root, cfg)
     problems = compare(base_files, ref_files, work_files, cfg, base_ref, base_cfg=base_cfg, ref_cfg=ref_cfg,
                        work_file=lambda rel: _read_file(root, rel))
+    if approvals.stricter(base_cfg.approvals, cfg.approvals) != "declared":
+        problems += approvals.check(root, base, base_cfg, cfg, entries(base_files, base_cfg), entries(work_files, cfg))
     compared = len(set(entries(base_files, base_cfg, parse=False)) | set(entries(work_files, cfg, parse=False)))
     return Changes(base, ref, sorted(problems, key=sort_key), compared)
 

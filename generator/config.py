@@ -15,8 +15,22 @@ from .schema import RecordType, as_date, build_types, merge_types, shown
 
 CONFIG_DIR = "site_config"
 KNOWN_ROLES = ("gm", "management-rep", "auditor", "qa")
+APPROVAL_MODES = ("declared", "authored", "signed")      # how strictly CI checks who committed an approval
+SSH_KEY = re.compile(r"^(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
+                     r"\s+[A-Za-z0-9+/]+={0,3}(?:\s.*)?$", re.S)
+GPG_KEY = re.compile(r"^-----BEGIN PGP PUBLIC KEY BLOCK-----\n.*\n-----END PGP PUBLIC KEY BLOCK-----$", re.S)
 DEPT_CODE = re.compile(r"^[A-Z][A-Z0-9]*$")
 PERSON_ID = re.compile(r"^[a-z][a-z0-9._-]*$")
+
+
+def key_kind(text: str) -> str | None:
+    """"ssh" for an OpenSSH public-key line, "gpg" for an armoured GPG public key, None otherwise."""
+    text = text.strip()
+    if SSH_KEY.match(text) and "\n" not in text:
+        return "ssh"
+    if GPG_KEY.match(text):
+        return "gpg"
+    return None
 
 
 class ConfigError(Exception):
@@ -130,6 +144,8 @@ class Config:
     types: dict[str, RecordType] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     customers: dict[str, Customer] = field(default_factory=dict)  # empty: no customers.yml
+    approvals: str = "declared"                    # APPROVAL_MODES: what check-changes asks of an approval's commit
+    trusted_commit_keys: tuple[str, ...] = ()      # a Git host's public keys: its web commits count as signed
     objectives: dict[str, Objective] = field(default_factory=dict)
     meeting_schedule: list[MeetingScheduleEntry] = field(default_factory=list)
 
@@ -213,6 +229,7 @@ def load_config(root: Path, files: dict[str, bytes] | None = None) -> Config:
     )
     if cfg.language not in ("zh", "en"):
         raise ConfigError(f"{CONFIG_DIR}/site.yml", None, f"language must be zh or en, not {cfg.language}")
+    _approval_settings(cfg, site)
 
     overlay, _ = _read(root, "types.yml", required=False, default={}, files=files)
     default, _ = yamlsafe.load((Path(__file__).parent / "default_types.yml").read_text("utf-8"))
@@ -298,6 +315,10 @@ def _load_people(cfg: Config, root: Path, files=None) -> None:
         if not isinstance(keys, list) or not all(isinstance(k, str) and k.strip() for k in keys):
             _bad(cfg, rel, at("signing_keys"), f"{pid}: signing_keys must be a list of public keys (text) / 应为公钥文本列表")
             keys = []
+        for j, key in enumerate(keys):
+            if key_kind(key) is None:
+                _bad(cfg, rel, at("signing_keys", j), f"{pid}: {_NOT_A_KEY}")
+        keys = [k for k in keys if key_kind(k)]
         extra = set(entry) - {"id", "name", "department", "roles", "git_user", "email", "name_en", "signing_keys"}
         if extra:
             _bad(cfg, rel, line, f"{pid}: unknown keys {', '.join(sorted(map(str, extra)))}")
@@ -307,6 +328,29 @@ def _load_people(cfg: Config, root: Path, files=None) -> None:
             pid, str(entry["name"]), dept, tuple(dict.fromkeys(g.role for g in grants)),
             accounts["git_user"], accounts["email"], tuple(grants), tuple(k.strip() for k in keys),
         )
+
+
+_NOT_A_KEY = ("a signing key is one OpenSSH public-key line (ssh-ed25519 AAAA… as in ~/.ssh/id_ed25519.pub) or an "
+              "armoured GPG public key (-----BEGIN PGP PUBLIC KEY BLOCK----- …, from gpg --armor --export) / "
+              "签名公钥应为一行 OpenSSH 公钥（~/.ssh/id_ed25519.pub 的内容）或 ASCII 格式的 GPG 公钥（gpg --armor --export）")
+
+
+def _approval_settings(cfg: Config, site: dict) -> None:
+    """site.yml's `approvals` (a wrong value stops every command: CI must not fall back to a weaker check)
+    and `trusted_commit_keys`."""
+    rel = f"{CONFIG_DIR}/site.yml"
+    mode = site.get("approvals", "declared")
+    if mode not in APPROVAL_MODES:
+        raise ConfigError(rel, None, f"approvals must be declared, authored or signed, not {mode}"
+                                     f" / approvals 只能是 declared、authored 或 signed")
+    cfg.approvals = mode
+    keys = site.get("trusted_commit_keys") or []
+    if not isinstance(keys, list):
+        keys = [keys]
+    for key in keys:
+        if not isinstance(key, str) or key_kind(key) is None:
+            _bad(cfg, rel, None, f"trusted_commit_keys: {_NOT_A_KEY}")
+    cfg.trusted_commit_keys = tuple(k.strip() for k in keys if isinstance(k, str) and key_kind(k))
 
 
 def _line_in(tree, ypath: tuple, default: int | None) -> int | None:

@@ -40,11 +40,12 @@ class Commit:
         return self.sha[:7]
 
 
-def _git(root: Path, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
+def _git(root: Path, *args: str, input: bytes | None = None, check: bool = True,
+         env: dict | None = None) -> bytes:
     try:
         proc = subprocess.run(
             ["git", "-c", "core.quotepath=false", *args], cwd=root, input=input,
-            capture_output=True, env={**os.environ, **_GIT_ENV},
+            capture_output=True, env={**os.environ, **_GIT_ENV, **(env or {})},
         )
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise GitError(f"git: {exc}") from None
@@ -105,43 +106,73 @@ def files_at(root: Path, ref: str, folder: str = RECORDS_DIR) -> dict[str, bytes
         blobs.append((path.decode("utf-8", "surrogateescape"), obj.decode()))
     if not blobs:
         return {}
-    out = _git(root, "cat-file", "--batch", input="".join(f"{obj}\n" for _, obj in blobs).encode())
-    files: dict[str, bytes] = {}
+    return {path: data for (path, _), data in zip(blobs, _cat_file(root, [obj for _, obj in blobs]))}
+
+
+def _cat_file(root: Path, names: list[str]) -> list[bytes | None]:
+    """The content of each named object (a blob's id, or "commit:path") from one `git cat-file --batch`;
+    None for a name that names no file."""
+    asked = [n for n in names if "\n" not in n]
+    out = _git(root, "cat-file", "--batch", input="".join(f"{n}\n" for n in asked).encode("utf-8", "surrogateescape")) \
+        if asked else b""
+    found: dict[str, bytes | None] = {}
     pos = 0
-    for path, obj in blobs:
+    for name in asked:
         header_end = out.index(b"\n", pos)
         header = out[pos:header_end].split()
+        pos = header_end + 1
+        if len(header) != 3 or header[1] != b"blob":   # "<name> missing", or not a file
+            found[name] = None
+            if len(header) == 3:
+                pos += int(header[2]) + 1
+            continue
         size = int(header[2])
-        start = header_end + 1
-        files[path] = out[start:start + size]
-        pos = start + size + 1                        # the content is followed by a newline
-    return files
+        found[name] = out[pos:pos + size]
+        pos += size + 1                               # the content is followed by a newline
+    return [found.get(n) for n in names]
 
 
-def history(root: Path, folder: str = RECORDS_DIR) -> dict[str, list[Commit]]:
+def blobs(root: Path, wanted: list[tuple[str, str]]) -> list[bytes | None]:
+    """The file at each (commit, path), None where there is none: one `git cat-file --batch`."""
+    return _cat_file(Path(root), [f"{sha}:{path}" for sha, path in wanted]) if wanted else []
+
+
+class History(dict):
+    """{current path: [Commit, newest first]}, which also knows the path each file had at each commit."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.paths: dict[tuple[str, str], str] = {}     # (current path, commit) -> the path then
+
+    def path_at(self, path: str, sha: str) -> str:
+        return self.paths.get((path, sha), path)
+
+
+def history(root: Path, folder: str = RECORDS_DIR, revs: str | None = None) -> History:
     """Every commit that touched each file under folder/, newest first, keyed by the file's current path.
 
-    One `git log --name-status -M` over the whole history, parsed in one linear pass. A file that
-    was moved or renamed keeps the commits made under its older names. Commits that only merge
-    (no change of their own) are not listed. Files deleted since appear under their last path.
-    Empty when root is not a Git repository or has no commits yet.
+    One `git log --name-status -M` over the whole history (or over revs, e.g. "BASE..HEAD"), parsed
+    in one linear pass. A file that was moved or renamed keeps the commits made under its older
+    names (History.path_at says which). Commits that only merge (no change of their own) are not
+    listed. Files deleted since appear under their last path. Empty when root is not a Git
+    repository or has no commits yet.
     """
     root = Path(root)
     if not is_repository(root):
-        return {}
+        return History()
     try:
         raw = _git(root, "log", "-z", "--date-order", "--name-status", "-M", "--relative",
-                   f"--format={_LOG_FORMAT}", "--", f"{folder}/")
+                   f"--format={_LOG_FORMAT}", *([revs] if revs else []), "--", f"{folder}/")
     except GitError:                                   # e.g. no commits yet
-        return {}
+        return History()
     return _parse_log(raw.decode("utf-8", "surrogateescape"))
 
 
 _DEAD = object()       # an older file that lived at the same path and was deleted: not the current file
 
 
-def _parse_log(text: str) -> dict[str, list[Commit]]:
-    result: dict[str, list[Commit]] = {}
+def _parse_log(text: str) -> History:
+    result = History()
     alias: dict[str, object] = {}       # path in older history -> current path it became (or _DEAD)
     for chunk in text.split(_RS):
         if not chunk:
@@ -165,6 +196,8 @@ def _parse_log(text: str) -> dict[str, list[Commit]]:
                 key = alias.get(new, new)
                 if key is not _DEAD:
                     result.setdefault(key, []).append(commit)
+                    if key != new:
+                        result.paths[(key, sha)] = new
                 if status[0] == "R":
                     dead.append(new)                  # older commits at `new` belong to another file
                     moved.append((old, key))          # older commits at `old` belong to this one
@@ -176,6 +209,8 @@ def _parse_log(text: str) -> dict[str, list[Commit]]:
                 key = alias.get(path, path)
                 if key is not _DEAD:
                     result.setdefault(key, []).append(commit)
+                    if key != path:
+                        result.paths[(key, sha)] = path
                 if status[:1] == "A":
                     dead.append(path)                 # the file was created here
         for path in dead:
@@ -193,3 +228,31 @@ def created(commits: list[Commit]) -> dt.datetime | None:
 def last_changed(commits: list[Commit]) -> dt.datetime | None:
     """When the file was last committed (the newest commit), None without history."""
     return commits[0].date if commits else None
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What Git says of a commit's signature (`git log` %G? and friends)."""
+    status: str        # G good, U good but of unknown validity, N none, B bad, E cannot check, X/Y expired, R revoked
+    key: str = ""      # the signing key's fingerprint (SSH: SHA256:…, GPG: hex; its ID when GPG lacks the key)
+    primary: str = ""  # GPG: the primary key's fingerprint
+
+
+def signatures(root: Path, shas: list[str], allowed_signers: Path, gnupghome: Path | None = None) \
+        -> dict[str, Signature]:
+    """The signature of each commit, checked in one `git log --no-walk`: SSH signatures against the
+    allowed-signers file, GPG signatures against the keys in gnupghome."""
+    if not shas:
+        return {}
+    fmt = f"%H{_US}%G?{_US}%GF{_US}%GP{_US}%GK{_RS}"
+    env = {"GNUPGHOME": str(gnupghome)} if gnupghome else None
+    raw = _git(Path(root), "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", "--no-walk=unsorted",
+               "--stdin", f"--format={fmt}", input="".join(f"{s}\n" for s in dict.fromkeys(shas)).encode(),
+               env=env)
+    out = {}
+    for chunk in raw.decode("utf-8", "replace").split(_RS):
+        fields = chunk.strip("\n").split(_US)
+        if len(fields) == 5:
+            sha, status, key, primary, key_id = fields
+            out[sha] = Signature(status or "N", key or key_id, primary)
+    return out

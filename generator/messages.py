@@ -510,6 +510,93 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{former} 仍然存在（{other}）",
         "{former} is still there ({other})",
     ),
+    # audit14: approval evidence from Git (issue 14 item 1)
+    "approval-fact-approval": ("批准", "approval"),
+    "approval-fact-verification": ("效果验证", "verification"),
+    "approval-fact-closure": ("关闭", "closure"),
+    "approval-fact-acknowledgement": ("确认签字", "acknowledgement"),
+    "approval-fact-receipt": ("签收", "receipt"),
+    "approval-fact-amendment": ("修订", "amendment"),
+    "approval-fact-withdrawal": ("作废", "withdrawal"),
+    "approvals-title": ("批准记录", "Approval evidence"),
+    "approvals-intro": (
+        "每项批准由哪个 Git 提交加入记录、提交作者是谁、作者是否就是批准人（people.yml 中的 email 或 git_user）。"
+        "批准模式：{mode}",
+        "Which Git commit brought each approval into the record, who authored it, and whether the author is the "
+        "approver (email or git_user in people.yml). Approval mode: {mode}",
+    ),
+    "approvals-col-fact": ("事项", "Fact"),
+    "approvals-col-approver": ("批准人 · 日期", "Approver · date"),
+    "approvals-col-commit": ("提交", "Commit"),
+    "approvals-col-author": ("提交作者", "Author"),
+    "approvals-col-time": ("提交时间", "Time"),
+    "approvals-col-match": ("作者即批准人", "Author is approver"),
+    "approvals-col-signature": ("签名", "Signature"),
+    "approvals-uncommitted": ("尚未提交", "not committed yet"),
+    "approvals-match-yes": ("✓ 是", "✓ yes"),
+    "approvals-match-no": ("✗ 否", "✗ no"),
+    "approvals-match-unknown": ("? people.yml 未登记其账户", "? no account in people.yml"),
+    "approvals-sig-approver": ("✓ 批准人的密钥", "✓ the approver's key"),
+    "approvals-sig-trusted": ("✓ Git 托管平台的密钥", "✓ the Git host's key"),
+    "approvals-sig-other": ("✗ 不是批准人的密钥", "✗ not the approver's key"),
+    "approvals-sig-none": ("✗ 未签名", "✗ unsigned"),
+    "approvals-sig-bad": ("✗ 签名无效", "✗ invalid signature"),
+    "change-approval-author": (
+        "{id} 的{fact}（{field}）写的是 {approver}（{name}），但加入它的提交 {commit} 的作者是 {author}。"
+        "本仓库要求批准由批准人本人提交（site.yml 中 approvals: {mode}）：请从本分支撤下这一改动，"
+        "由 {approver} 用 people.yml 中登记的账户（{accounts}）自己提交",
+        "the {fact} of {id} ({field}) names {approver} ({name}), but the commit that added it, {commit}, was "
+        "authored by {author}. This repository asks that an approval is committed by the approver "
+        "(approvals: {mode} in site.yml): take the change out of this branch and let {approver} commit it with "
+        "their account in people.yml ({accounts})",
+    ),
+    "change-approval-no-account": (
+        "{id} 的{fact}（{field}）写的是 {approver}（{name}），但目标分支的 people.yml 没有登记其提交邮箱（email）"
+        "或 Git 平台账号（git_user），无法确认是本人提交（approvals: {mode}）：请先单独提交一个修改 people.yml 的合并请求",
+        "the {fact} of {id} ({field}) names {approver} ({name}), but people.yml on the target branch names neither "
+        "their commit e-mail (email) nor their Git host login (git_user), so who committed it cannot be checked "
+        "(approvals: {mode}): add them to people.yml in a pull request of its own first",
+    ),
+    "change-approval-new-person": (
+        "{id} 的{fact}（{field}）写的是 {approver}，但目标分支的 people.yml 中还没有此人；本合并请求不能为自己的批准作证"
+        "（approvals: {mode}）：请先单独提交一个把 {approver} 加入 people.yml 的合并请求",
+        "the {fact} of {id} ({field}) names {approver}, who is not in people.yml on the target branch yet; a pull "
+        "request cannot vouch for its own approvals (approvals: {mode}): add {approver} to people.yml in a pull "
+        "request of its own first",
+    ),
+    "change-approval-uncommitted": (
+        "{id} 的{fact}（{field}，批准人 {approver}）还没有提交，无法确认由谁批准（approvals: {mode}）：请由 {approver} 提交",
+        "the {fact} of {id} ({field}, by {approver}) is not committed yet, so who made it cannot be checked "
+        "(approvals: {mode}): let {approver} commit it",
+    ),
+    "change-approval-sig-none": (
+        "{id} 的{fact}（{field}，批准人 {approver}）由提交 {commit} 加入，但该提交没有签名；approvals: signed 要求批准提交"
+        "带有批准人的签名：请 {approver} 用 people.yml 的 signing_keys 中登记的密钥签名后重新提交"
+        "（git config gpg.format ssh；git config user.signingkey ~/.ssh/id_ed25519.pub；git commit -S）",
+        "the {fact} of {id} ({field}, by {approver}) was added by commit {commit}, which is not signed; "
+        "approvals: signed asks that an approval's commit carries the approver's signature: let {approver} "
+        "commit it again signed with a key listed in their signing_keys in people.yml (git config gpg.format ssh; "
+        "git config user.signingkey ~/.ssh/id_ed25519.pub; git commit -S)",
+    ),
+    "change-approval-sig-bad": (
+        "{id} 的{fact}（{field}，批准人 {approver}）由提交 {commit} 加入，但其签名校验失败（{status}）：请 {approver} 重新签名提交",
+        "the {fact} of {id} ({field}, by {approver}) was added by commit {commit}, whose signature does not verify "
+        "({status}): let {approver} commit it again, signed",
+    ),
+    "change-approval-sig-other": (
+        "{id} 的{fact}（{field}，批准人 {approver}）由提交 {commit} 加入，但签名所用密钥 {key} 不在目标分支 people.yml 中 "
+        "{approver} 的 signing_keys 里，也不是 site.yml 的 trusted_commit_keys：请 {approver} 用自己登记的密钥签名后重新提交",
+        "the {fact} of {id} ({field}, by {approver}) was added by commit {commit}, signed with the key {key}, which "
+        "is neither among {approver}'s signing_keys in people.yml on the target branch nor in trusted_commit_keys "
+        "in site.yml: let {approver} commit it again signed with their own listed key",
+    ),
+    "change-approval-sig-no-keys": (
+        "{id} 的{fact}（{field}，批准人 {approver}）需要批准人签名（approvals: signed），但目标分支的 people.yml 没有登记 "
+        "{approver} 的 signing_keys：请先单独提交一个登记其公钥的合并请求",
+        "the {fact} of {id} ({field}, by {approver}) needs the approver's signature (approvals: signed), but "
+        "people.yml on the target branch lists no signing_keys for {approver}: add their public key in a pull "
+        "request of its own first",
+    ),
     "changes-compared": (
         "与 {ref} 比较（合并基点 {base}）",
         "compared with {ref} (merge base {base})",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import charts, feeds, prerender, state
+from . import approvals, charts, feeds, prerender, state
 from .audience import AUDIENCES, Mask, refs_of, visible_to
 from .config import Config
 from .labels import Words
@@ -88,6 +88,7 @@ class Site:
     parts: dict = field(default_factory=dict)             # record page src -> render.RecordPage being built
     superseders: dict = field(default_factory=dict)        # notice ID -> the active notice that replaces it
     html_pages: dict = field(default_factory=dict)         # generated page src -> (title, HTML): no Markdown needed
+    approvals: dict = field(default_factory=dict)          # record path -> approvals.Table: who committed each approval
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -110,6 +111,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     if mask:
         site.hidden_ids.add(mask.hidden_ref)
     site.hidden_commits = _masked_commits(hidden, visible, site.history, mask)
+    site.approvals = approvals.tables(cfg, [r for r in records if r.id in shown], site.history)
     site.attachments = _attachments(visible)
     site.backlinks = _backlinks(visible, cfg.types)
     site.renderer = Renderer(cfg, words, visible, site)

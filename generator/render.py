@@ -217,7 +217,7 @@ class Renderer:
         bottom = self.env.get_template("record_bottom.html").render(
             **ctx, r=record, rtype=rtype, actions=state.actions_of(record, site.today),
             backlinks=site.backlinks.get(record.id, []), history=site.history.get(record.path, []),
-            shallow=site.shallow, hidden_commits=site.hidden_commits)
+            shallow=site.shallow, hidden_commits=site.hidden_commits, approvals=site.approvals.get(record.path))
         # links to hidden records are masked already (audience.Mask); the guard stops bodies Markdown chokes on
         body = guard.safe_markdown(LEADING_H1.sub("", record.body, count=1), self.w.lang)
         sections = re.findall(r'<h2 id="(\w+)">([^<]*)<', bottom)
