@@ -204,10 +204,11 @@ def live(records: list[Rec], audience: str) -> list[Rec]:
 
 
 def open_actions(records: list[Rec], audience: str, today: dt.date = TODAY) -> dict[str, int]:
-    """'<ID>#A<n>' -> days late (0 when not yet due) of every open action of live meetings and open CAPAs."""
+    """'<ID>#A<n>' -> days late (0 when not yet due) of every open action of live meetings, surveys, contacts
+    (tracked like meetings', contract v2) and open CAPAs."""
     out = {}
     for r in live(records, audience):
-        if r.type not in ("meeting", "capa") or r.get("status") in ("closed", "cancelled"):
+        if r.type not in ("meeting", "capa", "survey", "contact") or r.get("status") in ("closed", "cancelled"):
             continue
         for n, a in enumerate(r.get("actions") or [], start=1):
             if (a.get("status") or "open") == "open":
@@ -346,7 +347,8 @@ def test_notice_archive_keeps_every_notice_with_its_state(site, records):
 OVERDUE_CAPAS = {"CAPA-2025-008": 55, "CAPA-2026-004": 85, "CAPA-2026-005": 14, "CAPA-2026-006": 24,
                  "CAPA-2026-009": 4}
 OVERDUE_ACTIONS = {"MTG-2025-008#A4": 147, "MTG-2026-002#A2": 193, "MTG-2026-004#A1": 24,
-                   "CAPA-2025-008#A3": 55, "CAPA-2026-004#A3": 85, "CAPA-2026-005#A1": 14}
+                   "CAPA-2025-008#A3": 55, "CAPA-2026-004#A3": 85, "CAPA-2026-005#A1": 14,
+                   "CSS-2026-008#A2": 9, "EXT-2026-011#A1": 25}
 
 
 def test_capa_board_marks_exactly_the_overdue_capas(site, records):
@@ -540,7 +542,7 @@ def test_report_matrix(site, records):
                    ("PRD", "monthly", "2025-07"): "late", ("PRD", "monthly", "2026-05"): "late",
                    ("QA", "quarterly", "2025-Q4"): "late"}
     got = {}
-    for table in site.article("reports/matrix/index.html").select("table.bl-matrix"):
+    for table in site.article("reports/matrix/index.html").select("table.bl-matrix:not(.bl-meeting-matrix)"):
         for tr in table.select("tbody tr"):
             dept = tr.th.find("a")["href"].rstrip("/").rsplit("/", 1)[-1]
             for td in tr.select("td[data-period]"):
