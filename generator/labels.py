@@ -132,6 +132,21 @@ UI: dict[str, tuple[str, str]] = {
     "contact_person": ("联系人", "Contact"),
     "party": ("对方", "Party"),
     "overall_mean": ("总体（评分平均）", "Overall (mean of scores)"),
+    # owe13: what a person or department owes (state.owed), on their pages and in `bulletin status`
+    "owed_title": ("待办", "What I owe"),
+    "owed_title_dept": ("待办", "What we owe"),
+    "nothing_owed": ("未完成事项：无", "Nothing owed"),
+    "history_title": ("记录", "History"),
+    "owed_kind_capa": ("CAPA", "CAPA"),
+    "owed_kind_action": ("行动项", "Action item"),
+    "owed_kind_complaint": ("待回复投诉", "Complaint to answer"),
+    "owed_kind_memo": ("待回复联络单", "Memo to answer"),
+    "owed_kind_report": ("应交报告", "Report owed"),
+    "owed_kind_receipt": ("待签收", "Receipt owed"),
+    "owed_kind_approval": ("待批准纪要", "Minutes to approve"),
+    "owed_why_action-late": ("行动项逾期", "an action is late"),
+    "owed_why_verification": ("待验证", "verification due"),
+    "owed_why_pending": ("未到期", "not yet due"),
 }
 
 # Names of field values, by field. Values not listed show as written.

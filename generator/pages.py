@@ -218,7 +218,7 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
                          groups=[(cfg.types[t], of_year[(y, t)]) for t in cfg.types])
     f["departments/index.md"] = rd.page("directory.html", "departments/index.md", w("departments"),
                                         kind="departments")
-    actions_of, dept_actions, owned_by, dept_owns, owed_by = (defaultdict(list) for _ in range(5))
+    actions_of, dept_actions, owned_by, dept_owns = (defaultdict(list) for _ in range(4))
     for a in actions:
         actions_of[a.owner].append(a)
         dept_actions[_dept_of(cfg, a.owner)].append(a)
@@ -226,22 +226,22 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
         dept_owns[r.get("department") if isinstance(r.get("department"), str) else None].append(r)
         for pid in _people_of(r):
             owned_by[pid].append(r)
-    for o in owed:
-        owed_by[o.department].append(o)
     comm = _communication(site, cfg, w, live, by_type, kpis)
+    owed_today = state.owed(live, cfg, today)
     for code, dept in cfg.departments.items():
         src = f"departments/{code}.md"
+        mine = [i for i in owed_today if state.owes(i, cfg, department=code)]
         f[src] = rd.page("department.html", src, dept.name if cfg.language == "zh" else (dept.name_en or dept.name),
                          department=dept, actions=dept_actions[code], owned=dept_owns[code],
-                         owed=[o for o in owed_by[code] if o.state in ("missing", "pending")],
-                         receipts=state.receipts_owed_by(live, cfg, code),
+                         owed_groups=owed_groups(cfg, mine, code), owed_count=len(mine), who_id=code,
                          memos_in=comm.memos_to[code], memos_out=comm.memos_from[code],
                          objectives=[o for o in comm.objectives if o[0].department == code])
     f["people/index.md"] = rd.page("directory.html", "people/index.md", w("people"), kind="people")
     for pid, person in cfg.people.items():
         src = f"people/{pid}.md"
+        mine = [i for i in owed_today if state.owes(i, cfg, person=pid)]
         f[src] = rd.page("person.html", src, person.name, who=person, actions=actions_of[pid], owned=owned_by[pid],
-                         owed=[o for o in owed_by[person.department] if o.state == "missing"])
+                         owed_groups=owed_groups(cfg, mine, pid), owed_count=len(mine), who_id=pid)
     f["exports.md"] = rd.page("exports.html", "exports.md", w("exports"), types=cfg.types)
     f["kpi.md"] = rd.page("kpi.html", "kpi.md", w("kpi"), k=kpis, c=comm.kpis, objectives=comm.objectives,
                           charts=_charts(kpis, w) + _comm_charts(kpis.months, comm.kpis, w))
@@ -397,6 +397,17 @@ def _meeting_matrix(cfg: Config, live, today) -> list:
         periods = sorted({p for _, cells in rows for p in cells}, key=state.period_key)
         out.append((every, year, periods, rows))
     return out
+
+
+def owed_groups(cfg: Config, items: list, owner: str) -> list[tuple[str, str, list]]:
+    """The owed list of a page, as (grouped by, key, items): what `owner` owes itself, and what a department
+    owes (its own, or one its owner heads), by kind in state.OWED_KINDS order; then what each of a
+    department's people owes, by person. Items keep state.owed's order: overdue first."""
+    own = [i for i in items if i.owner == owner or i.owner in cfg.departments]
+    out = [("kind", k, [i for i in own if i.kind == k]) for k in state.OWED_KINDS]
+    people = sorted({i.owner for i in items} - {i.owner for i in own})
+    out += [("owner", pid, [i for i in items if i.owner == pid]) for pid in people]
+    return [g for g in out if g[2]]
 
 
 def _closed_in_month(live, today):

@@ -473,3 +473,121 @@ def comm_kpis(records, today: dt.date, months: list[str]) -> CommKpis:
         "nc_closure_rate": round(100 * closed_ncs / len(ncs), 1) if ncs else None,
     }
     return k
+
+
+# --- what is owed: one list for `bulletin status` and the person and department pages ----------
+
+OWED_KINDS = ("capa", "action", "complaint", "memo", "report", "receipt", "approval")
+
+
+@dataclass(frozen=True)
+class OwedItem:
+    """One thing someone owes on a day. `owner` is a person id, or a department code for what a department
+    owes (reports, replies to memos, receipts). `why`: overdue (its own due has passed), action-late (a
+    CAPA late only through an action), verification (a CAPA waiting for its verification), open (not yet
+    due, or no due date), missing / pending (a report past / before its due), receipt, approval."""
+    kind: str
+    ref: str
+    title: str
+    owner: str
+    due: str            # ISO date; "" when it has none
+    days_late: int
+    why: str
+
+
+def _iso(d) -> str:
+    return d.isoformat() if isinstance(d, dt.date) else ""
+
+
+def _owed_capas(live, cfg: Config, today: dt.date):
+    """Every CAPA not closed or cancelled, owed by its owner."""
+    for r in live:
+        if r.type != "capa" or r.get("status") in CLOSED_CAPA:
+            continue
+        late, due = capa_days_late(r, today), _date(r.get("due"))
+        own_late = bool(due and today > due)
+        why = ("overdue" if own_late else "action-late" if late else
+               "verification" if r.get("status") == "verification" else "open")
+        yield OwedItem("capa", r.id, r.title, str(r.get("owner") or ""), _iso(due), late, why)
+
+
+def _owed_actions(live, cfg: Config, today: dt.date):
+    """Open action items of meetings, surveys, contacts and live CAPAs, owed by their owner."""
+    for a in open_actions(live, today):
+        yield OwedItem("action", a.ref, a.text, a.owner, _iso(a.due), a.days_late, "overdue" if a.overdue else "open")
+
+
+def _owed_complaints(live, cfg: Config, today: dt.date):
+    """Complaints not yet responded (nor closed or cancelled), owed by the person who received them."""
+    for r in live:
+        if r.type == "complaint" and r.get("status") not in ANSWERED_COMPLAINT:
+            late = complaint_days_late(r, today)
+            yield OwedItem("complaint", r.id, r.title, str(r.get("received_by") or ""),
+                           _iso(_date(r.get("response_due"))), late, "overdue" if late else "open")
+
+
+def _owed_memos(live, cfg: Config, today: dt.date):
+    """Open memos: each department they are addressed to owes a reply."""
+    for r in live:
+        if r.type == "memo" and r.get("status") == "open":
+            late = memo_days_late(r, today)
+            for d in dict.fromkeys(x for x in (r.get("to") or []) if isinstance(x, str)):
+                yield OwedItem("memo", r.id, r.title, d, _iso(_date(r.get("reply_due"))), late,
+                               "overdue" if late else "open")
+
+
+def _owed_reports(live, cfg: Config, today: dt.date):
+    """Reports of ended periods not filed (missing: past their due; pending: not yet due), owed by the
+    department."""
+    for o in reports_owed(cfg, [r for r in live if r.type == "report"], today):
+        if o.state in ("missing", "pending"):
+            yield OwedItem("report", f"{o.department} {o.period}", o.kind, o.department, _iso(o.due), o.days_late,
+                           o.state)
+
+
+def _owed_receipts(live, cfg: Config, today: dt.date):
+    """Receipts (签收) each department still owes."""
+    for code in cfg.departments:
+        for r in receipts_owed_by(live, cfg, code):
+            yield OwedItem("receipt", r.id, r.title, code, "", 0, "receipt")
+
+
+def _owed_approvals(live, cfg: Config, today: dt.date):
+    """Draft minutes waiting for approval: a management review's by the gm of today, others by their chair."""
+    for r in live:
+        if r.type != "meeting" or r.get("status") != "draft":
+            continue
+        if r.get("kind") == "management-review":
+            approvers = [p.id for p in cfg.holders("gm", today)]
+        else:
+            approvers = [r.get("chair")] if isinstance(r.get("chair"), str) else []
+        for pid in approvers:
+            yield OwedItem("approval", r.id, r.title, pid, "", 0, "approval")
+
+
+OWED = (_owed_capas, _owed_actions, _owed_complaints, _owed_memos, _owed_reports, _owed_receipts, _owed_approvals)
+
+
+def owes(item: OwedItem, cfg: Config, person: str | None = None, department: str | None = None) -> bool:
+    """Is the item on this person's list (theirs, or their department's when they head it), on this
+    department's list (its own, or one of its people's)? With neither: everyone's."""
+    if person:
+        d = cfg.departments.get(item.owner)
+        return item.owner == person or (d is not None and d.head == person)
+    if department:
+        p = cfg.people.get(item.owner)
+        return item.owner == department or (p is not None and p.department == department)
+    return True
+
+
+def owed(records, cfg: Config, today: dt.date, person: str | None = None,
+         department: str | None = None) -> list[OwedItem]:
+    """Everything owed on `today` (records not withdrawn only; the caller chooses the audience), for one
+    person or department or for everyone; overdue first (most days late first), then by kind and due."""
+    live = [r for r in records if counts(r)]
+    items = [i for f in OWED for i in f(live, cfg, today) if owes(i, cfg, person, department)]
+    return sorted(items, key=owed_order)
+
+
+def owed_order(item: OwedItem) -> tuple:
+    return (-item.days_late, OWED_KINDS.index(item.kind), item.due or "9999", item.ref, item.owner)

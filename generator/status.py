@@ -3,8 +3,8 @@ Markdown, or the exact payload a WeCom / DingTalk group robot takes.
 
 The audience is chosen first (all-staff unless told otherwise): records it may not see leave before
 anything is counted, and every text is masked (audience.Mask) as the site masks it, so the output can
-be posted to a company-wide group. Each kind of owed item is one function in OWED (records -> items);
-a new kind is one more function.
+be posted to a company-wide group. What is owed is state.owed, the list the person and department
+pages of the site show too.
 """
 
 from __future__ import annotations
@@ -23,38 +23,7 @@ from .messages import render
 ROBOT_LIMIT = 4096        # bytes of Markdown: WeCom's limit for `markdown.content`, kept for DingTalk's `text` too
 
 
-@dataclass(frozen=True)
-class Item:
-    """One thing someone owes: `owner` is a person id, or a department code for what a department owes."""
-    kind: str
-    ref: str
-    title: str
-    owner: str
-    due: str
-    days_late: int
-
-
-def _capas(records, cfg: Config, today: dt.date):
-    """Overdue CAPAs, owed by their owner."""
-    for r in records:
-        if r.type == "capa" and (late := state.capa_days_late(r, today)):
-            yield Item("capa", r.id, r.title, str(r.get("owner")), str(r.get("due")), late)
-
-
-def _actions(records, cfg: Config, today: dt.date):
-    """Open action items (of meetings and live CAPAs), owed by their owner, overdue or not."""
-    for a in state.open_actions(records, today):
-        yield Item("action", a.ref, a.text, a.owner, str(a.due), a.days_late)
-
-
-def _reports(records, cfg: Config, today: dt.date):
-    """Reports whose period has ended and that no one has filed, owed by their department."""
-    for o in state.reports_owed(cfg, [r for r in records if r.type == "report"], today):
-        if o.state in ("missing", "pending"):
-            yield Item("report", f"{o.department} {o.period}", o.kind, o.department, str(o.due), o.days_late)
-
-
-OWED = (_capas, _actions, _reports)
+Item = state.OwedItem     # one thing someone owes: state.owed makes the list the site's pages show too
 
 
 @dataclass
@@ -74,8 +43,8 @@ class Status:
 def status(records, cfg: Config, today: dt.date, audience: str = "all-staff", *,
            person: str | None = None, department: str | None = None) -> Status:
     """Without a person or department: every overdue item. With one: everything they owe, due or not
-    (a department owes its reports and what its people owe; a person also owes the reports of a department
-    they head)."""
+    (state.owes: a department owes its own items and what its people owe; a person also owes the items of
+    a department they head)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}")
     records = list(records)
@@ -83,30 +52,12 @@ def status(records, cfg: Config, today: dt.date, audience: str = "all-staff", *,
     mask = Mask(records, shown, cfg.types, Words(cfg.language)("hidden_ref"))
     visible = [mask.record(r) for r in records if r.id in shown and state.counts(r)]
 
-    def wanted(item: Item) -> bool:
-        if person:
-            return item.owner == person or item.kind == "report" and _head(cfg, item.owner) == person
-        if department:
-            return item.owner == department or _department(cfg, item.owner) == department
-        return item.days_late > 0
-
     groups: dict[str, list[Item]] = defaultdict(list)
-    for owed in OWED:
-        for item in owed(visible, cfg, today):
-            if wanted(item):
-                groups[item.owner].append(item)
-    ordered = {k: sorted(v, key=lambda i: (-i.days_late, i.due, i.ref)) for k, v in sorted(groups.items())}
+    for item in state.owed(visible, cfg, today, person=person, department=department):
+        if person or department or item.days_late > 0:
+            groups[item.owner].append(item)
+    ordered = {k: sorted(v, key=state.owed_order) for k, v in sorted(groups.items())}
     return Status(today, audience, ordered, person, department)
-
-
-def _department(cfg: Config, owner: str) -> str | None:
-    p = cfg.people.get(owner)
-    return p.department if p else None
-
-
-def _head(cfg: Config, code: str) -> str | None:
-    d = cfg.departments.get(code)
-    return getattr(d, "head", None) if d else None
 
 
 # --- output ----------------------------------------------------------------------------------------------
@@ -161,14 +112,15 @@ def _lines(st: Status, cfg: Config, lang: str, flavour: str):
     yield f"### {_heading(st, cfg, lang)}" if md else _heading(st, cfg, lang)
     scope = render("status-audience", lang, audience=render(f"status-scope-{st.audience}", lang), option=st.audience)
     yield f"> {scope}" if md else scope
-    kinds = {"capa": "CAPA", "action": w("action"), "report": w("reports")}
+    kinds = {k: w(f"owed_kind_{k}") for k in state.OWED_KINDS}
     for owner, items in st.groups.items():
         yield ""
         yield f"**{_name(cfg, owner)}**" if md else f"{_name(cfg, owner)}:"
         for i in items:
             title = w.value("kind", i.title) if i.kind == "report" else i.title
-            text = f"{kinds.get(i.kind, i.kind)} {i.ref} {title} · {w('due')} {i.due}"
+            text = f"{kinds.get(i.kind, i.kind)} {i.ref} {title}" + (f" · {w('due')} {i.due}" if i.due else "")
             text += f" · {w('days_late_n', n=i.days_late)}" if i.days_late else ""
+            text += f" · {w(f'owed_why_{i.why}')}" if i.why in WHY_SHOWN else ""
             if not md:
                 yield _Item(f"  - {text}")
             elif i.days_late:
@@ -178,6 +130,9 @@ def _lines(st: Status, cfg: Config, lang: str, flavour: str):
                 yield _Item(f"> - {text}")
     if not st.groups:
         yield render("status-nothing", lang)
+
+
+WHY_SHOWN = ("action-late", "verification")      # the reasons an item's kind and days do not already say
 
 
 class _Item(str):
