@@ -21,6 +21,8 @@ OVERDUE_ACTIONS = {"MTG-2025-008#A4", "MTG-2026-002#A2", "MTG-2026-004#A1",
                    "CSS-2026-008#A2", "EXT-2026-011#A1"}   # surveys' and contacts' actions are tracked too
 HIDDEN_OVERDUE_ACTIONS = {"EXT-2026-008#A1"}            # of a management-only contact
 MISSING_REPORTS = {"QA 2025-08", "PRD 2026-02", "PRD 2026-10"}
+OVERDUE_COMPLAINTS = {("zhaolei", "CMP-2026-005")}                       # owed by who received it
+OVERDUE_MEMOS = {("ENG", "MEMO-2026-005"), ("QA", "MEMO-2026-005")}     # a reply owed by each department it asks
 ROBOT_LIMIT = 4096
 
 
@@ -41,6 +43,9 @@ def test_json_lists_exactly_the_overdue_items_by_owner(demo):
     assert {i["ref"] for _, i in items if i["kind"] == "capa"} == OVERDUE_CAPAS
     assert {i["ref"] for _, i in items if i["kind"] == "action"} == OVERDUE_ACTIONS | HIDDEN_OVERDUE_ACTIONS
     assert {i["ref"] for _, i in items if i["kind"] == "report"} == MISSING_REPORTS
+    assert {(o, i["ref"]) for o, i in items if i["kind"] == "complaint"} == OVERDUE_COMPLAINTS
+    assert {(o, i["ref"]) for o, i in items if i["kind"] == "memo"} == OVERDUE_MEMOS
+    assert {i["kind"] for _, i in items} == {"capa", "action", "report", "complaint", "memo"}
     assert all(i["days_late"] > 0 for _, i in items)
     by_ref = {i["ref"]: (owner, i) for owner, i in items}
     assert by_ref["MTG-2025-008#A4"][1]["days_late"] == 147
@@ -187,7 +192,11 @@ def test_person_lists_everything_they_owe(demo):
     text = bulletin("status", "--today", DEMO_TODAY, "--person", "liuhong", cwd=demo).stdout
     assert text.splitlines()[0] == f"刘红 (liuhong) 的待办 · {DEMO_TODAY} · {len(refs)}"
     owner = _status_json(demo, "--person", "wuhaitao")
-    assert {i["ref"] for _, i in _items(owner) if i["kind"] == "capa"} == {"CAPA-2026-004"}
+    # every CAPA they own and that is not closed: overdue, or waiting for its verification
+    assert {i["ref"]: (i["days_late"], i["why"]) for _, i in _items(owner) if i["kind"] == "capa"} == \
+        {"CAPA-2026-004": (85, "overdue"), "CAPA-2026-007": (0, "verification")}
+    assert "CAPA CAPA-2026-007 机加工车间不合格品区标识缺失 · 期限 2026-11-30 · 待验证" in \
+        bulletin("status", "--today", DEMO_TODAY, "--person", "wuhaitao", cwd=demo).stdout
 
 
 def test_department_lists_what_it_and_its_people_owe(demo):
@@ -199,6 +208,9 @@ def test_department_lists_what_it_and_its_people_owe(demo):
     refs = {i["ref"] for _, i in _items(data)}
     assert "QA 2025-08" in refs and "MTG-2026-002#A2" in refs and "CAPA-2026-009" in refs
     assert "PRD 2026-10" not in refs
+    assert ("memo", "MEMO-2026-005") in {(i["kind"], i["ref"]) for i in data["owners"]["QA"]}
+    prd = _status_json(demo, "--department", "PRD")["owners"]["PRD"]
+    assert {i["ref"] for i in prd if i["kind"] == "receipt"} == {"MTG-2026-011", "NTC-2026-013"}
 
 
 def test_unknown_person_or_department_is_refused_with_a_hint(demo):
