@@ -132,7 +132,7 @@ def _lines(st: Status, cfg: Config, lang: str, flavour: str):
         yield render("status-nothing", lang)
 
 
-WHY_SHOWN = ("action-late", "verification")      # the reasons an item's kind and days do not already say
+WHY_SHOWN = ("action-late", "verification", "pending")   # the reasons an item's kind and days do not already say
 
 
 class _Item(str):
