@@ -287,4 +287,3 @@ def test_version(tmp_path):
     result = bulletin("--version", cwd=tmp_path)
     assert result.returncode == 0
     assert re.fullmatch(r"bulletin \d+\.\d+\.\d+\n", result.stdout)
-
