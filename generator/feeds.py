@@ -362,8 +362,9 @@ def xlsx_bytes(columns: list[str], rows: list[list], *, sheet: str, stamp: date,
 
 def _text_cell(cell, value) -> str:
     text = _clean(value)[:XLSX_MAX_TEXT]
-    cell.value = text
-    cell.data_type = "s"          # openpyxl would take a text starting with "=" for a formula
+    if text:                      # an empty text stays an empty cell
+        cell.value = text
+        cell.data_type = "s"      # openpyxl would take a text starting with "=" for a formula
     return text
 
 
