@@ -11,6 +11,8 @@ clock is read; every date comes in as an argument.
   all-day events; Outlook and Thunderbird subscribe to it. URLs everywhere are percent-encoded.
 - ``records_json``: compact UTF-8 JSON, dates as ISO strings, keys sorted.
 - ``csv_bytes``: UTF-8 with BOM and CRLF, for Excel, with a formula-injection guard.
+- ``xlsx_bytes``: an Excel workbook through ``openpyxl``: text always as text (never a formula), dates as
+  dates, numbers as numbers, links as hyperlinks; the same bytes for the same rows and ``stamp``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import io
 import json
 import math
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -28,6 +31,10 @@ from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 import icalendar
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 GENERATOR = "Bulletin"
 PRODID = "-//Bulletin//Bulletin//ZH"
@@ -296,3 +303,111 @@ def csv_bytes(columns: list[str], rows: list[list]) -> bytes:
     for row in rows:
         writer.writerow([csv_cell(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+# ---------------------------------------------------------------- Excel
+
+@dataclass(frozen=True)
+class Link:
+    """A cell that links to a page: a hyperlink when the URL can be made absolute, else its text."""
+    text: str
+    url: str                  # absolute, or relative to site_url
+
+
+XLSX_MAX_TEXT = 32767         # the most characters Excel keeps in a cell
+_SHEET_BAD = re.compile(r"[\\/*?:\[\]]")
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in Excel's default font: East Asian wide characters count two."""
+    line = max(text.split("\n"), key=len) if text else ""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+
+
+def xlsx_bytes(columns: list[str], rows: list[list], *, sheet: str, stamp: date, site_url: str = "") -> bytes:
+    """One worksheet: a bold, frozen header row of `columns` with an autofilter, then `rows`.
+
+    Cells: None -> empty; str (and lists, objects, as csv_cell writes them) -> text, never a formula;
+    int/float -> a number; date -> a date (yyyy-mm-dd); bool -> TRUE/FALSE; Link -> a hyperlink when
+    ``site_url`` or its URL makes it absolute, else its text. Column widths follow the longest cell
+    (capped). The document's created/modified dates are ``stamp`` and every zip entry carries it, so
+    the same arguments give the same bytes.
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _SHEET_BAD.sub(" ", _clean(sheet)).strip()[:31] or "Sheet1"
+    widths = [_width(_clean(c)) for c in columns]
+    for ci, name in enumerate(columns, 1):
+        cell = ws.cell(row=1, column=ci)
+        _text_cell(cell, name)
+        cell.font = Font(bold=True)
+    for ri, row in enumerate(rows, 2):
+        for ci, value in enumerate(row, 1):
+            cell = ws.cell(row=ri, column=ci)
+            shown = _xlsx_cell(cell, value, site_url)
+            widths[ci - 1] = max(widths[ci - 1], _width(shown))
+    for ci, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(ci)].width = min(max(width + 2, 8), 60)
+    ws.freeze_panes = "A2"
+    if columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 1)}"
+    when = datetime(stamp.year, stamp.month, stamp.day)
+    wb.properties.created = wb.properties.modified = when
+    wb.properties.creator = wb.properties.lastModifiedBy = GENERATOR
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()
+    return _fixed_zip(buf.getvalue(), when)
+
+
+def _text_cell(cell, value) -> str:
+    text = _clean(value)[:XLSX_MAX_TEXT]
+    if text:                      # an empty text stays an empty cell
+        cell.value = text
+        cell.data_type = "s"      # openpyxl would take a text starting with "=" for a formula
+    return text
+
+
+def _xlsx_cell(cell, value, site_url: str) -> str:
+    """Write `value` into `cell`; the text it shows (for the column's width)."""
+    if value is None:
+        return ""
+    if isinstance(value, Link):
+        url = _abs(value.url, site_url) if value.url else ""
+        text = _text_cell(cell, value.text)
+        if _URI.match(url):
+            cell.hyperlink = url
+            cell.style = "Hyperlink"
+        return text
+    if isinstance(value, bool):
+        cell.value = value
+        return "FALSE"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return ""
+        cell.value = value
+        return str(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+        return "2000-01-01"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return _text_cell(cell, "、".join(_plain(v) for v in items if v is not None))
+    return _text_cell(cell, _plain(value))
+
+
+def _fixed_zip(data: bytes, when: datetime) -> bytes:
+    """The zip `data` again, entries in name order, each with the date `when` and the same attributes."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist()):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, src.read(name))
+    return out.getvalue()

@@ -258,9 +258,68 @@ def _data_files(site: Site, cfg: Config, w: Words, live, notices, by_type) -> di
     out: dict = {}
     for rtype, rt in cfg.types.items():
         out[f"{rt.folder}/index.json"] = site.renderer.index_json(rtype, by_type[rtype], f"{rt.folder}/index.md")
-        out[f"exports/{rtype}.csv"] = site.renderer.csv(rtype, by_type[rtype])
+        out.update(_exports(site, cfg, w, rtype, by_type[rtype]))
     out.update(_feeds(site, cfg, w, live, notices))
     return out
+
+
+EXPORT_SKIP = ("actions", "amendments", "withdrawn", "verification", "due_extensions")
+CODED = ("choice", "person", "dept", "audience", "customer", "bool")   # kinds whose values are codes
+CHOICE_GROUPS = ("status", "kind", "category", "source", "visibility", "channel", "severity", "audit", "grade",
+                 "party_kind")
+
+
+def _exports(site: Site, cfg: Config, w: Words, rtype: str, records: list[Record]) -> dict:
+    """exports/<type>.csv and .xlsx of the records this audience sees (masked copies), oldest ID first.
+
+    The CSV keeps a column per field with its raw value (the key and the codes scripts rely on), then a
+    column per coded field (choices, people, departments, customers, yes/no) headed by the field's label
+    in the site's language and holding the value's label ("<label>_label" if that heading is already a
+    key). The workbook has a column per field, headed by its label, holding the labels, dates and numbers.
+    """
+    fields = cfg.types[rtype].fields
+    keys = [k for k in fields if k not in EXPORT_SKIP]
+    coded = [k for k in keys if _coded(fields[k])]
+    heads = [fields[k].title(cfg.language) for k in coded]
+    heads = [f"{h}_label" if h in keys or heads.count(h) > 1 else h for h in heads]
+    csv_rows, xlsx_rows = [], []
+    for r in sorted(records, key=lambda r: r.id):
+        values = public_fields(r, site.hidden_ids)
+        labels = {k: _label(site, cfg, w, fields[k], k, values.get(k)) for k in coded}
+        csv_rows.append([values.get(k) for k in keys] + [labels[k] for k in coded])
+        xlsx_rows.append([feeds.Link(r.id, url_of(src_of(r))) if k == "id" else
+                          labels[k] if k in labels else values.get(k) for k in keys])
+    return {f"exports/{rtype}.csv": feeds.csv_bytes(keys + heads, csv_rows),
+            f"exports/{rtype}.xlsx": feeds.xlsx_bytes([fields[k].title(cfg.language) for k in keys], xlsx_rows,
+                                                      sheet=cfg.types[rtype].title(cfg.language),
+                                                      stamp=site.today, site_url=cfg.site_url)}
+
+
+def _coded(spec) -> bool:
+    return spec.kind in CODED or (spec.kind == "list" and spec.of is not None and spec.of.kind in CODED)
+
+
+def _label(site: Site, cfg: Config, w: Words, spec, name: str, v):
+    """A field's value in the site's words: labels for codes, names for people, departments and customers."""
+    from .schema import customer_id
+
+    if v is None:
+        return None
+    if isinstance(v, list):
+        return [_label(site, cfg, w, spec.of or spec, name, x) for x in v]
+    rd = site.renderer
+    if spec.kind == "person":
+        return rd.person_name(v)
+    if spec.kind == "dept":
+        return rd.dept_name(v)
+    if spec.kind == "customer":
+        cid = customer_id(v, cfg.customers) if cfg.customers else None
+        return rd.customer_name(cid) if cid else str(v)
+    if spec.kind == "audience":
+        return w("all_staff") if v == "all" else rd.dept_name(v)
+    if spec.kind == "bool":
+        return w.value("bool", "true" if v else "false")
+    return w.value(name if name in CHOICE_GROUPS else "", v)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Atom, RSS, iCalendar, JSON and CSV from plain data: valid, escaped, deterministic."""
+"""Atom, RSS, iCalendar, JSON, CSV and Excel from plain data: valid, escaped, deterministic."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from generator.feeds import (CalEvent, FeedEntry, atom_feed, csv_bytes, ics_calendar,
-                             records_json, rss_feed)
+from generator.feeds import (XLSX_MAX_TEXT, CalEvent, FeedEntry, Link, atom_feed, csv_bytes, ics_calendar,
+                             records_json, rss_feed, xlsx_bytes)
 
 A = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -233,3 +233,45 @@ def test_csv_bytes():
     # a formula behind spaces or a line break is still a formula to a spreadsheet
     spaced = list(csv.reader(io.StringIO(csv_bytes(["a", "b"], [[" =1+1", "\n@SUM(A1)"]]).decode("utf-8-sig"))))
     assert spaced[1] == ["' =1+1", "'\n@SUM(A1)"]
+
+
+def test_xlsx_bytes():
+    import zipfile
+
+    import openpyxl
+
+    columns = ["编号", "标题", "负责人", "期限", "数量", "=HYPERLINK(\"x\")"]
+    rows = [
+        [Link("CAPA-2026-001", "capa/2026/CAPA-2026-001-x/"), "冲压模具磨损\x01，需更换", ["张伟", "李娜"],
+         date(2026, 12, 1), 3, None],
+        [Link("CAPA-2026-002", "capa/2026/CAPA-2026-002-y/"), "=cmd|'/c calc'!A1", [], None, -2.5, "+1"],
+        [Link("CAPA-2026-003", ""), "@SUM(A1)", ("-x",), datetime(2026, 1, 5, 8, 0), float("nan"), "x" * 40000],
+    ]
+    data = xlsx_bytes(columns, rows, sheet="纠正/预防[措施]", stamp=date(2026, 11, 24),
+                      site_url="http://bulletin.example.internal/")
+    assert data == xlsx_bytes(columns, rows, sheet="纠正/预防[措施]", stamp=date(2026, 11, 24),
+                              site_url="http://bulletin.example.internal/")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 11, 24, 0, 0, 0)}
+        assert not any(b"<f>" in z.read(n) for n in z.namelist())
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert ws.title == "纠正 预防 措施"
+    cells = list(ws.iter_rows())
+    assert [c.value for c in cells[0]] == columns and all(c.data_type == "s" and c.font.b for c in cells[0])
+    one, two, three = cells[1:]
+    assert one[0].value == "CAPA-2026-001"
+    assert one[0].hyperlink.target == "http://bulletin.example.internal/capa/2026/CAPA-2026-001-x/"
+    assert (one[1].value, one[2].value, one[3].value, one[4].value) == ("冲压模具磨损，需更换", "张伟、李娜",
+                                                                       datetime(2026, 12, 1), 3)
+    assert one[3].is_date and one[3].number_format == "yyyy-mm-dd" and one[5].value is None
+    assert [(c.value, c.data_type) for c in two[1:]] == [("=cmd|'/c calc'!A1", "s"), (None, "n"), (None, "n"),
+                                                          (-2.5, "n"), ("+1", "s")]
+    assert three[0].hyperlink is None and three[1].data_type == "s" and three[2].value == "-x"
+    assert three[3].value == datetime(2026, 1, 5) and three[4].value is None
+    assert len(three[5].value) == XLSX_MAX_TEXT
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F4"
+    assert ws.column_dimensions["B"].width > ws.column_dimensions["A"].width >= 8
+    assert ws.column_dimensions["F"].width == 60
+    # without a site address the IDs are plain text
+    plain = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(columns, rows, sheet="x", stamp=date(2026, 11, 24)))).active
+    assert plain["A2"].value == "CAPA-2026-001" and plain["A2"].hyperlink is None

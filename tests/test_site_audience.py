@@ -1,7 +1,8 @@
 """Audiences: the all-staff site holds no trace of a management or restricted record, in any file it writes.
 
 Every file of the output is read (HTML, JSON, XML, the gzipped sitemap, CSV, iCalendar, attachments, assets,
-the search index's shards and metadata), normalised (entities decoded, JSON unescaped, iCalendar lines unfolded)
+the search index's shards and metadata, the Excel workbooks' XML), normalised (entities decoded, JSON unescaped,
+iCalendar lines unfolded)
 and searched for the hidden records' IDs, slugs, titles, the 【内部】 marker and sentences of their text.
 The search index's shards hold tokens, not sentences, so they are also read as tokens (every token must be one
 the site's pages show) and queried as the search box does. The management and restricted builds show that the
@@ -14,6 +15,7 @@ import gzip
 import html
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,9 @@ def markers_of(hidden: list[Rec], others: list[Rec], mark: bool = True) -> set[s
 def normalised(path: Path) -> str | None:
     """A file's text as a reader (or a program) sees it; None for a binary file."""
     data = path.read_bytes()
+    if path.suffix == ".xlsx":     # a zip of XML parts: their text, one after the other
+        with zipfile.ZipFile(path) as z:
+            data = b"\n".join(z.read(n) for n in sorted(z.namelist()))
     if path.suffix == ".gz":
         data = gzip.decompress(data)
     try:
@@ -118,6 +123,8 @@ def test_every_kind_of_output_is_scanned(site):
                 "guide/index.html"):
         assert (out / rel).is_file(), rel
     assert len(list(out.glob("exports/*.csv"))) == 9  # one per record type
+    assert len(list(out.glob("exports/*.xlsx"))) == 9
+    assert all(normalised(f) is not None for f in out.glob("exports/*.xlsx"))
     assert len(list(out.glob("*/index.json"))) == 9
     assert normalised(out / "sitemap.xml.gz") is not None
     # the search index: its shards (tokens and postings) and metadata chunks (URL, title, text) are JSON text
@@ -132,6 +139,7 @@ def test_the_scan_finds_what_it_looks_for(tmp_path_factory):
     mtg = next(r for r in build.records if r.id == "MTG-2025-006")
     found = leaks(build.out, {mtg.id, mtg.title})
     for rel in (search_chunk_of(build.out, mtg), "records.json", "calendar.ics", "exports/meeting.csv",
+                "exports/meeting.xlsx",
                 "meetings/index.json", "departments/GM/index.html", f"people/{mtg.get('chair')}/index.html",
                 mtg.page):
         assert set(found.get(rel, [])) == {mtg.id, mtg.title}, rel
