@@ -350,6 +350,7 @@
     if (!ok && navigator.clipboard) navigator.clipboard.writeText(text).catch(function () {});
   }
 
+  fieldsEl.addEventListener("submit", function (ev) { ev.preventDefault(); });
   if (!fieldsEl.hasChildNodes()) {
     F.fields.forEach(function (s) {
       var w = field(s, true);
