@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -37,7 +38,7 @@ def site_of(repo, audience="all-staff"):
 
 def form_of(site, rtype) -> dict:
     soup = BeautifulSoup(site.html_pages[f"new/{rtype}.md"][1], "html.parser")
-    return json.loads(soup.find("script", id="bl-form-data").string)
+    return json.loads(soup.find(id="bl-form")["data-form"])
 
 
 def with_repository(repo, host: str, url: str, branch: str = "main"):
@@ -124,12 +125,12 @@ def test_a_wrong_repository_setting_stops_with_a_clear_message(demo, setting, wo
     assert "Traceback" not in r.stderr
 
 
-HOSTILE = "</script><script>alert(1)</script>"
+HOSTILE = """'" onmouseover=alert(1) x='</script><script>alert(1)</script>"""
 
 
 def test_the_forms_json_is_safe_with_a_hostile_department_name(demo, tmp_path):
     deps = demo / "site_config" / "departments.yml"
-    deps.write_text(deps.read_text("utf-8").replace("name: 品管部", f"name: '品管部{HOSTILE}'", 1), "utf-8")
+    deps.write_text(deps.read_text("utf-8").replace("name: 品管部", f"name: {json.dumps('品管部' + HOSTILE)}", 1), "utf-8")
     with_repository(demo, "github", "https://github.com/hengrui/records")
     git("commit", "-qam", "hostile department", cwd=demo)
     out = tmp_path / "site"
@@ -138,12 +139,13 @@ def test_the_forms_json_is_safe_with_a_hostile_department_name(demo, tmp_path):
     for rtype in ("capa", "meeting", "memo", "notice"):
         html = (out / "new" / rtype / "index.html").read_text("utf-8")
         soup = BeautifulSoup(html, "html.parser")
-        data = soup.find("script", id="bl-form-data")
-        assert "</script>" not in data.string and "<" not in data.string
-        form = json.loads(data.string)
+        raw = re.search(r"data-form='([^']*)'", html).group(1)   # the attribute as written: nothing ends it early
+        assert "<" not in raw and ">" not in raw and "&" not in raw
+        form = json.loads(soup.find(id="bl-form")["data-form"])
+        assert json.loads(raw) == form
         assert {d["code"]: d["name"] for d in form["departments"]}["QA"] == f"品管部{HOSTILE}"
-        # the page's scripts are the form's data, the theme's and Bulletin's own files: none from the registry
-        inline = [s for s in soup.find_all("script") if not s.get("src") and s is not data]
-        assert not [s for s in inline if "alert(" in (s.string or "")]
+        assert form["type"] == rtype and form["fields"]             # the whole JSON, after the name too
+        # the page's scripts are the theme's and Bulletin's own: none holds the registry's text
+        assert not [s for s in soup.find_all("script") if "alert(" in s.get_text()]
         srcs = [s["src"] for s in soup.find_all("script") if s.get("src")]
         assert any(s.endswith("assets/bulletin-form.js") for s in srcs)

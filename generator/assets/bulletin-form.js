@@ -1,6 +1,6 @@
 /*
  * Bulletin's "new record" form (new/<type>/): a form built from the type's definition, which the page
- * holds as JSON in <script type="application/json" id="bl-form-data"> (generator/pages.py, _forms).
+ * holds as JSON in the data-form attribute of #bl-form (generator/pages.py, _forms).
  * It writes the record file as `bulletin new` would (front matter from the form, the body skeleton of
  * templates/new/<type>.md.j2), shows it, copies it, and links to the Git host's new-file page.
  *
@@ -10,10 +10,10 @@
 (function () {
   "use strict";
 
-  var holder = document.getElementById("bl-form-data");
+  var holder = document.getElementById("bl-form");
   var fieldsEl = document.getElementById("bl-form-fields");
-  if (!holder || !fieldsEl) return;
-  var F = JSON.parse(holder.textContent);
+  if (!holder || !fieldsEl || !holder.hasAttribute("data-form")) return;
+  var F = JSON.parse(holder.getAttribute("data-form"));
   var W = F.words;
   var CODE = /^[A-Za-z][A-Za-z0-9._-]*$/;
   var RESERVED = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
