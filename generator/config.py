@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from . import yamlsafe
 from .meetings_owed import EXAMPLE, valid_period
@@ -148,6 +149,7 @@ class Config:
     trusted_commit_keys: tuple[str, ...] = ()      # a Git host's public keys: its web commits count as signed
     objectives: dict[str, Objective] = field(default_factory=dict)
     meeting_schedule: list[MeetingScheduleEntry] = field(default_factory=list)
+    repository: "Repository | None" = None         # the Git host's web editor (site.yml `repository:`)
 
     def type_for_prefix(self, prefix: str) -> RecordType | None:
         return next((t for t in self.types.values() if t.prefix == prefix), None)
@@ -158,6 +160,57 @@ class Config:
     def holders(self, role: str, on: dt.date | None) -> list[Person]:
         """Who holds role on that day (e.g. who is the gm as of --today)."""
         return [p for p in self.people.values() if p.holds(role, on)]
+
+
+# form13: the Git host whose web editor the site's "new record" and "edit" buttons open
+
+GIT_HOSTS = ("github", "gitlab", "gitea")
+
+
+@dataclass(frozen=True)
+class Repository:
+    """The records repository on a Git host: its web address and the branch records are written on."""
+    host: str
+    url: str
+    branch: str = "main"
+
+    def _at(self, verb: str, path: str) -> str:
+        """{url}/<verb>/<branch>/<path>, each segment percent-encoded; verb as the host names it."""
+        segments = "/".join(quote(p, safe="") for p in [*self.branch.split("/"), *path.split("/")] if p)
+        return f"{self.url}/{verb}/{segments}"
+
+    def edit_url(self, path: str) -> str:
+        """The host's editor of the file at path (records/capa/2026/CAPA-2026-001-x.md)."""
+        return self._at({"github": "edit", "gitlab": "-/edit", "gitea": "_edit"}[self.host], path)
+
+    def new_file(self, folder: str) -> dict:
+        """The host's new-file page in folder, and the query parameters that fill in the file's name and
+        text: GitHub and Gitea (since 1.16) take `filename` and `value`; GitLab fills in `file_name` only,
+        so its text is copied to be pasted (value None)."""
+        verb = {"github": "new", "gitlab": "-/new", "gitea": "_new"}[self.host]
+        name, value = ("file_name", None) if self.host == "gitlab" else ("filename", "value")
+        return {"host": self.host, "page": self._at(verb, folder), "name": name, "value": value}
+
+
+def _repository(site: dict):
+    """site.yml's `repository: {host, url, branch}`; None without it. A wrong value stops every command."""
+    raw = site.get("repository")
+    if raw is None:
+        return None
+    rel = f"{CONFIG_DIR}/site.yml"
+    if not isinstance(raw, dict):
+        raise ConfigError(rel, None, "repository: a mapping {host, url, branch} / repository 应为 {host, url, branch}")
+    host, url, branch = raw.get("host"), raw.get("url"), raw.get("branch", "main")
+    if host not in GIT_HOSTS:
+        raise ConfigError(rel, None, f"repository.host must be github, gitlab or gitea, not {host}"
+                                     f" / repository.host 只能是 github、gitlab 或 gitea")
+    if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s\"'<>]+", url.strip()):
+        raise ConfigError(rel, None, f"repository.url must be an http(s) address, not {url}"
+                                     f" / repository.url 应为 http(s) 地址")
+    if not isinstance(branch, str) or not branch.strip():
+        raise ConfigError(rel, None, "repository.branch must be a branch name / repository.branch 应为分支名")
+    return Repository(host, url.strip().rstrip("/"), branch.strip())
+
 
 def today_in(time_zone: str) -> dt.date:
     """Today in the site's time zone, used only when no --today is given."""
@@ -230,6 +283,7 @@ def load_config(root: Path, files: dict[str, bytes] | None = None) -> Config:
     if cfg.language not in ("zh", "en"):
         raise ConfigError(f"{CONFIG_DIR}/site.yml", None, f"language must be zh or en, not {cfg.language}")
     _approval_settings(cfg, site)
+    cfg.repository = _repository(site)
 
     overlay, _ = _read(root, "types.yml", required=False, default={}, files=files)
     default, _ = yamlsafe.load((Path(__file__).parent / "default_types.yml").read_text("utf-8"))

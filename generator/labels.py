@@ -147,6 +147,27 @@ UI: dict[str, tuple[str, str]] = {
     "owed_why_action-late": ("行动项逾期", "an action is late"),
     "owed_why_verification": ("待验证", "verification due"),
     "owed_why_pending": ("未到期", "not yet due"),
+    # form13: a new record without YAML, and the edit link
+    "new_record": ("新建记录", "New record"),
+    "edit_record": ("编辑此记录", "Edit this record"),
+    "form_intro": ("填写下表，生成记录文件。编号 {id} 是本站生成时的下一个空号；提交时若已被占用，bulletin validate 会提示。",
+                   "Fill in the form to make the record file. {id} is the next free ID as of this site's build; "
+                   "if it is taken by the time you commit, bulletin validate says so."),
+    "form_required": ("必填", "required"),
+    "form_missing": ("尚未填写的必填项", "Required fields still empty"),
+    "form_file": ("记录文件", "Record file"),
+    "form_copy": ("复制文本", "Copy the text"),
+    "form_copied": ("已复制", "Copied"),
+    "form_open_host": ("在 {host} 中创建文件", "Create the file on {host}"),
+    "form_paste_host": ("复制文本并打开 {host} 新建文件页（粘贴后提交）",
+                        "Copy the text and open {host}'s new-file page (paste, then commit)"),
+    "form_no_host": ("将文本保存为上面的文件路径，然后提交（site.yml 未设置 repository）。",
+                     "Save the text at the path above, then commit (site.yml sets no repository)."),
+    "form_add_row": ("添加一行", "Add a row"),
+    "form_remove_row": ("删除", "Remove"),
+    "form_needs_js": ("此表单需要浏览器启用 JavaScript（无需联网）。", "This form needs JavaScript (no network)."),
+    "form_choose": ("请选择", "Choose"),
+    "form_all": ("全部部门", "All departments"),
 }
 
 # Names of field values, by field. Values not listed show as written.

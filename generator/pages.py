@@ -89,6 +89,7 @@ class Site:
     superseders: dict = field(default_factory=dict)        # notice ID -> the active notice that replaces it
     html_pages: dict = field(default_factory=dict)         # generated page src -> (title, HTML): no Markdown needed
     approvals: dict = field(default_factory=dict)          # record path -> approvals.Table: who committed each approval
+    next_ids: dict = field(default_factory=dict)           # type -> the next free ID of today's year (new/<type>/)
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -117,6 +118,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.renderer = Renderer(cfg, words, visible, site)
     site.extra_pages = extra_pages or {}
     site.nav = _nav(cfg, words, site.extra_pages)
+    site.next_ids = next_ids(records, cfg, today)
     site.inputs = generated_inputs(records, site)
     return site
 
@@ -245,6 +247,7 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     f["exports.md"] = rd.page("exports.html", "exports.md", w("exports"), types=cfg.types)
     f["kpi.md"] = rd.page("kpi.html", "kpi.md", w("kpi"), k=kpis, c=comm.kpis, objectives=comm.objectives,
                           charts=_charts(kpis, w) + _comm_charts(kpis.months, comm.kpis, w))
+    _forms(site, cfg, w)
     for src, (title, markdown) in extra_pages.items():
         f[src] = f"# {title}\n\n{markdown}" if not markdown.lstrip().startswith("# ") else markdown
     f.update(data.result() if data else _data_files(site, cfg, w, live, notices, by_type))
@@ -593,6 +596,86 @@ def public_fields(r: Record, hidden_ids: set[str]) -> dict:
     return r.fields
 
 
+# --- form13: a new record without YAML: new/<type>/, a form built from the type's definition --------
+
+FORM_SKIP = ("id", "amendments", "withdrawn", "former_ids", "received", "due_extensions")  # written later, by hand
+TITLE_MARK = "\ue000"   # where the title goes in the body skeleton (a private-use character)
+
+
+def next_ids(records, cfg: Config, today: dt.date) -> dict[str, str]:
+    """type -> the next free ID of today's year, as `bulletin new` gives it (IDs and former IDs are taken).
+    Hidden records count too: the form must not hand out a taken ID; the site says only that a number is taken."""
+    from .schema import ID_RE
+
+    top: dict[str, int] = defaultdict(int)
+    for r in records:
+        for rid in (r.id, *(f for f in (r.get("former_ids") or []) if isinstance(f, str))):
+            m = ID_RE.match(str(rid))
+            if m and int(m.group(2)) == today.year:
+                top[m.group(1)] = max(top[m.group(1)], int(m.group(3)))
+    return {name: f"{t.prefix}-{today.year}-{top[t.prefix] + 1:03d}" for name, t in cfg.types.items()}
+
+
+def _forms(site: Site, cfg: Config, w: Words) -> None:
+    """new/<type>.md for every type: the form's data as JSON in the page (bulletin-form.js builds the form)."""
+    rd, lang = site.renderer, cfg.language
+    registries = {
+        "people": [{"id": p.id, "name": p.name, "department": p.department} for p in cfg.people.values()],
+        "departments": [{"code": c, "name": rd.dept_name(c)} for c in cfg.departments],
+        "customers": [{"id": c.id, "name": rd.customer_name(c.id)} for c in cfg.customers.values()],
+    }
+    for rtype, rt in cfg.types.items():
+        src = f"new/{rtype}.md"
+        rid, year = site.next_ids[rtype], site.today.year
+        form = {
+            "type": rtype, "id": rid, "folder": f"{RECORDS_DIR}/{rt.folder}/{year}", "today": site.today.isoformat(),
+            "flow": list(rt.flow), "fields": [_field_form(spec, w) for name, spec in rt.fields.items()
+                                              if name not in FORM_SKIP],
+            "body": _body_skeleton(cfg, rtype, rid, site.today), "title_mark": TITLE_MARK,
+            "host": cfg.repository.new_file(f"{RECORDS_DIR}/{rt.folder}/{year}") if cfg.repository else None,
+            "words": {k: w(f"form_{k}") for k in ("required", "missing", "copied", "add_row", "remove_row",
+                                                   "choose", "all")},
+            **registries,
+        }
+        site.files[src] = rd.page("new_record.html", src, f"{w('new_record')} · {rt.title(lang)}", form=form, rtype=rt)
+
+
+def _field_form(spec, w: Words) -> dict:
+    """A field's definition as the form needs it: kind, label, when it is required, its choices."""
+    out = {"name": spec.name, "kind": spec.kind, "label": spec.title(w.lang), "required": spec.required,
+           "required_when": [[k, list(v)] for k, v in spec.required_when],
+           "required_unless": [[k, list(v)] for k, v in spec.required_unless],
+           "not_required_when": [[k, list(v)] for k, v in spec.not_required_when]}
+    if spec.values:
+        group = "action_status" if spec.name == "status" and "done" in spec.values else spec.name
+        out["values"] = [[str(v), w.value(group, v)] for v in spec.values]
+    if spec.default is not None:
+        out["default"] = spec.default
+    for key in ("minimum", "maximum"):
+        if getattr(spec, key) is not None:
+            out[key] = getattr(spec, key)
+    if spec.kind == "period":
+        from .schema import PERIOD_EXAMPLE
+        out["example"] = " / ".join(PERIOD_EXAMPLE[k] for k in spec.periods)
+    if spec.of is not None:
+        out["of"] = _field_form(spec.of, w)
+    if spec.struct is not None:
+        out["fields"] = [_field_form(s, w) for s in spec.struct.fields.values()]
+    return out
+
+
+def _body_skeleton(cfg: Config, rtype: str, rid: str, today: dt.date) -> str:
+    """The body `bulletin new` writes (the headings of templates/new/<type>.md.j2), the title marked."""
+    from .new import environment
+
+    template = environment(cfg.root).select_template([f"new/{rtype}.md.j2", "new/record.md.j2"])
+    text = template.render(id=rid, title=TITLE_MARK, today=today.isoformat(), year=today.year,
+                           fields=cfg.types[rtype].fields, department="", person="", kind="", category="",
+                           source="", period="")
+    parts = text.split("\n---\n", 1)
+    return parts[1] if len(parts) == 2 else ""
+
+
 def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:
     t = cfg.types
     nav = [
@@ -611,6 +694,7 @@ def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:
         {w("archive"): [{w("by_year"): "archive/index.md"}, {w("departments"): "departments/index.md"},
                         {w("people"): "people/index.md"}]},
         {w("exports"): "exports.md"},
+        {w("new_record"): [{t[name].title(cfg.language): f"new/{name}.md"} for name in t]},
     ]
     nav += [{title: src} for src, (title, _) in extra_pages.items()]
     return [item for item in nav if item]
