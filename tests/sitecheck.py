@@ -290,7 +290,8 @@ def record_urls(folder: Path) -> list[str]:
 LIST_PAGES = re.compile(r"^(?:actions|kpi|exports|capa/board|reports/matrix|archive(?:/\d{4})?"
                         r"|departments(?:/[^/]+)?|people(?:/[^/]+)?"
                         r"|(?:complaints|nc|memos)/board|surveys/trend|external/log"   # the v2 boards
-                        r"|customers(?:/[^/]+)?|objectives(?:/[^/]+)?)/index\.html$")
+                        r"|customers(?:/[^/]+)?|objectives(?:/[^/]+)?"
+                        r"|register|retention|effectiveness|escalation)/index\.html$")   # audit14b's pages
 
 
 def _is_list_page(page: str, type_folders: set[str]) -> bool:
