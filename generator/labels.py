@@ -235,7 +235,7 @@ UI.update({
     "retention_due": ("已过保存期限、待作处置决定的记录", "Records past retention, awaiting a disposal decision"),
     "retention_none_due": ("没有超过保存期限的记录", "No record is past its retention period"),
     "retention_how": ("处置是一项有记录的决定：在记录中写入 withdrawn（日期、经办人、原因），记录本身不删除。",
-                      "Disposal is a recorded decision: add `withdrawn` (date, by, reason) to the record; the record is never deleted."),
+                      "Disposal is a recorded decision: add withdrawn (date, by, reason) to the record; the record is never deleted."),
     "disposal_decisions": ("已作出的处置决定", "Disposal decisions taken"),
     "no_disposals": ("尚无处置决定", "No disposal decision yet"),
     "decided_on": ("决定日期", "Decided on"),
