@@ -14,6 +14,9 @@ Records are controlled documents:
   edited only together with a new `amendments` entry; progress is not an edit (appending `received`,
   an action going open -> done or cancelled, adding an action's `evidence`, adding `withdrawn`);
   the attachments it links to are locked with it;
+- a CAPA whose verification the pull request turns to `effective: false` goes back to `implementing` with a
+  new `amendments` entry whose reason names the failed verification (its date, or the word 验证 /
+  verification), never to `closed`;
 - a record added by the pull request does not take an ID that REF already uses (two branches that
   both ran `bulletin new`): the message names the next free ID;
 - under `approvals: authored` or `signed` (site.yml, the stricter of base and working tree), each
@@ -218,6 +221,7 @@ def compare(base_files: dict[str, bytes], ref_files: dict[str, bytes], work_file
                                     base_cfg, ref_name)
     problems += _locked_upstream(base, ref, work, base_cfg, ref_cfg, ref_name)
     problems += _taken_ids(base, ref, work, ref_name)
+    problems += _ineffective_verifications(base, work, claims)
     return problems
 
 
@@ -461,6 +465,43 @@ def _locked_upstream(base: dict[str, Entry], ref: dict[str, Entry], work: dict[s
             continue                                   # this branch did not change it, or holds REF's version
         problems.append(error(new.path, "change-locked-upstream", field="status", line=new.line_of("status"),
                               id=new.id, status=frozen, ref=ref_name))
+    return problems
+
+
+def _ineffective(fields: dict) -> dict | None:
+    """A capa's verification when it says `effective: false`."""
+    v = fields.get("verification")
+    return v if isinstance(v, dict) and v.get("effective") is False else None
+
+
+def _names_verification(reason, verification: dict) -> bool:
+    text = str(reason or "")
+    on = verification.get("verified_on")
+    return bool(on) and str(on) in text or "验证" in text or "verif" in text.lower()
+
+
+def _ineffective_verifications(base: dict[str, Entry], work: dict[str, Entry],
+                               claims: dict[str, Entry]) -> list[Problem]:
+    """A CAPA the pull request finds ineffective (its verification turns to `effective: false`) goes back to
+    `implementing` and appends an `amendments` entry that records the failed verification."""
+    work_ids = _by_id(work)
+    problems = []
+    for old in base.values():
+        if old.type != "capa" or old.fields is None or _ineffective(old.fields):
+            continue
+        new = _successor(old, work, work_ids, claims)
+        failed = _ineffective(new.fields) if new is not None and new.fields is not None else None
+        if failed is None:
+            continue
+        status = new.fields.get("status")
+        if status != "implementing":
+            problems.append(error(new.path, "change-ineffective-status", field="status",
+                                  line=new.line_of("status"), id=new.id, status=status))
+        added = _amendments(new.fields)[len(_amendments(old.fields)):]
+        if not any(isinstance(a, dict) and _names_verification(a.get("reason"), failed) for a in added):
+            problems.append(error(new.path, "change-ineffective-amendment", field="amendments",
+                                  line=new.line_of("amendments" if "amendments" in new.fields else "verification"),
+                                  id=new.id, verified_on=failed.get("verified_on") or ""))
     return problems
 
 

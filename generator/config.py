@@ -150,6 +150,8 @@ class Config:
     objectives: dict[str, Objective] = field(default_factory=dict)
     meeting_schedule: list[MeetingScheduleEntry] = field(default_factory=list)
     repository: "Repository | None" = None         # the Git host's web editor (site.yml `repository:`)
+    # audit14b: days late after which an overdue item goes to the owner's department head, then the management-rep
+    escalate_after_days: dict[str, int] = field(default_factory=lambda: dict(ESCALATE_AFTER_DAYS))
 
     def type_for_prefix(self, prefix: str) -> RecordType | None:
         return next((t for t in self.types.values() if t.prefix == prefix), None)
@@ -284,6 +286,7 @@ def load_config(root: Path, files: dict[str, bytes] | None = None) -> Config:
         raise ConfigError(f"{CONFIG_DIR}/site.yml", None, f"language must be zh or en, not {cfg.language}")
     _approval_settings(cfg, site)
     cfg.repository = _repository(site)
+    cfg.escalate_after_days = _escalation_settings(site)
 
     overlay, _ = _read(root, "types.yml", required=False, default={}, files=files)
     default, _ = yamlsafe.load((Path(__file__).parent / "default_types.yml").read_text("utf-8"))
@@ -387,6 +390,22 @@ def _load_people(cfg: Config, root: Path, files=None) -> None:
 _NOT_A_KEY = ("a signing key is one OpenSSH public-key line (ssh-ed25519 AAAA… as in ~/.ssh/id_ed25519.pub) or an "
               "armoured GPG public key (-----BEGIN PGP PUBLIC KEY BLOCK----- …, from gpg --armor --export) / "
               "签名公钥应为一行 OpenSSH 公钥（~/.ssh/id_ed25519.pub 的内容）或 ASCII 格式的 GPG 公钥（gpg --armor --export）")
+
+
+ESCALATE_AFTER_DAYS = {"head": 14, "management-rep": 30}   # audit14b: site.yml `escalate_after_days`
+
+
+def _escalation_settings(site: dict) -> dict[str, int]:
+    """site.yml's `escalate_after_days: {head: 14, management-rep: 30}` (each optional): whole days late."""
+    raw = site.get("escalate_after_days")
+    if raw is None:
+        return dict(ESCALATE_AFTER_DAYS)
+    rel = f"{CONFIG_DIR}/site.yml"
+    if not isinstance(raw, dict) or not set(raw) <= set(ESCALATE_AFTER_DAYS) or any(
+            isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in raw.values()):
+        raise ConfigError(rel, None, "escalate_after_days is {head: days, management-rep: days} (whole days, 0 or more)"
+                                     " / escalate_after_days 应为 {head: 天数, management-rep: 天数}（不小于 0 的整数）")
+    return {**ESCALATE_AFTER_DAYS, **raw}
 
 
 def _approval_settings(cfg: Config, site: dict) -> None:

@@ -241,6 +241,59 @@ VALUES.update({
 })
 
 
+# audit14b: the document register, retention, effectiveness checks, escalation
+UI.update({
+    "audit_pages": ("审核准备", "Audit"),
+    "register": ("受控文件清单", "Document register"),
+    "retention": ("记录保存期限", "Record retention"),
+    "effectiveness": ("有效性验证", "Effectiveness checks"),
+    "escalation": ("逾期升级", "Escalations"),
+    "doc_number": ("文件编号", "Document number"),
+    "current_revision": ("现行版本", "Current revision"),
+    "superseded_revisions": ("已作废版本", "Superseded revisions"),
+    "effective_date": ("生效日期", "Effective date"),
+    "review_every_n": ("每 {n} 个月", "every {n} months"),
+    "review_cycle": ("评审周期", "Review cycle"),
+    "last_review": ("最近评审", "Last review"),
+    "next_review": ("下次评审", "Next review"),
+    "reviews_due": ("到期待评审的文件", "Documents due for review"),
+    "no_reviews_due": ("没有到期待评审的文件", "No document is due for review"),
+    "all_documents": ("全部受控文件", "All controlled documents"),
+    "no_documents": ("没有受控文件（带文件编号的公告）", "No controlled document (a notice with a document number)"),
+    "no_current": ("无现行版本", "None in force"),
+    "review_late_n": ("评审逾期 {n} 天", "review {n} days late"),
+    "review_soon": ("即将到期评审", "review coming due"),
+    "retention_years_n": ("{n} 年", "{n} years"),
+    "retention_settings": ("各类记录的保存期限", "Retention period per record type"),
+    "retention_period": ("保存期限", "Retention"),
+    "retention_since": ("起算日期", "Counted from"),
+    "retention_until": ("保存至", "Kept until"),
+    "retention_due": ("已过保存期限、待作处置决定的记录", "Records past retention, awaiting a disposal decision"),
+    "retention_none_due": ("没有超过保存期限的记录", "No record is past its retention period"),
+    "retention_how": ("处置是一项有记录的决定：在记录中写入 withdrawn（日期、经办人、原因），记录本身不删除。",
+                      "Disposal is a recorded decision: add withdrawn (date, by, reason) to the record; the record is never deleted."),
+    "disposal_decisions": ("已作出的处置决定", "Disposal decisions taken"),
+    "no_disposals": ("尚无处置决定", "No disposal decision yet"),
+    "decided_on": ("决定日期", "Decided on"),
+    "decided_by": ("决定人", "Decided by"),
+    "reason": ("原因", "Reason"),
+    "not_kept": ("不设保存期限", "not set"),
+    "effectiveness_due": ("有效性验证期限", "Effectiveness check due"),
+    "effectiveness_overdue": ("验证已逾期", "Checks overdue"),
+    "effectiveness_soon": ("30 天内到期的验证", "Checks due within 30 days"),
+    "effectiveness_later": ("以后到期的验证", "Checks due later"),
+    "no_checks": ("没有", "None"),
+    "explicit_due": ("CAPA 自定", "set on the CAPA"),
+    "after_last_action": ("最后一项措施完成后 {n} 天", "{n} days after the last action"),
+    "check_late_n": ("验证逾期 {n} 天", "check {n} days late"),
+    "check_in_n": ("{n} 天后到期", "due in {n} days"),
+    "escalated_to": ("升级至", "Escalated to"),
+    "escalation_rule": ("逾期 {head} 天升级至责任人所在部门负责人，逾期 {rep} 天升级至管理者代表。",
+                        "Overdue {head} days: to the owner's department head; {rep} days: to the management representative."),
+    "no_escalations": ("没有需要升级的逾期事项", "No overdue item has been escalated"),
+})
+
+
 class Words:
     """The site's words in one language."""
 

@@ -709,6 +709,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "yaml-char-braces": ("全角花括号｛ ｝", "the full-width braces ｛ ｝"),
 }
 
+# audit14b: an ineffective verification sends the CAPA back to implementing (check-changes)
+MESSAGES.update({
+    "change-ineffective-status": (
+        "{id} 的效果验证结论为无效（verification.effective: false）：status 应改回 implementing（重新实施纠正措施），"
+        "不能是 {status}；验证有效后再进入 verification、closed",
+        "{id}'s verification found the actions ineffective (verification.effective: false): set status back to "
+        "implementing (act again), not {status}; it moves on to verification and closed once a verification is effective"),
+    "change-ineffective-amendment": (
+        "{id} 的效果验证结论为无效：请在 amendments 列表末尾追加一条修订记录，原因中写明这次失败的验证，例如："
+        "- {{date: YYYY-MM-DD, by: 你的人员id, reason: {verified_on} 效果验证无效，重新实施措施}}",
+        "{id}'s verification found the actions ineffective: append an entry to its amendments list whose reason names "
+        "the failed verification, e.g. - {{date: YYYY-MM-DD, by: your person id, reason: verification of {verified_on} "
+        "not effective so actions reopened}}"),
+})
+
 WHEN: dict[str, tuple[str, str]] = {
     "is": ("{field} 为 {value} ", "{field} is {value}"),
     "from": ("状态为 {value} 或之后", "status is {value} or later"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import approvals, charts, feeds, prerender, state
+from . import approvals, audit, charts, feeds, prerender, state
 from .audience import AUDIENCES, Mask, refs_of, visible_to
 from .config import Config
 from .labels import Words
@@ -116,6 +116,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.attachments = _attachments(visible)
     site.backlinks = _backlinks(visible, cfg.types)
     site.renderer = Renderer(cfg, words, visible, site)
+    site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders)
     site.extra_pages = extra_pages or {}
     site.nav = _nav(cfg, words, site.extra_pages)
     site.next_ids = next_ids(records, cfg, today)
@@ -248,9 +249,31 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     f["kpi.md"] = rd.page("kpi.html", "kpi.md", w("kpi"), k=kpis, c=comm.kpis, objectives=comm.objectives,
                           charts=_charts(kpis, w) + _comm_charts(kpis.months, comm.kpis, w))
     _forms(site, cfg, w)
+    _audit_pages(site, cfg, w, live)
     for src, (title, markdown) in extra_pages.items():
         f[src] = f"# {title}\n\n{markdown}" if not markdown.lstrip().startswith("# ") else markdown
     f.update(data.result() if data else _data_files(site, cfg, w, live, notices, by_type))
+
+
+AUDIT_PAGES = (("register", "register/index.md"), ("retention", "retention/index.md"),
+               ("effectiveness", "effectiveness/index.md"), ("escalation", "escalation/index.md"))
+
+
+def _audit_pages(site: Site, cfg: Config, w: Words, live) -> None:
+    """The document register, retention, effectiveness checks and escalations (audit.py)."""
+    rd, today, f = site.renderer, site.today, site.files
+    due, decided = audit.past_retention(site.records, cfg, today, site.superseders)
+    capa = cfg.types.get("capa")
+    pages = {
+        "register": dict(documents=audit.documents([r for r in live if r.type == "notice"], cfg, today,
+                                                   site.superseders)),
+        "retention": dict(due=due, decided=decided),
+        "effectiveness": dict(checks=audit.effectiveness_checks(live, cfg, today),
+                              days=(capa.effectiveness_days if capa else None) or audit.DEFAULT_EFFECTIVENESS_DAYS),
+        "escalation": dict(items=audit.escalations(live, cfg, today)),
+    }
+    for key, src in AUDIT_PAGES:
+        f[src] = rd.page(f"{key}.html", src, w(key), **pages[key])
 
 
 BACKGROUND_ABOVE = 2000   # records before a second process for the data files pays for itself
@@ -691,6 +714,7 @@ def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:
         {w("objectives"): "objectives/index.md"} if cfg.objectives else None,
         {w("customers"): "customers/index.md"} if cfg.customers else None,
         {w("kpi"): "kpi.md"},
+        {w("audit_pages"): [{w(key): src} for key, src in AUDIT_PAGES]},
         {w("archive"): [{w("by_year"): "archive/index.md"}, {w("departments"): "departments/index.md"},
                         {w("people"): "people/index.md"}]},
         {w("exports"): "exports.md"},

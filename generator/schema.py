@@ -99,6 +99,10 @@ class RecordType:
     receipts: dict | None = None  # {from: field, when: conditions, draft: conditions, not_before: field}
     rules_across: tuple = ()  # stage-3 rules (generator/validate.py ACROSS)
     added_in: int = 1  # 2: a company type of the same name, folder or prefix wins; see merge_types
+    # audit settings (generator/audit.py): whole numbers, None when the type does not set them
+    retention_years: int | None = None     # records older than that are due for a disposal decision
+    review_every: int | None = None        # months between reviews of a controlled document (notice doc_number)
+    effectiveness_days: int | None = None  # capa: days after the last action's done_on an effectiveness check is due
 
     def title(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or self.name
@@ -241,8 +245,21 @@ def build_types(data: dict) -> dict[str, RecordType]:
                                   _conditions(traw.get("locked_when"), f"types.{tname}.locked_when"),
                                   starts_from=traw.get("starts_from"), unique=tuple(traw.get("unique") or ()),
                                   receipts=_receipts_spec(traw.get("receipts"), f"types.{tname}"),
-                                  rules_across=across, added_in=int(traw.get("added_in") or 1))
+                                  rules_across=across, added_in=int(traw.get("added_in") or 1),
+                                  **{k: _whole(traw.get(k), f"types.{tname}.{k}") for k in AUDIT_SETTINGS})
     return types
+
+
+AUDIT_SETTINGS = ("retention_years", "review_every", "effectiveness_days")
+
+
+def _whole(raw, where: str) -> int | None:
+    """An audit setting: a whole number of at least 1, or None when absent."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise ValueError(f"{where}: a whole number of at least 1, not {raw!r} / 应为不小于 1 的整数")
+    return raw
 
 
 def _receipts_spec(raw, where: str) -> dict | None:

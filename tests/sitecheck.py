@@ -291,7 +291,8 @@ LIST_PAGES = re.compile(r"^(?:actions|kpi|exports|capa/board|reports/matrix|arch
                         r"|departments(?:/[^/]+)?|people(?:/[^/]+)?"
                         r"|(?:complaints|nc|memos)/board|surveys/trend|external/log"   # the v2 boards
                         r"|customers(?:/[^/]+)?|objectives(?:/[^/]+)?"
-                        r"|new/[^/]+)/index\.html$")   # the new-record forms: generated, nothing to search
+                        r"|new/[^/]+"                 # the new-record forms: generated, nothing to search
+                        r"|register|retention|effectiveness|escalation)/index\.html$")   # the audit pages
 
 
 def _is_list_page(page: str, type_folders: set[str]) -> bool:

@@ -667,3 +667,38 @@ def test_a_closed_v2_record_is_locked(repo, rtype):
     merge_into_main(repo, f"a closed {rtype}")
     edit(repo, path, ("原文。", "改过的原文。"))
     assert codes(check(repo, "--format", "json")) == [(path, "change-locked-edited")]
+
+
+# --- audit14b: an ineffective verification sends the CAPA back to implementing -------------------
+
+FAILED = ("effective: true, evidence: 连续三批无毛刺", "effective: false, evidence: 复查时第四批仍有毛刺")
+
+
+@pytest.mark.parametrize("status", ["closed", "verification"])
+def test_an_ineffective_verification_may_not_close_or_stay_without_an_amendment(repo, status):
+    edit(repo, CAPA_1, FAILED, ("status: closed", f"status: {status}"))
+    proc = check(repo, "--format", "json")
+    assert proc.returncode == 1
+    assert {(CAPA_1, "change-ineffective-amendment"), (CAPA_1, "change-ineffective-status")} <= set(codes(proc))
+    text = check(repo).stdout
+    assert f"set status back to implementing (act again), not {status}" in text
+    assert "reason names the failed verification" in text and "2026-03-20" in text
+
+
+def test_an_ineffective_verification_needs_an_amendment_naming_it(repo):
+    edit(repo, CAPA_1, FAILED, ("status: closed", "status: implementing"), ("closed_on: 2026-03-25\n", ""))
+    edit(repo, CAPA_1, ("approved_on: 2026-01-20\n",
+                        "approved_on: 2026-01-20\namendments:\n" + AMEND.format(date="2026-06-01", reason="补充说明")))
+    proc = check(repo, "--format", "json")
+    assert proc.returncode == 1
+    assert codes(proc) == [(CAPA_1, "change-ineffective-amendment")]
+
+
+@pytest.mark.parametrize("reason", ["2026-03-20 效果验证无效，重新实施措施", "Verification failed - burrs again and actions reopened"])
+def test_an_ineffective_verification_back_to_implementing_with_its_amendment_passes(repo, reason):
+    edit(repo, CAPA_1, FAILED, ("status: closed", "status: implementing"), ("closed_on: 2026-03-25\n", ""),
+         ("approved_on: 2026-01-20\n",
+          "approved_on: 2026-01-20\namendments:\n" + AMEND.format(date="2026-06-01", reason=reason)))
+    proc = check(repo)
+    assert proc.returncode == 0, proc.stdout
+    assert bulletin("validate", cwd=repo).returncode == 0, bulletin("validate", "--lang", "en", cwd=repo).stdout
