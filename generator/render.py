@@ -186,7 +186,8 @@ class Renderer:
 
         return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, dept=dept, badge=badge,
                     record_items=record_items, today=self.site.today, customer=customer, get=self.visible.get,
-                    state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang,
+                    state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang, late_reason=late_reason,
+                    closed_late=closed_late, done_late=done_late, done_on=done_on, css_string=css_string,
                     value=lambda r, name: self.value(r, name, rec, person, dept, badge, customer))
 
     # --- pages -------------------------------------------------------------------------------
@@ -210,6 +211,8 @@ class Renderer:
             notice_state=(state.notice_state(record, site.today, site.superseders)
                           if record.type == "notice" else None),
             days_late=DAYS_LATE.get(record.type, lambda r, today: 0)(record, site.today),
+            why_late=late_reason(record, site.today), closed_late_by=closed_late(record),
+            superseder=site.superseders.get(record.id),
             age=state.capa_age(record, site.today) if record.type == "capa" else None,
             receipts=state.receipts_of(record, self.cfg),
             overall=state.survey_overall(record) if record.type == "survey" and record.get("overall") is None else None,
@@ -369,6 +372,49 @@ class Renderer:
                 row.append(v)
             rows.append(row)
         return feeds.csv_bytes(keys, rows)
+
+
+def _days_after(day, limit) -> int:
+    """Days `day` lies after `limit` (dates), 0 when not after or either is missing."""
+    if not isinstance(day, dt.date) or not isinstance(limit, dt.date):
+        return 0
+    return max(0, (day - limit).days)
+
+
+def late_reason(record: Record, today: dt.date) -> str:
+    """Why an overdue CAPA is overdue: "own" (its own due date passed) or "action" (only an action is late);
+    "" for other types (their one due date says it)."""
+    if record.type != "capa" or not state.capa_days_late(record, today):
+        return ""
+    return "own" if _days_after(today, record.get("due")) else "action"
+
+
+def closed_late(record: Record) -> int:
+    """Days a closed record (a CAPA) was closed after its `due` date; 0 when on time or without one."""
+    if record.get("status") != "closed":
+        return 0
+    return _days_after(record.get("closed_on"), record.get("due"))
+
+
+def done_late(record: Record, n: int) -> int:
+    """Days action n (from 1) was done after its own due date; 0 when on time or not done."""
+    items = record.get("actions") or []
+    a = items[n - 1] if 0 < n <= len(items) and isinstance(items[n - 1], dict) else {}
+    return _days_after(a.get("done_on"), a.get("due"))
+
+
+def done_on(record: Record, n: int):
+    items = record.get("actions") or []
+    a = items[n - 1] if 0 < n <= len(items) and isinstance(items[n - 1], dict) else {}
+    return a.get("done_on") or ""
+
+
+def css_string(text) -> Markup:
+    """Text as a quoted CSS string, safe inside <style>: every character but letters, digits, CJK and
+    spaces as a hex escape (no quote, backslash or `<` survives)."""
+    out = "".join(c if (c.isalnum() or c == " ") and (c.isascii() or ord(c) > 0x2e7f) else f"\\{ord(c):x} "
+                  for c in str(text or ""))
+    return Markup(f'"{out}"')
 
 
 def _md_escape(text: str) -> str:
