@@ -149,8 +149,8 @@ class Renderer:
                 if rid in self.site.hidden_ids:
                     return Markup('<span class="bl-hidden-ref">{}</span>').format(self.w("hidden_ref"))
                 return Markup(escape(rid))
-            label = f"{r.id} {r.title}" if with_title else r.id
-            return Markup(f'<a href="{escape(link(src_of(r)))}">{escape(label)}</a>')
+            label = Markup('<span class="bl-ref">{}</span> {}').format(r.id, r.title) if with_title else escape(r.id)
+            return Markup(f'<a href="{escape(link(src_of(r)))}">{label}</a>')
 
         def person(pid) -> Markup:
             if isinstance(pid, str) and pid in self.cfg.people:
