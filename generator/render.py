@@ -187,7 +187,7 @@ class Renderer:
         return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, dept=dept, badge=badge,
                     record_items=record_items, today=self.site.today, customer=customer, get=self.visible.get,
                     state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang, late_reason=late_reason,
-                    closed_late=closed_late, done_late=done_late, done_on=done_on, css_string=css_string,
+                    closed_late=closed_late, done_late=done_late, done_on=done_on,
                     value=lambda r, name: self.value(r, name, rec, person, dept, badge, customer))
 
     # --- pages -------------------------------------------------------------------------------
@@ -407,14 +407,6 @@ def done_on(record: Record, n: int):
     items = record.get("actions") or []
     a = items[n - 1] if 0 < n <= len(items) and isinstance(items[n - 1], dict) else {}
     return a.get("done_on") or ""
-
-
-def css_string(text) -> Markup:
-    """Text as a quoted CSS string, safe inside <style>: every character but letters, digits, CJK and
-    spaces as a hex escape (no quote, backslash or `<` survives)."""
-    out = "".join(c if (c.isalnum() or c == " ") and (c.isascii() or ord(c) > 0x2e7f) else f"\\{ord(c):x} "
-                  for c in str(text or ""))
-    return Markup(f'"{out}"')
 
 
 def _md_escape(text: str) -> str:

@@ -116,8 +116,8 @@ def test_a_management_review_prints_as_a_controlled_copy(open_page, site):
         approved: vis('.bl-print-approved') ? document.querySelector('.bl-print-approved').innerText : null,
         blank: document.querySelectorAll('.bl-sign-line').length,
         chrome: vis('.md-header') || vis('.md-sidebar--primary'),
-        pageRule: [...document.styleSheets].some(s => { try { return [...s.cssRules].some(r =>
-            r.cssText.includes('counter(pages)')); } catch (e) { return false; } })};
+        margins: [...document.styleSheets].flatMap(s => { try { return [...s.cssRules]; } catch (e) { return []; } })
+            .filter(r => r.cssText.startsWith('@page')).map(r => r.cssText).join(' ')};
     }""")
     assert got["scroll"] <= got["client"] and got["wide"] == [], f"wider than A4's content: {got}"
     assert got["head"] and "苏州恒锐汽车零部件有限公司" in got["head"] and "MTG-2026-011" in got["head"]
@@ -125,7 +125,12 @@ def test_a_management_review_prints_as_a_controlled_copy(open_page, site):
     assert got["foot"] == "打印件为非受控文件"
     assert got["approved"] and "孙立新" in got["approved"] and "2026-11-17" in got["approved"]
     assert got["blank"] == 0 and not got["chrome"]
-    assert got["pageRule"]                                       # page x of y in the @page margin boxes
+    # every page's margins: company, number, print date, "uncontrolled", page x of y (Chromium's @page margin boxes)
+    margins = got["margins"]
+    assert "counter(page)" in margins and "counter(pages)" in margins and '"第 "' in margins, margins
+    for part in ("苏州恒锐汽车零部件有限公司", "编号：MTG-2026-011", "打印日期：" + dt.date(*today).isoformat(),
+                 "打印件为非受控文件"):
+        assert part in margins, (part, margins)
     page.emulate_media(media="screen")
     pdf = page.pdf(format="A4")
     pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page ") or pdf.count(b"/Type/Page")
