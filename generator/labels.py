@@ -149,6 +149,7 @@ UI: dict[str, tuple[str, str]] = {
     "approved_sign": ("批准", "Approved"),
     "approved_date": ("批准日期", "Approved on"),
     "sign_line": ("签字", "Signature"),
+    "action_items_suffix": ("（行动项）", " (action items)"),
 }
 
 # Names of field values, by field. Values not listed show as written.

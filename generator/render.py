@@ -20,6 +20,7 @@ from .schema import FieldSpec, customer_id
 CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
 DAYS_LATE = {"capa": state.capa_days_late, "complaint": state.complaint_days_late, "memo": state.memo_days_late}
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
+BODY_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)   # a body's headings: our sections must not repeat them
 
 # --- the sanitiser of HTML written by people (record bodies, the contributor guide) ------------------
 # Tags and attributes by allow-list. Kept: what record Markdown makes (tables, heading ids and permalinks,
@@ -220,7 +221,8 @@ class Renderer:
         bottom = self.env.get_template("record_bottom.html").render(
             **ctx, r=record, rtype=rtype, actions=state.actions_of(record, site.today),
             backlinks=site.backlinks.get(record.id, []), history=site.history.get(record.path, []),
-            shallow=site.shallow, hidden_commits=site.hidden_commits, approvals=site.approvals.get(record.path))
+            shallow=site.shallow, hidden_commits=site.hidden_commits, approvals=site.approvals.get(record.path),
+            body_headings={h.strip() for h in BODY_HEADING.findall(record.body)})
         # links to hidden records are masked already (audience.Mask); the guard stops bodies Markdown chokes on
         body = guard.safe_markdown(LEADING_H1.sub("", record.body, count=1), self.w.lang)
         sections = re.findall(r'<h2 id="(\w+)">([^<]*)<', bottom)

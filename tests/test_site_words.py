@@ -227,3 +227,19 @@ def test_printed_records_carry_company_document_number_and_approval(built):
             drafts += 1
             assert sign.select_one(".bl-sign-line") is not None, r.id
     assert approved and drafts and numbered
+
+
+def test_no_page_repeats_a_heading(built):
+    """A record body's own "## 纠正措施" and the actions table's section, a customer's name over its own
+    survey table: a reader (and the TOC) never meets the same h1/h2 twice on one page."""
+    site, _ = built
+    repeated = {}
+    for f in site.rglob("index.html"):
+        article = BeautifulSoup(f.read_text("utf-8"), "html.parser").select_one("article")
+        if article is None:
+            continue
+        texts = [h.get_text(" ", strip=True).rstrip("¶").strip() for h in article.find_all(["h1", "h2"])]
+        twice = sorted({t for t in texts if texts.count(t) > 1})
+        if twice:
+            repeated[str(f.relative_to(site).parent)] = twice
+    assert repeated == {}
