@@ -133,7 +133,7 @@ UI: dict[str, tuple[str, str]] = {
     "party": ("对方", "Party"),
     "overall_mean": ("总体（评分平均）", "Overall (mean of scores)"),
     # issue 13 (phone13): words a reader understands, and the printed copy
-    "late_own_n": ("逾期 {n} 天（CAPA 期限 {due}）", "{n} days past the CAPA's due date ({due})"),
+    "late_own_n": ("逾期 {n} 天（CAPA 期限 {due}）", "{n} days late (the CAPA's due date, {due})"),
     "late_action_n": ("行动项逾期 {n} 天", "an action is {n} days late"),
     "closed_late_n": ("逾期关闭（晚 {n} 天）", "closed {n} days late"),
     "done_late_n": ("晚 {n} 天完成", "done {n} days late"),
