@@ -193,6 +193,8 @@ def _build_into(args, out: Path, progress=None, failed=None) -> int:
     if progress:
         print(file=sys.stderr)
     print(render("build-done", lang, out=args.out, records=len(result.records), audience=args.audience), flush=True)
+    if not cfg.site_url:
+        print(render("build-no-site-url", lang), file=sys.stderr, flush=True)
     return 0
 
 

@@ -168,6 +168,24 @@ UI: dict[str, tuple[str, str]] = {
     "form_needs_js": ("此表单需要浏览器启用 JavaScript（无需联网）。", "This form needs JavaScript (no network)."),
     "form_choose": ("请选择", "Choose"),
     "form_all": ("全部部门", "All departments"),
+    # issue 13 (phone13): words a reader understands, and the printed copy
+    "late_own_n": ("逾期 {n} 天（CAPA 期限 {due}）", "{n} days late (the CAPA's due date, {due})"),
+    "late_action_n": ("行动项逾期 {n} 天", "an action is {n} days late"),
+    "closed_late_n": ("逾期关闭（晚 {n} 天）", "closed {n} days late"),
+    "done_late_n": ("晚 {n} 天完成", "done {n} days late"),
+    "done_on": ("完成日期", "Done on"),
+    "draft_mark": ("草稿", "Draft"),
+    "superseded_banner": ("本公告已被替代", "This notice is superseded"),
+    "superseded_by": ("现行版本", "In force instead"),
+    "print_doc": ("文件编号", "Document number"),
+    "print_rev": ("版本", "Revision"),
+    "print_date": ("打印日期", "Printed on"),
+    "uncontrolled": ("打印件为非受控文件", "Uncontrolled when printed"),
+    "page_of": ("第 {page} / {pages} 页", "Page {page} of {pages}"),
+    "approved_sign": ("批准", "Approved"),
+    "approved_date": ("批准日期", "Approved on"),
+    "sign_line": ("签字", "Signature"),
+    "action_items_suffix": ("（行动项）", " (action items)"),
 }
 
 # Names of field values, by field. Values not listed show as written.
@@ -239,6 +257,11 @@ VALUES.update({
     "objective_state": {"met": ("达成", "Met"), "missed": ("未达成", "Missed")},
     "meeting_state": {"held": ("已召开", "Held"), "due": ("本期待开", "Due"), "missed": ("未召开", "Missed")},
 })
+# issue 13: the roles of people.yml, by name
+VALUES["role"] = {
+    "gm": ("总经理", "General manager"), "management-rep": ("管理者代表", "Management representative"),
+    "qa": ("质量工程师", "Quality engineer"), "auditor": ("内审员", "Internal auditor"),
+}
 
 
 # audit14b: the document register, retention, effectiveness checks, escalation

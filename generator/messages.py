@@ -370,6 +370,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已构建 {records} 条记录的站点（{audience}）→ {out}",
         "built the site of {records} records ({audience}) into {out}",
     ),
+    # issue 13 (phone13): feeds without an address
+    "build-no-site-url": (
+        "警告：site_config/site.yml 未设置 site_url，订阅（RSS/Atom）和日历中的链接是相对链接，"
+        "Outlook 和订阅阅读器无法打开。请设置 site_url，例如 site_url: http://bulletin.example.internal/",
+        "warning: site_config/site.yml sets no site_url: links in the feeds (RSS/Atom) and the calendar are "
+        "relative, and Outlook or a feed reader cannot open them. Set site_url, e.g. "
+        "site_url: http://bulletin.example.internal/",
+    ),
     # the output folder and mkdocs.yml (nothing lost, nothing leaked)
     "out-holds-repository": (
         "拒绝构建到 {out}：它是仓库 {root} 本身或其上级文件夹，替换它会删除整个仓库（包括 .git）。"

@@ -20,6 +20,7 @@ from .schema import FieldSpec, customer_id
 CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
 DAYS_LATE = {"capa": state.capa_days_late, "complaint": state.complaint_days_late, "memo": state.memo_days_late}
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
+BODY_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)   # a body's headings: our sections must not repeat them
 
 # --- the sanitiser of HTML written by people (record bodies, the contributor guide) ------------------
 # Tags and attributes by allow-list. Kept: what record Markdown makes (tables, heading ids and permalinks,
@@ -149,8 +150,8 @@ class Renderer:
                 if rid in self.site.hidden_ids:
                     return Markup('<span class="bl-hidden-ref">{}</span>').format(self.w("hidden_ref"))
                 return Markup(escape(rid))
-            label = f"{r.id} {r.title}" if with_title else r.id
-            return Markup(f'<a href="{escape(link(src_of(r)))}">{escape(label)}</a>')
+            label = Markup('<span class="bl-ref">{}</span> {}').format(r.id, r.title) if with_title else escape(r.id)
+            return Markup(f'<a href="{escape(link(src_of(r)))}">{label}</a>')
 
         def person(pid) -> Markup:
             if isinstance(pid, str) and pid in self.cfg.people:
@@ -186,7 +187,8 @@ class Renderer:
 
         return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, dept=dept, badge=badge,
                     record_items=record_items, today=self.site.today, customer=customer, get=self.visible.get,
-                    state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang,
+                    state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang, late_reason=late_reason,
+                    closed_late=closed_late, done_late=done_late, done_on=done_on,
                     value=lambda r, name: self.value(r, name, rec, person, dept, badge, customer))
 
     # --- pages -------------------------------------------------------------------------------
@@ -210,6 +212,8 @@ class Renderer:
             notice_state=(state.notice_state(record, site.today, site.superseders)
                           if record.type == "notice" else None),
             days_late=DAYS_LATE.get(record.type, lambda r, today: 0)(record, site.today),
+            why_late=late_reason(record, site.today), closed_late_by=closed_late(record),
+            superseder=site.superseders.get(record.id),
             age=state.capa_age(record, site.today) if record.type == "capa" else None,
             receipts=state.receipts_of(record, self.cfg),
             overall=state.survey_overall(record) if record.type == "survey" and record.get("overall") is None else None,
@@ -217,7 +221,8 @@ class Renderer:
         bottom = self.env.get_template("record_bottom.html").render(
             **ctx, r=record, rtype=rtype, actions=state.actions_of(record, site.today),
             backlinks=site.backlinks.get(record.id, []), history=site.history.get(record.path, []),
-            shallow=site.shallow, hidden_commits=site.hidden_commits, approvals=site.approvals.get(record.path))
+            shallow=site.shallow, hidden_commits=site.hidden_commits, approvals=site.approvals.get(record.path),
+            body_headings={h.strip() for h in BODY_HEADING.findall(record.body)})
         # links to hidden records are masked already (audience.Mask); the guard stops bodies Markdown chokes on
         body = guard.safe_markdown(LEADING_H1.sub("", record.body, count=1), self.w.lang)
         sections = re.findall(r'<h2 id="(\w+)">([^<]*)<', bottom)
@@ -369,6 +374,41 @@ class Renderer:
                 row.append(v)
             rows.append(row)
         return feeds.csv_bytes(keys, rows)
+
+
+def _days_after(day, limit) -> int:
+    """Days `day` lies after `limit` (dates), 0 when not after or either is missing."""
+    if not isinstance(day, dt.date) or not isinstance(limit, dt.date):
+        return 0
+    return max(0, (day - limit).days)
+
+
+def late_reason(record: Record, today: dt.date) -> str:
+    """Why an overdue CAPA is overdue: "own" (its own due date passed) or "action" (only an action is late);
+    "" for other types (their one due date says it)."""
+    if record.type != "capa" or not state.capa_days_late(record, today):
+        return ""
+    return "own" if _days_after(today, record.get("due")) else "action"
+
+
+def closed_late(record: Record) -> int:
+    """Days a closed record (a CAPA) was closed after its `due` date; 0 when on time or without one."""
+    if record.get("status") != "closed":
+        return 0
+    return _days_after(record.get("closed_on"), record.get("due"))
+
+
+def done_late(record: Record, n: int) -> int:
+    """Days action n (from 1) was done after its own due date; 0 when on time or not done."""
+    items = record.get("actions") or []
+    a = items[n - 1] if 0 < n <= len(items) and isinstance(items[n - 1], dict) else {}
+    return _days_after(a.get("done_on"), a.get("due"))
+
+
+def done_on(record: Record, n: int):
+    items = record.get("actions") or []
+    a = items[n - 1] if 0 < n <= len(items) and isinstance(items[n - 1], dict) else {}
+    return a.get("done_on") or ""
 
 
 def _md_escape(text: str) -> str:
