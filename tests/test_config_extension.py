@@ -179,7 +179,9 @@ def test_the_person_page_shows_the_roles_held_on_today(tmp_path):
             result = bulletin("build", "--out", str(out), "--today", today, cwd=repo)
             assert result.returncode == 0, result.stdout + result.stderr
         page = BeautifulSoup((out / "people" / pid / "index.html").read_text("utf-8"), "html.parser")
-        return [c.get_text() for c in page.find("article").find("p").find_all("code")]
+        roles = page.find("article").find("p").select("span.bl-role")
+        assert all(r.get_text() != r["data-role"] for r in roles if r["data-role"] == "gm")   # a word, not the code
+        return [r["data-role"] for r in roles]
 
     assert roles("2026-11-24", "wangjun") == [] and roles("2026-11-24", "liuyang") == ["gm"]
     assert roles("2026-03-01", "wangjun") == ["gm"] and roles("2026-03-01", "liuyang") == []
