@@ -203,7 +203,7 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     for rtype, rt in cfg.types.items():
         src = f"{rt.folder}/index.md"
         f[src] = rd.page("index_table.html", src, rt.title(cfg.language), rtype=rtype,
-                         count=len(by_type[rtype]), csv=f"exports/{rtype}.csv")
+                         count=len(by_type[rtype]), csv=f"exports/{rtype}.csv", xlsx=f"exports/{rtype}.xlsx")
     capas = [r for r in live if r.type == "capa"]
     f["capa/board.md"] = rd.page("capa_board.html", "capa/board.md", w("capa_board"), capas=capas)
     f["actions.md"] = rd.page("actions.html", "actions.md", w("actions"), actions=actions)

@@ -10,7 +10,7 @@ import jinja2
 import nh3
 from markupsafe import Markup, escape
 
-from . import feeds, guard, state
+from . import guard, state
 from .config import Config
 from .labels import Words
 from .records import Record, Records
@@ -357,23 +357,6 @@ class Renderer:
         }
         import json
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-    def csv(self, rtype: str, records: list[Record]) -> bytes:
-        from .pages import public_fields
-
-        fields = self.cfg.types[rtype].fields
-        keys = [k for k in fields if k not in ("actions", "amendments", "withdrawn", "verification", "due_extensions")]
-        rows = []
-        for r in sorted(records, key=lambda r: r.id):
-            row = []
-            fields = public_fields(r, self.site.hidden_ids)
-            for k in keys:
-                v = fields.get(k)
-                if k == "withdrawn":
-                    v = bool(v)
-                row.append(v)
-            rows.append(row)
-        return feeds.csv_bytes(keys, rows)
 
 
 def _days_after(day, limit) -> int:

@@ -23,11 +23,12 @@ HOSTILE_NAME = "-陈静+1"
 HIDDEN_IDS = {"MTG-2025-006", "CAPA-2026-003", "NTC-2026-004", "CMP-2026-003", "EXT-2026-002", "EXT-2026-008"}
 HIDDEN_REF = "一条受限记录（无权查看）"
 TYPES = ("meeting", "notice", "capa", "report", "complaint", "nc", "survey", "memo", "contact")
-# capa.csv as it was before the label columns: its header and the cells of one row, byte for byte
+# capa.csv as it was before the label columns: its header and the cells of one row, byte for byte (plus
+# effectiveness_due, a field contract v2's audit settings added to capa: a column of its own, by definition order)
 OLD_CAPA_HEADER = ("id,title,department,visibility,tags,related,former_ids,source,source_ref,customer,opened_on,due,"
                    "owner,status,containment,root_cause,approved_by,approved_on,closed_on,cancel_reason,part_number,lot,"
                    "quantity,customer_response_due,team,error_proofing,pfmea_updated,control_plan_updated,"
-                   "horizontal_deployment,cost_of_quality").split(",")
+                   "horizontal_deployment,effectiveness_due,cost_of_quality").split(",")
 OLD_CAPA_002 = ["CAPA-2025-002", "华东汽车卡钳支架安装孔毛刺超标客诉", "QA", "", "客诉、8D、华东汽车、冲压", "", "",
                 "customer-complaint", "CC-2025-004", "华东汽车", "2025-02-26", "2025-04-30", "zhaolei", "closed"]
 
