@@ -15,67 +15,105 @@ import hashlib
 import html
 import http.server
 import os
+import queue
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import stage2
+import watchfiles
+
 from .messages import render
 
-WATCHED = ("records", "site_config", "docs", "mkdocs.yml")
+WATCHED = ("records", "site_config", "docs", "mkdocs.yml", "templates")
+DEFAULT_FILTER = watchfiles.DefaultFilter()
 VERSION_PATH = "/__bulletin__/version"
 RELOAD = (b"<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH.encode() +
           b"',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
           b"location.reload();v=t}).catch(function(){})},1000)})()</script>")
 
 
-def snapshot(root: Path, seen: dict | None = None) -> dict[str, tuple]:
-    """(size, modification time, inode, digest) of every file that a build reads, by path. A save within one
-    tick of the file system's clock that keeps the size leaves the stat as it was, so a file changed in the
-    last seconds (as stage2 trusts no fresh stat), or then at the `seen` snapshot, is known by its bytes too;
-    else the digest is None. Compare two snapshots with changed()."""
-    out: dict[str, tuple] = {}
-    fresh = time.time_ns() - stage2.RACY_NS
+class Saves:
+    """Saves under the watched paths, seen by watchfiles (inotify on Linux; polling where that does not reach)
+    in a thread of their own, so that a save made while a build runs is the next build's. The watch is set up
+    again, and that counts as a save, when a watched path appears, goes or is replaced (an editor that saves
+    mkdocs.yml by renaming over it, which ends a watch on the file; docs/ made later). Watching has begun
+    when the constructor returns."""
 
-    def add(path: str, st: os.stat_result) -> None:
-        stat = (st.st_size, st.st_mtime_ns, st.st_ino)
-        before = (seen or {}).get(path)
-        racy = before is not None and before[3] is not None and before[:3] == stat
-        digest = stage2._digest(root, os.path.relpath(path, root)) if st.st_mtime_ns >= fresh or racy else None
-        if racy and st.st_mtime_ns < fresh and digest == before[3]:
-            digest = None     # unchanged, and too old now for a save to keep its stat
-        out[path] = (*stat, digest)
+    TICK_MS = 500        # how often the watched paths themselves are looked at (a few stats)
 
-    def walk(folder: str) -> None:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return
-        for e in entries:
-            if e.name.startswith("."):
-                continue
+    def __init__(self, root: Path, stop: threading.Event, *, debounce: float, say=print):
+        self.root, self.stop, self.say = Path(root).resolve(), stop, say
+        self.debounce_ms = max(50, int(debounce * 1000))
+        self.force_polling: bool | None = None        # watchfiles decides (WATCHFILES_FORCE_POLLING, WSL)
+        self._queue: queue.Queue = queue.Queue()
+        armed = threading.Event()
+        threading.Thread(target=self._run, args=(armed,), daemon=True).start()
+        armed.wait()
+
+    def wait(self) -> bool:
+        """Blocks until something is saved (True; all that came meanwhile is one save) or watching ends (False)."""
+        items = [self._queue.get()]
+        while True:
             try:
-                if e.is_dir(follow_symlinks=False):
-                    walk(e.path)
-                else:
-                    add(e.path, e.stat(follow_symlinks=False))
+                items.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        for item in items:
+            if isinstance(item, BaseException):
+                raise item
+        return None not in items
+
+    def _watched(self) -> tuple[tuple[str, int], ...]:
+        """The watched paths that exist, with their inodes."""
+        out = []
+        for name in WATCHED:
+            try:
+                out.append((str(self.root / name), os.stat(self.root / name).st_ino))
             except OSError:
-                continue
+                pass
+        return tuple(out)
 
-    for name in WATCHED:
-        path = root / name
-        if path.is_dir():
-            walk(str(path))
-        elif path.exists():
-            add(str(path), path.stat())
-    return out
+    def _read_by_builds(self, change, path: str) -> bool:
+        """Not hidden (as the loader skips names starting with "."), and not what watchfiles ignores by default
+        (editors' swap and backup files, __pycache__)."""
+        rel = os.path.relpath(path, self.root)
+        return not any(part.startswith(".") for part in Path(rel).parts) and DEFAULT_FILTER(change, path)
 
-
-def changed(seen: dict, now: dict) -> bool:
-    """Whether a file was added, removed or saved between two snapshots."""
-    return seen.keys() != now.keys() or any(
-        a[:3] != b[:3] or None not in (a[3], b[3]) and a[3] != b[3] for a, b in ((seen[p], now[p]) for p in now))
+    def _run(self, armed: threading.Event) -> None:
+        moved = False
+        try:
+            while not self.stop.is_set():
+                paths = self._watched()
+                if not paths:                             # nothing to watch yet: look again each tick
+                    armed.set()
+                    self.stop.wait(self.TICK_MS / 1000)
+                    moved = moved or bool(self._watched())
+                    continue
+                try:
+                    for changes in watchfiles.watch(
+                            *(path for path, _ in paths), watch_filter=self._read_by_builds,
+                            debounce=self.debounce_ms, step=50, rust_timeout=self.TICK_MS, yield_on_timeout=True,
+                            stop_event=self.stop, raise_interrupt=False, force_polling=self.force_polling):
+                        armed.set()
+                        if changes or moved:
+                            self._queue.put(changes)
+                            moved = False
+                        if self._watched() != paths:
+                            moved = True
+                            break
+                except FileNotFoundError:                 # a watched path went just now: look again
+                    moved = True
+                except OSError as exc:                    # no inotify here, or its limit reached: poll
+                    if self.force_polling:
+                        raise
+                    self.say(f"watching by polling: {exc}")
+                    self.force_polling = True
+        except BaseException as exc:                      # serve() raises it rather than stop rebuilding
+            self._queue.put(exc)
+        finally:
+            armed.set()
+            self._queue.put(None)
 
 
 @dataclass
@@ -182,29 +220,30 @@ class Preview:
 
 
 def serve(root: Path, out: Path, *, build_once, host: str = "127.0.0.1", port: int = 8000,
-          interval: float = 0.5, say=print, stop: threading.Event | None = None) -> None:
-    """Build, serve, and rebuild on change until `stop` is set (or Ctrl-C). `build_once()` builds into
-    `out` and returns True, or prints the problems and returns a Failure naming them (or False); the
-    previous site stays in `out`, and the errors are what the browser is shown until a save builds."""
+          debounce: float = 0.5, say=print, stop: threading.Event | None = None) -> None:
+    """Build, serve, and rebuild on change until `stop` is set (or Ctrl-C); saves that come within `debounce`
+    seconds of each other are one build. `build_once()` builds into `out` and returns True, or prints the
+    problems and returns a Failure naming them (or False); the previous site stays in `out`, and the errors
+    are what the browser is shown until a save builds."""
     preview = Preview(out)
     out.mkdir(parents=True, exist_ok=True)
-    seen = snapshot(root)
-    preview.built(build_once())
-    server = http.server.ThreadingHTTPServer((host, port), preview.handler())
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    say(f"http://{host}:{server.server_address[1]}/")
     stop = stop or threading.Event()
+    saves = Saves(root, stop, debounce=debounce, say=say)      # before the first build: no save is missed
+    server = None
     try:
-        while not stop.wait(interval):
-            before, seen = seen, snapshot(root, seen)
-            if not changed(before, seen):
-                continue
+        preview.built(build_once())
+        server = http.server.ThreadingHTTPServer((host, port), preview.handler())
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        say(f"http://{host}:{server.server_address[1]}/")
+        while saves.wait():
             started = time.perf_counter()
             outcome = build_once()
             preview.built(outcome)
             if outcome:
                 say(f"rebuilt in {time.perf_counter() - started:.1f} s")
     finally:
-        server.shutdown()
-        server.server_close()
+        stop.set()
+        if server is not None:
+            server.shutdown()
+            server.server_close()

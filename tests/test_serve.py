@@ -142,7 +142,7 @@ def _serving(repo: Path, build_once):
     said: queue.Queue = queue.Queue()
     stop = threading.Event()
     thread = threading.Thread(target=serve, args=(repo, repo / "site"), daemon=True,
-                              kwargs=dict(build_once=build_once, port=0, interval=0.05, say=said.put, stop=stop))
+                              kwargs=dict(build_once=build_once, port=0, debounce=0.05, say=said.put, stop=stop))
     thread.start()
 
     def end():
