@@ -15,7 +15,6 @@ import hashlib
 import html
 import http.server
 import os
-import queue
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,93 +26,49 @@ from .messages import render
 
 WATCHED = ("records", "site_config", "docs", "mkdocs.yml", "templates")
 DEFAULT_FILTER = watchfiles.DefaultFilter()
+TICK_MS = 500         # how often the watched paths themselves are looked at (a few stats)
 VERSION_PATH = "/__bulletin__/version"
 RELOAD = (b"<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH.encode() +
           b"',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
           b"location.reload();v=t}).catch(function(){})},1000)})()</script>")
 
 
-class Saves:
-    """Saves under the watched paths, seen by watchfiles (inotify on Linux; polling where that does not reach)
-    in a thread of their own, so that a save made while a build runs is the next build's. The watch is set up
-    again, and that counts as a save, when a watched path appears, goes or is replaced (an editor that saves
-    mkdocs.yml by renaming over it, which ends a watch on the file; docs/ made later). Watching has begun
-    when the constructor returns."""
+def saves(root: Path, stop: threading.Event, *, debounce: float, say=print):
+    """Yields once watching has begun, then once per save (all that came within `debounce` seconds) until `stop`
+    is set. watchfiles watches (inotify on Linux; it polls where that does not reach, or when told to by
+    WATCHFILES_FORCE_POLLING=1) and keeps collecting while the caller builds, so a save made during a build is
+    the next one. The watch is set up again, and that is a save, when a watched path appears, goes or is replaced
+    (an editor saving mkdocs.yml by renaming over it ends a watch on the file; templates/ made later)."""
+    root = Path(root).resolve()
 
-    TICK_MS = 500        # how often the watched paths themselves are looked at (a few stats)
+    def watched() -> tuple[tuple[str, int], ...]:
+        return tuple((str(root / name), (root / name).stat().st_ino) for name in WATCHED if (root / name).exists())
 
-    def __init__(self, root: Path, stop: threading.Event, *, debounce: float, say=print):
-        self.root, self.stop, self.say = Path(root).resolve(), stop, say
-        self.debounce_ms = max(50, int(debounce * 1000))
-        self.force_polling: bool | None = None        # watchfiles decides (WATCHFILES_FORCE_POLLING, WSL)
-        self._queue: queue.Queue = queue.Queue()
-        armed = threading.Event()
-        threading.Thread(target=self._run, args=(armed,), daemon=True).start()
-        armed.wait()
+    def read_by_builds(change, path: str) -> bool:      # not hidden (the loader skips them), no editor's swap file
+        return not any(part.startswith(".") for part in Path(os.path.relpath(path, root)).parts) \
+            and DEFAULT_FILTER(change, path)
 
-    def wait(self) -> bool:
-        """Blocks until something is saved (True; all that came meanwhile is one save) or watching ends (False)."""
-        items = [self._queue.get()]
-        while True:
-            try:
-                items.append(self._queue.get_nowait())
-            except queue.Empty:
-                break
-        for item in items:
-            if isinstance(item, BaseException):
-                raise item
-        return None not in items
-
-    def _watched(self) -> tuple[tuple[str, int], ...]:
-        """The watched paths that exist, with their inodes."""
-        out = []
-        for name in WATCHED:
-            try:
-                out.append((str(self.root / name), os.stat(self.root / name).st_ino))
-            except OSError:
-                pass
-        return tuple(out)
-
-    def _read_by_builds(self, change, path: str) -> bool:
-        """Not hidden (as the loader skips names starting with "."), and not what watchfiles ignores by default
-        (editors' swap and backup files, __pycache__)."""
-        rel = os.path.relpath(path, self.root)
-        return not any(part.startswith(".") for part in Path(rel).parts) and DEFAULT_FILTER(change, path)
-
-    def _run(self, armed: threading.Event) -> None:
-        moved = False
+    force_polling, moved, armed = None, False, False
+    while not stop.is_set():
+        paths = watched()
         try:
-            while not self.stop.is_set():
-                paths = self._watched()
-                if not paths:                             # nothing to watch yet: look again each tick
-                    armed.set()
-                    self.stop.wait(self.TICK_MS / 1000)
-                    moved = moved or bool(self._watched())
-                    continue
-                try:
-                    for changes in watchfiles.watch(
-                            *(path for path, _ in paths), watch_filter=self._read_by_builds,
-                            debounce=self.debounce_ms, step=50, rust_timeout=self.TICK_MS, yield_on_timeout=True,
-                            stop_event=self.stop, raise_interrupt=False, force_polling=self.force_polling):
-                        armed.set()
-                        if changes or moved:
-                            self._queue.put(changes)
-                            moved = False
-                        if self._watched() != paths:
-                            moved = True
-                            break
-                except FileNotFoundError:                 # a watched path went just now: look again
+            for changes in watchfiles.watch(
+                    *(path for path, _ in paths), watch_filter=read_by_builds, debounce=max(50, int(debounce * 1000)),
+                    step=50, rust_timeout=TICK_MS, yield_on_timeout=True, stop_event=stop,
+                    force_polling=force_polling):
+                if changes or moved or not armed:
+                    yield
+                    moved, armed = False, True
+                if watched() != paths:
                     moved = True
-                except OSError as exc:                    # no inotify here, or its limit reached: poll
-                    if self.force_polling:
-                        raise
-                    self.say(f"watching by polling: {exc}")
-                    self.force_polling = True
-        except BaseException as exc:                      # serve() raises it rather than stop rebuilding
-            self._queue.put(exc)
-        finally:
-            armed.set()
-            self._queue.put(None)
+                    break
+        except FileNotFoundError:                     # a watched path went just now: look again
+            moved = True
+        except OSError as exc:                        # no inotify here, or its limit reached: poll
+            if force_polling:
+                raise
+            say(f"watching by polling: {exc}")
+            force_polling = True
 
 
 @dataclass
@@ -228,19 +183,18 @@ def serve(root: Path, out: Path, *, build_once, host: str = "127.0.0.1", port: i
     preview = Preview(out)
     out.mkdir(parents=True, exist_ok=True)
     stop = stop or threading.Event()
-    saves = Saves(root, stop, debounce=debounce, say=say)      # before the first build: no save is missed
     server = None
     try:
-        preview.built(build_once())
-        server = http.server.ThreadingHTTPServer((host, port), preview.handler())
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        say(f"http://{host}:{server.server_address[1]}/")
-        while saves.wait():
+        for _ in saves(root, stop, debounce=debounce, say=say):      # the first build once watching: no save missed
             started = time.perf_counter()
             outcome = build_once()
             preview.built(outcome)
-            if outcome:
+            if server is None:
+                server = http.server.ThreadingHTTPServer((host, port), preview.handler())
+                server.daemon_threads = True
+                threading.Thread(target=server.serve_forever, daemon=True).start()
+                say(f"http://{host}:{server.server_address[1]}/")
+            elif outcome:
                 say(f"rebuilt in {time.perf_counter() - started:.1f} s")
     finally:
         stop.set()
