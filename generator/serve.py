@@ -20,62 +20,55 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import stage2
+import watchfiles
+
 from .messages import render
 
-WATCHED = ("records", "site_config", "docs", "mkdocs.yml")
+WATCHED = ("records", "site_config", "docs", "mkdocs.yml", "templates")
+DEFAULT_FILTER = watchfiles.DefaultFilter()
+TICK_MS = 500         # how often the watched paths themselves are looked at (a few stats)
 VERSION_PATH = "/__bulletin__/version"
 RELOAD = (b"<script>(function(){var v=null;setInterval(function(){fetch('" + VERSION_PATH.encode() +
           b"',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
           b"location.reload();v=t}).catch(function(){})},1000)})()</script>")
 
 
-def snapshot(root: Path, seen: dict | None = None) -> dict[str, tuple]:
-    """(size, modification time, inode, digest) of every file that a build reads, by path. A save within one
-    tick of the file system's clock that keeps the size leaves the stat as it was, so a file changed in the
-    last seconds (as stage2 trusts no fresh stat), or then at the `seen` snapshot, is known by its bytes too;
-    else the digest is None. Compare two snapshots with changed()."""
-    out: dict[str, tuple] = {}
-    fresh = time.time_ns() - stage2.RACY_NS
+def saves(root: Path, stop: threading.Event, *, debounce: float, say=print):
+    """Yields once watching has begun, then once per save (all that came within `debounce` seconds) until `stop`
+    is set. watchfiles watches (inotify on Linux; it polls where that does not reach, or when told to by
+    WATCHFILES_FORCE_POLLING=1) and keeps collecting while the caller builds, so a save made during a build is
+    the next one. The watch is set up again, and that is a save, when a watched path appears, goes or is replaced
+    (an editor saving mkdocs.yml by renaming over it ends a watch on the file; templates/ made later)."""
+    root = Path(root).resolve()
 
-    def add(path: str, st: os.stat_result) -> None:
-        stat = (st.st_size, st.st_mtime_ns, st.st_ino)
-        before = (seen or {}).get(path)
-        racy = before is not None and before[3] is not None and before[:3] == stat
-        digest = stage2._digest(root, os.path.relpath(path, root)) if st.st_mtime_ns >= fresh or racy else None
-        if racy and st.st_mtime_ns < fresh and digest == before[3]:
-            digest = None     # unchanged, and too old now for a save to keep its stat
-        out[path] = (*stat, digest)
+    def watched() -> tuple[tuple[str, int], ...]:
+        return tuple((str(root / name), (root / name).stat().st_ino) for name in WATCHED if (root / name).exists())
 
-    def walk(folder: str) -> None:
+    def read_by_builds(change, path: str) -> bool:      # not hidden (the loader skips them), no editor's swap file
+        return not any(part.startswith(".") for part in Path(os.path.relpath(path, root)).parts) \
+            and DEFAULT_FILTER(change, path)
+
+    force_polling, moved, armed = None, False, False
+    while not stop.is_set():
+        paths = watched()
         try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return
-        for e in entries:
-            if e.name.startswith("."):
-                continue
-            try:
-                if e.is_dir(follow_symlinks=False):
-                    walk(e.path)
-                else:
-                    add(e.path, e.stat(follow_symlinks=False))
-            except OSError:
-                continue
-
-    for name in WATCHED:
-        path = root / name
-        if path.is_dir():
-            walk(str(path))
-        elif path.exists():
-            add(str(path), path.stat())
-    return out
-
-
-def changed(seen: dict, now: dict) -> bool:
-    """Whether a file was added, removed or saved between two snapshots."""
-    return seen.keys() != now.keys() or any(
-        a[:3] != b[:3] or None not in (a[3], b[3]) and a[3] != b[3] for a, b in ((seen[p], now[p]) for p in now))
+            for changes in watchfiles.watch(
+                    *(path for path, _ in paths), watch_filter=read_by_builds, debounce=max(50, int(debounce * 1000)),
+                    step=50, rust_timeout=TICK_MS, yield_on_timeout=True, stop_event=stop,
+                    force_polling=force_polling):
+                if changes or moved or not armed:
+                    yield
+                    moved, armed = False, True
+                if watched() != paths:
+                    moved = True
+                    break
+        except FileNotFoundError:                     # a watched path went just now: look again
+            moved = True
+        except OSError as exc:                        # no inotify here, or its limit reached: poll
+            if force_polling:
+                raise
+            say(f"watching by polling: {exc}")
+            force_polling = True
 
 
 @dataclass
@@ -182,29 +175,29 @@ class Preview:
 
 
 def serve(root: Path, out: Path, *, build_once, host: str = "127.0.0.1", port: int = 8000,
-          interval: float = 0.5, say=print, stop: threading.Event | None = None) -> None:
-    """Build, serve, and rebuild on change until `stop` is set (or Ctrl-C). `build_once()` builds into
-    `out` and returns True, or prints the problems and returns a Failure naming them (or False); the
-    previous site stays in `out`, and the errors are what the browser is shown until a save builds."""
+          debounce: float = 0.5, say=print, stop: threading.Event | None = None) -> None:
+    """Build, serve, and rebuild on change until `stop` is set (or Ctrl-C); saves that come within `debounce`
+    seconds of each other are one build. `build_once()` builds into `out` and returns True, or prints the
+    problems and returns a Failure naming them (or False); the previous site stays in `out`, and the errors
+    are what the browser is shown until a save builds."""
     preview = Preview(out)
     out.mkdir(parents=True, exist_ok=True)
-    seen = snapshot(root)
-    preview.built(build_once())
-    server = http.server.ThreadingHTTPServer((host, port), preview.handler())
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    say(f"http://{host}:{server.server_address[1]}/")
     stop = stop or threading.Event()
+    server = None
     try:
-        while not stop.wait(interval):
-            before, seen = seen, snapshot(root, seen)
-            if not changed(before, seen):
-                continue
+        for _ in saves(root, stop, debounce=debounce, say=say):      # the first build once watching: no save missed
             started = time.perf_counter()
             outcome = build_once()
             preview.built(outcome)
-            if outcome:
+            if server is None:
+                server = http.server.ThreadingHTTPServer((host, port), preview.handler())
+                server.daemon_threads = True
+                threading.Thread(target=server.serve_forever, daemon=True).start()
+                say(f"http://{host}:{server.server_address[1]}/")
+            elif outcome:
                 say(f"rebuilt in {time.perf_counter() - started:.1f} s")
     finally:
-        server.shutdown()
-        server.server_close()
+        stop.set()
+        if server is not None:
+            server.shutdown()
+            server.server_close()

@@ -142,7 +142,7 @@ def _serving(repo: Path, build_once):
     said: queue.Queue = queue.Queue()
     stop = threading.Event()
     thread = threading.Thread(target=serve, args=(repo, repo / "site"), daemon=True,
-                              kwargs=dict(build_once=build_once, port=0, interval=0.05, say=said.put, stop=stop))
+                              kwargs=dict(build_once=build_once, port=0, debounce=0.05, say=said.put, stop=stop))
     thread.start()
 
     def end():
@@ -215,4 +215,34 @@ def test_a_save_during_a_build_that_keeps_size_and_time_is_built_too(demo):
         _until(lambda: seen[-1] == second, seconds=120, what="a build of the second save")
     finally:
         release.set()
+        end()
+
+
+def test_saves_by_renaming_over_a_file_and_folders_made_while_serving_are_built(demo):
+    """Editors that save by writing a new file and renaming it over the old one (gedit, JetBrains' safe write)
+    replace mkdocs.yml each time; templates/ (the company's own templates) may be made while the preview
+    runs. Every such save is built, the third rename as the first, and files in the new folder after it."""
+    config, template = demo / "mkdocs.yml", demo / "templates" / "site" / "extra.md"
+    seen: list[tuple[str, str]] = []
+
+    def build_once():                  # what a build reads of the two files
+        seen.append(tuple(p.read_text("utf-8") if p.is_file() else "" for p in (config, template)))
+        return True
+
+    def save(path: Path, text: str) -> None:
+        fresh = path.with_name(".saving")
+        fresh.write_text(text, "utf-8")
+        os.replace(fresh, path)
+
+    url, end = _serving(demo, build_once)
+    try:
+        for n in range(1, 4):
+            save(config, f"site_name: SAVE-{n}\n")
+            _until(lambda: seen[-1][0] == f"site_name: SAVE-{n}\n", seconds=120, what=f"a build of rename {n}")
+        template.parent.mkdir(parents=True)
+        template.write_text("TEMPLATE-1\n", "utf-8")
+        _until(lambda: seen[-1][1] == "TEMPLATE-1\n", seconds=120, what="a build of the new folder's file")
+        template.write_text("TEMPLATE-2\n", "utf-8")
+        _until(lambda: seen[-1][1] == "TEMPLATE-2\n", seconds=120, what="a build of a save in the new folder")
+    finally:
         end()
