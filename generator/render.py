@@ -16,6 +16,7 @@ from .labels import Words
 from .records import Record, Records
 from .resources import template_dirs
 from .schema import FieldSpec, customer_id
+from .urls import relative, src_of, url_of
 
 CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
 DAYS_LATE = {"capa": state.capa_days_late, "complaint": state.complaint_days_late, "memo": state.memo_days_late}
@@ -139,7 +140,6 @@ class Renderer:
         return (d.name_en or d.name) if self.w.lang == "en" else d.name
 
     def _ctx(self, src: str) -> dict:
-        from .pages import relative, src_of, url_of
 
         def link(target_src: str) -> str:
             return relative(src, url_of(target_src))
@@ -200,7 +200,6 @@ class Renderer:
 
     def record(self, record: Record, site) -> "RecordPage":
         """The page of a record: its Markdown body (to MkDocs), and our HTML around it (to the hook)."""
-        from .pages import src_of
 
         src = src_of(record)
         ctx = self._ctx(src)
@@ -308,7 +307,6 @@ class Renderer:
         return out
 
     def index_json(self, rtype: str, records: list[Record], src: str) -> str:
-        from .pages import relative, src_of, url_of
 
         today = self.site.today
         sup = self.site.superseders
