@@ -700,9 +700,13 @@ def loc_text(text: str) -> int:
     return sum(1 for line in text.splitlines() if line.strip() and not line.strip().startswith("#"))
 
 
+POLLING_SERVE = "38cda21"    # the last commit whose serve.py polled (snapshot, changed); since then: watchfiles
+
+
 def _serve_poll_loc() -> int:
-    """serve.py's snapshot() and changed(), the code watchfiles would replace (the loop itself stays)."""
-    src = (PROJECT / "generator/serve.py").read_text("utf-8").splitlines()
+    """serve.py's snapshot() and changed() as they were before the swap: the code watchfiles replaced."""
+    src = subprocess.run(["git", "show", f"{POLLING_SERVE}:generator/serve.py"], cwd=PROJECT, capture_output=True,
+                         text=True, check=True).stdout.splitlines()
     start = next(i for i, line in enumerate(src) if line.startswith("def snapshot"))
     end = next(i for i, line in enumerate(src) if line.startswith("class "))
     return loc_text("\n".join(src[start:end]))
