@@ -727,21 +727,9 @@ RULES: dict[str, Callable] = {
 RULES_ACROSS = ("source_ref_complaint_is_customer_complaint", "capa_settled_to_close")
 
 
-def _as_date(value) -> dt.date | None:
-    """A date as the date check will read it, or None; reports nothing."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
-        try:
-            return dt.date(*map(int, value.strip().split("-")))
-        except ValueError:
-            return None
-    return None
-
-
 def check_record(fm: dict, rtype: RecordType, chk: Check) -> None:
     """Field checks, then the type's named rules (which see the checked values)."""
-    start = _as_date(fm.get(rtype.starts_from)) if rtype.starts_from else None
+    start = as_date(fm.get(rtype.starts_from)) if rtype.starts_from else None
     chk.start = (rtype.starts_from, start) if start else None
     check_mapping(fm, rtype.fields, (), chk, rtype.flow)
     for rule in rtype.rules:
