@@ -13,6 +13,7 @@ import os
 import re
 from pathlib import Path
 
+import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
@@ -254,7 +255,6 @@ def test_data_files_carry_registry_strings_safely(hostile_site):
 
 
 def test_calendar_keeps_titles_with_separators_whole(hostile_site):
-    icalendar = pytest.importorskip("icalendar")
     cal = icalendar.Calendar.from_ical((hostile_site / "calendar.ics").read_bytes())
     summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
     assert f"MTG-2026-002 {MEETING_TITLE}" in summaries
@@ -289,7 +289,6 @@ def test_a_file_name_with_a_newline_adds_no_calendar_line(tmp_path):
         assert "MTG-2026-002-hd" in result.stdout + result.stderr
         assert not (repo / "site").exists()
         return
-    icalendar = pytest.importorskip("icalendar")
     text = (repo / "site/calendar.ics").read_bytes()
     assert b"\nUID:evil@x" not in text and b"\nSUMMARY:injected" not in text
     cal = icalendar.Calendar.from_ical(text)

@@ -114,9 +114,9 @@ PPM 61。
 }
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory) -> Path:
-    root = build_case(CASES / "v2-valid", tmp_path_factory.mktemp("v2") / "repo")
+def make_repo(dest: Path) -> Path:
+    """The v2-valid case plus EXTRA, as a Git repository: the fixture of these tests and the browser's."""
+    root = build_case(CASES / "v2-valid", dest)
     for rel, text in EXTRA.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, "utf-8")
@@ -124,6 +124,11 @@ def repo(tmp_path_factory) -> Path:
     git("add", "-A", cwd=root)
     git("commit", "-qm", "v2 fixture", cwd=root)
     return root
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    return make_repo(tmp_path_factory.mktemp("v2") / "repo")
 
 
 def _build(repo: Path, out: str, *args: str) -> Path:

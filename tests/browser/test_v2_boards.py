@@ -11,9 +11,8 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import expect
 
-from conftest import bulletin, git
-from test_cases import CASES, build_case
-from test_site_v2 import EXTRA, TODAY
+from conftest import bulletin
+from test_site_v2 import TODAY, make_repo
 
 from .conftest import DESKTOP, PHONE, Server
 
@@ -29,13 +28,7 @@ SHOTS = ("complaint-board", "nc-board", "survey-trend", "customer", "matrix")
 
 @pytest.fixture(scope="module")
 def v2_site(tmp_path_factory):
-    root = build_case(CASES / "v2-valid", tmp_path_factory.mktemp("v2b") / "repo")
-    for rel, text in EXTRA.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, "utf-8")
-    git("init", "-q", "-b", "main", cwd=root)
-    git("add", "-A", cwd=root)
-    git("commit", "-qm", "v2 fixture", cwd=root)
+    root = make_repo(tmp_path_factory.mktemp("v2b") / "repo")
     result = bulletin("build", "--out", "site", "--today", TODAY, cwd=root)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     with Server(root / "site") as server:
