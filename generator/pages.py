@@ -43,19 +43,8 @@ class Site:
     history: dict = field(default_factory=dict)
     shallow: bool = False
     renderer: Renderer | None = None
-    search_docs: dict = field(default_factory=dict)        # page src -> search.SearchDoc
-    reuse: set[str] = field(default_factory=set)           # record pages kept from the previous build
-    page_keys: dict = field(default_factory=dict)
-    fingerprint: str = ""
-    attachment_digests: dict = field(default_factory=dict)
-    generated_digests: dict = field(default_factory=dict)
-    reuse_generated: set[str] = field(default_factory=set)
     inputs: str = ""                                       # digest of what the generated files are made from
     extra_pages: dict = field(default_factory=dict)        # page src -> (title, Markdown) written by hand
-    kept_files: list = field(default_factory=list)         # generated files linked from the previous build
-    deferred: set[str] = field(default_factory=set)        # record pages rendered in on_env (in parallel)
-    nav_object: object = None
-    parts: dict = field(default_factory=dict)             # record page src -> render.RecordPage being built
     superseders: dict = field(default_factory=dict)        # notice ID -> the active notice that replaces it
     html_pages: dict = field(default_factory=dict)         # generated page src -> (title, HTML): no Markdown needed
     approvals: dict = field(default_factory=dict)          # record path -> approvals.Table: who committed each approval
