@@ -301,6 +301,60 @@ def cmd_codeowners(args) -> int:
     return 0
 
 
+HELP["audit-pack"] = """Write a zip an auditor opens offline (from a USB stick, no server, no network): the site for
+--audience (all-staff unless told otherwise, printed on its cover) holding the records of the period --from
+to --to (a record belongs when its life overlaps the period: from its own date to its closing, approval or
+submission; open records run to --today), every audit page (auditor's index, document register …) and each
+record's history. Search and table filters work from file://. The same records, period, audience and
+--today give a byte-identical zip.
+
+Example:  bulletin audit-pack --from 2026-01-01 --to 2026-11-24 --out audit-2026.zip --today 2026-11-24"""
+
+
+def cmd_audit_pack(args) -> int:
+    from .auditpack import PackError, check_request, make_pack
+    from .build import Refused
+
+    root = _root(args)
+    cfg = load_config(root)
+    lang = args.lang or cfg.language
+    out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
+
+    def refuse(code, **kw) -> int:
+        print(f"bulletin audit-pack: error: {render(code, lang, **kw)}", file=sys.stderr)
+        return 2
+
+    dates = {}
+    for option, text in (("--from", args.start), ("--to", args.end), ("--today", args.today)):
+        if text is None:
+            continue
+        try:
+            dates[option] = dt.date.fromisoformat(text)
+        except ValueError:
+            return refuse("pack-bad-date", option=option, value=text)
+    start, end = dates["--from"], dates["--to"]
+    try:
+        check_request(root, out, start, end)
+    except PackError as exc:
+        return refuse(exc.code, **exc.args_)
+    root, cfg, lang, result = _repository(args)
+    if result.errors:
+        print(FORMATS["text"](result.problems, lang, len(result.tree.record_files)), file=sys.stderr)
+        print(render("build-refused", lang, out=args.out), file=sys.stderr)
+        return 1
+    today = dates.get("--today") or today_in(cfg.time_zone)
+    try:
+        pack = make_pack(root, result, out, start=start, end=end, audience=args.audience, today=today)
+    except PackError as exc:
+        return refuse(exc.code, **exc.args_)
+    except Refused as exc:
+        print(f"bulletin audit-pack: error: {exc.message(lang)}", file=sys.stderr)
+        return 2
+    print(render("pack-done", lang, out=args.out, start=start, end=end, records=pack.records, files=pack.files,
+                 audience=args.audience))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bulletin",
@@ -381,6 +435,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", action="store_true", help="write .github/CODEOWNERS instead of printing it")
     p.add_argument("--check", action="store_true", help="exit 1 when .github/CODEOWNERS is out of date")
     p.set_defaults(func=cmd_codeowners)
+
+    p = command("audit-pack", "a zip of one period's records an auditor opens offline (file://)")
+    p.add_argument("--from", dest="start", required=True, metavar="DATE", help="first day of the period, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, metavar="DATE", help="last day of the period, YYYY-MM-DD")
+    p.add_argument("--out", required=True, metavar="FILE.zip", help="the zip to write (a new file, or an earlier pack)")
+    p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
+                   help="who the pack is for (default: all-staff, printed on its cover)")
+    p.add_argument("--today", metavar="DATE", help="judge overdue/open against this date, YYYY-MM-DD")
+    p.set_defaults(func=cmd_audit_pack)
     return parser
 
 

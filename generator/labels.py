@@ -318,6 +318,31 @@ UI.update({
 })
 
 
+# --- audit pack (bulletin audit-pack, issue 14 item 8) ---
+UI.update({
+    "pack_title": ("审核包", "Audit pack"),
+    "pack_period": ("审核期", "Period"),
+    "pack_audience": ("读者范围", "Audience"),
+    "pack_made_on": ("生成日期", "Made on"),
+    "pack_records": ("审核期内的记录", "Records of the period"),
+    "pack_records_n": ("{n} 条", "{n}"),
+    "pack_rule": ("记录在审核期内的条件：其存续期与审核期有交集。存续期从记录自身的日期（会议日期、发布日期、立项日期、"
+                  "接收日期、发现日期、发出日期、提交日期）起，到关闭、批准或提交日期止；尚未关闭的记录和仍然生效的公告"
+                  "延续到生成日期，被替代或失效的公告到替代或失效之日止。审核期外的记录不在包内，指向它们的链接标为“审核期外”。",
+                  "A record belongs to the period when its life overlaps it: from its own date (date held, issued, "
+                  "opened, received, found, sent, submitted) to its closing, approval or submission date; records "
+                  "still open and notices still in force run to the day the pack was made, superseded or expired "
+                  "notices to that day. Records outside the period are not in the pack; links to them are marked "
+                  "“outside the period”."),
+    "pack_audit_pages": ("审核页面", "Audit pages"),
+    "pack_outside": ("审核期外", "outside the period"),
+    "pack_absent": ("不在审核包内", "not in the pack"),
+    "pack_offline": ("本审核包可离线打开：无需服务器或网络，直接打开 index.html。",
+                     "This pack works offline: no server or network, open index.html."),
+    "pack_none": ("审核期内没有记录", "No record in this period"),
+})
+
+
 class Words:
     """The site's words in one language."""
 

@@ -732,6 +732,29 @@ MESSAGES.update({
         "not effective so actions reopened}}"),
 })
 
+# --- audit pack (bulletin audit-pack, issue 14 item 8) ---
+MESSAGES.update({
+    "pack-bad-date": (
+        "{option} 的值 {value} 不是日期：请写成 YYYY-MM-DD，例如 {option} 2026-01-01",
+        "{option} {value} is not a date: write it as YYYY-MM-DD, e.g. {option} 2026-01-01"),
+    "pack-period-reversed": (
+        "--from {start} 晚于 --to {end}：审核期应从较早的日期开始，例如 --from {end} --to {start}",
+        "--from {start} is after --to {end}: the period must start first, e.g. --from {end} --to {start}"),
+    "pack-out-in-sources": (
+        "拒绝把审核包写到 {out}：它在 {folder} 中，那里只放记录和配置。请用 --out 指定其他位置，例如 --out audit-pack.zip",
+        "refusing to write the audit pack to {out}: it is inside {folder}, which holds only records and "
+        "configuration. Give --out another place, e.g. --out audit-pack.zip"),
+    "pack-out-not-zip": (
+        "拒绝覆盖 {out}：它已存在，但不是 zip 文件（审核包）。请用 --out 指定一个新的 .zip 文件名",
+        "refusing to overwrite {out}: it exists and is not a zip file (an audit pack). Give --out a new .zip file name"),
+    "pack-out-suffix": (
+        "审核包的文件名应以 .zip 结尾：{out}。例如 --out audit-pack-2026.zip",
+        "the audit pack's file name must end in .zip: {out}. E.g. --out audit-pack-2026.zip"),
+    "pack-done": (
+        "已生成审核包 {out}：审核期 {start} 至 {end}，{records} 条记录，{files} 个文件（{audience}）",
+        "audit pack written to {out}: period {start} to {end}, {records} records, {files} files ({audience})"),
+})
+
 WHEN: dict[str, tuple[str, str]] = {
     "is": ("{field} 为 {value} ", "{field} is {value}"),
     "from": ("状态为 {value} 或之后", "status is {value} or later"),
