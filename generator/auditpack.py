@@ -273,10 +273,10 @@ def _cover(page: bytes, chosen: list[Record], cfg: Config, w: Words, *, start, e
     cover = (
         f'<section class="bl-pack-cover" id="audit-pack">'
         f"<h1>{e(w('pack_title'))}</h1>"
-        f"<dl><dt>{e(w('pack_period'))}</dt><dd data-pack-period>{start} – {end}</dd>"
-        f"<dt>{e(w('pack_audience'))}</dt><dd data-pack-audience>{e(who)}（{e(audience)}）</dd>"
-        f"<dt>{e(w('pack_made_on'))}</dt><dd>{today}</dd>"
-        f"<dt>{e(w('pack_records'))}</dt><dd>{e(w('pack_records_n', n=len(chosen)))}</dd></dl>"
+        f"<table><tbody><tr><th>{e(w('pack_period'))}</th><td data-pack-period>{start} – {end}</td></tr>"
+        f"<tr><th>{e(w('pack_audience'))}</th><td data-pack-audience>{e(who)}（{e(audience)}）</td></tr>"
+        f"<tr><th>{e(w('pack_made_on'))}</th><td>{today}</td></tr>"
+        f"<tr><th>{e(w('pack_records'))}</th><td>{e(w('pack_records_n', n=len(chosen)))}</td></tr></tbody></table>"
         f"<p>{e(w('pack_offline'))}</p>"
         f"<h2>{e(w('pack_audit_pages'))}</h2><ul>{pages}</ul>"
         f"<h2>{e(w('pack_records'))}</h2>{''.join(rows) or '<p>' + e(w('pack_none')) + '</p>'}"
