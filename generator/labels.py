@@ -340,6 +340,12 @@ UI.update({
     "pack_offline": ("本审核包可离线打开：无需服务器或网络，直接打开 index.html。",
                      "This pack works offline: no server or network, open index.html."),
     "pack_none": ("审核期内没有记录", "No record in this period"),
+    # the CAPA board's and person pages' effectiveness checks and escalations (issue 14 items 6, 7)
+    "checks_coming_due": ("即将到期或已逾期的有效性验证", "Effectiveness checks due soon or overdue"),
+    "my_checks": ("我负责的 CAPA 的有效性验证", "Effectiveness checks of my CAPAs"),
+    "my_escalations": ("我的逾期事项的升级", "My overdue items, escalated"),
+    "escalated_to_me": ("升级给我的逾期事项", "Overdue items escalated to me"),
+    "escalation_title": ("逾期升级", "Escalation"),
 })
 
 

@@ -7,6 +7,7 @@ its output to MkDocs (virtual files) and asks it for each record page's Markdown
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import posixpath
 from collections import defaultdict
@@ -76,6 +77,9 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.backlinks = _backlinks(visible, cfg.types)
     site.renderer = Renderer(cfg, words, visible, site)
     site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders)
+    live = [r for r in visible if state.counts(r)]       # the CAPA board's and person pages' checks, escalations
+    site.renderer.env.globals["audit_lists"] = functools.cache(
+        lambda: (audit.effectiveness_checks(live, cfg, today), audit.escalations(live, cfg, today)))
     site.extra_pages = extra_pages or {}
     site.nav = _nav(cfg, words, site.extra_pages)
     site.next_ids = next_ids(records, cfg, today)

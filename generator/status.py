@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
-from . import state
+from . import audit, state
 from .audience import AUDIENCES, Mask, visible_to
 from .config import Config
 from .labels import Words
@@ -34,6 +34,7 @@ class Status:
     groups: dict[str, list[Item]]
     person: str | None = None
     department: str | None = None
+    escalated: dict[tuple[str, str], list[str]] = field(default_factory=dict)   # (owner, ref) -> next in line
 
     @property
     def total(self) -> int:
@@ -57,7 +58,9 @@ def status(records, cfg: Config, today: dt.date, audience: str = "all-staff", *,
         if person or department or item.days_late > 0:
             groups[item.owner].append(item)
     ordered = {k: sorted(v, key=state.owed_order) for k, v in sorted(groups.items())}
-    return Status(today, audience, ordered, person, department)
+    escalated = {(i.owner, i.ref): to for items in ordered.values() for i in items
+                 if i.days_late > 0 and (to := audit.escalation(i.owner, i.days_late, cfg, today))}
+    return Status(today, audience, ordered, person, department, escalated)
 
 
 # --- output ----------------------------------------------------------------------------------------------
@@ -67,7 +70,8 @@ def render_status(st: Status, cfg: Config, lang: str, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"today": st.today.isoformat(), "audience": st.audience, "person": st.person,
                            "department": st.department,
-                           "owners": {k: [_plain(i) for i in v] for k, v in st.groups.items()}},
+                           "owners": {k: [_plain(i) | {"escalated_to": st.escalated.get((k, i.ref), [])} for i in v]
+                                      for k, v in st.groups.items()}},
                           ensure_ascii=False, indent=2)
     if fmt == "text":
         return "\n".join(_lines(st, cfg, lang, "text"))
@@ -98,6 +102,10 @@ def _name(cfg: Config, owner: str) -> str:
     return owner
 
 
+def _who(cfg: Config, pid: str) -> str:
+    return cfg.people[pid].name if pid in cfg.people else pid
+
+
 def _heading(st: Status, cfg: Config, lang: str) -> str:
     w = Words(lang)
     whose = st.person or st.department
@@ -121,6 +129,8 @@ def _lines(st: Status, cfg: Config, lang: str, flavour: str):
             text = f"{kinds.get(i.kind, i.kind)} {i.ref} {title}" + (f" · {w('due')} {i.due}" if i.due else "")
             text += f" · {w('days_late_n', n=i.days_late)}" if i.days_late else ""
             text += f" · {w(f'owed_why_{i.why}')}" if i.why in WHY_SHOWN else ""
+            to = st.escalated.get((owner, i.ref))
+            text += f" · {w('escalated_to')} {' → '.join(_who(cfg, p) for p in to)}" if to else ""
             if not md:
                 yield _Item(f"  - {text}")
             elif i.days_late:
