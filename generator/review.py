@@ -220,14 +220,34 @@ def _outputs(review: Record, capas: list[Record], nxt: Record | None, today: dt.
 
 def pack(records, cfg: Config, review: Record, today: dt.date) -> ReviewPack:
     """The pack of one management review, from the records given (those the audience sees)."""
-    records = [r for r in records if state.counts(r)]
-    all_reviews = reviews(records)
+    return _Context(records).pack(cfg, review, today)
+
+
+def packs(records, cfg: Config, today: dt.date) -> dict[str, ReviewPack]:
+    """Review ID -> its pack, for every management review among the records."""
+    ctx = _Context(records)
+    return {r.id: ctx.pack(cfg, r, today) for r in ctx.reviews}
+
+
+class _Context:
+    """What every pack of one build reads: the records that count, by type, and the reviews in order."""
+
+    def __init__(self, records):
+        live = [r for r in records if state.counts(r)]
+        self.reviews = reviews(live)
+        self.of = {t: [r for r in live if r.type == t] for t in ("capa", "complaint", "nc", "survey", "report", "notice")}
+
+    def pack(self, cfg: Config, review: Record, today: dt.date) -> ReviewPack:
+        return _pack(self, cfg, review, today)
+
+
+def _pack(ctx: _Context, cfg: Config, review: Record, today: dt.date) -> ReviewPack:
+    all_reviews, of = ctx.reviews, ctx.of
     at = next(i for i, r in enumerate(all_reviews) if r.id == review.id)
     earlier = all_reviews[:at]
     prev = earlier[-1] if earlier else None
     nxt = all_reviews[at + 1] if at + 1 < len(all_reviews) else None
     p = Period(prev.get("date") + dt.timedelta(days=1) if prev else None, review.get("date"))
-    of = {t: [r for r in records if r.type == t] for t in ("capa", "complaint", "nc", "survey", "report", "notice")}
     ncs = sorted([n for n in of["nc"] if p.holds(n.get("found_on"))], key=lambda n: n.id)
     by_audit: dict[str, list[Record]] = {}
     for n in ncs:
@@ -250,8 +270,3 @@ def pack(records, cfg: Config, review: Record, today: dt.date) -> ReviewPack:
         sorted([n for n in of["notice"] if p.holds(n.get("issued_on"))], key=lambda n: (n.get("issued_on"), n.id)),
         _outputs(review, of["capa"], nxt, today))
 
-
-def packs(records, cfg: Config, today: dt.date) -> dict[str, ReviewPack]:
-    """Review ID -> its pack, for every management review among the records."""
-    records = list(records)
-    return {r.id: pack(records, cfg, r, today) for r in reviews(records)}
