@@ -98,7 +98,6 @@ class ReviewPack:
     ncs: list[Record]                       # found in the period
     nc_by_audit: dict[str, list[Record]]    # audit kind -> NCs found in the period
     ncs_open: list[Record]                  # open on the review's date (any period)
-    ncs_without_capa: list[Record]
     surveys: list[Record]                   # received in the period
     survey_mean: float | None
     survey_low: list[tuple[Record, str, float]]   # (survey, criterion, score) scored 3 or lower
@@ -235,7 +234,8 @@ class _Context:
     def __init__(self, records):
         live = [r for r in records if state.counts(r)]
         self.reviews = reviews(live)
-        self.of = {t: [r for r in live if r.type == t] for t in ("capa", "complaint", "nc", "survey", "report", "notice")}
+        self.of = {t: [r for r in live if r.type == t]
+                   for t in ("capa", "complaint", "nc", "survey", "report", "notice")}
 
     def pack(self, cfg: Config, review: Record, today: dt.date) -> ReviewPack:
         return _pack(self, cfg, review, today)
@@ -263,7 +263,6 @@ def _pack(ctx: _Context, cfg: Config, review: Record, today: dt.date) -> ReviewP
         review, prev, nxt, p, _earlier_actions(earlier, p, today),
         _capa_figures(of["capa"], p), _complaint_figures(of["complaint"], p),
         ncs, by_audit, sorted(ncs_open, key=lambda n: n.id),
-        [n for n in ncs if not n.get("capa") and n.get("grade") != "observation"],
         surveys, round(sum(overall) / len(overall), 2) if overall else None, low,
         owed, sum(1 for o in owed if o.state == "on-time"),
         _objectives(cfg, of["report"], p),

@@ -123,7 +123,8 @@ def test_the_first_pack_and_the_middle_one_have_their_own_periods(site):
 
 
 def test_pack_lists_the_earlier_reviews_actions_as_the_review_found_them(site):
-    rows = {tr["data-ref"]: tr for tr in article(site, "reviews/MTG-2026-011").select("table.bl-pack-earlier tr[data-ref]")}
+    pack = article(site, "reviews/MTG-2026-011")
+    rows = {tr["data-ref"]: tr for tr in pack.select("table.bl-pack-earlier tr[data-ref]")}
     # the previous review's every action, and the still-open one of the review before (done ones left out)
     assert set(rows) == {"MTG-2025-008#A4", "MTG-2026-004#A1", "MTG-2026-004#A2", "MTG-2026-004#A3", "MTG-2026-004#A4"}
     assert rows["MTG-2026-004#A3"]["data-done"] == "yes"
@@ -150,7 +151,8 @@ def test_outputs_are_traced_forward_to_the_next_review(site):
     assert last["CAPA-2026-095"][:2] == ("CAPA-2026-095", "open")                  # source_ref names the review
     assert all(loop != "carried" for _, loop, _ in last.values())                  # no later review yet
     index = article(site, "reviews")
-    assert [tr["data-review"] for tr in index.select("tr[data-review]")] == ["MTG-2025-008", "MTG-2026-004", "MTG-2026-011"]
+    assert [tr["data-review"] for tr in index.select("tr[data-review]")] == \
+        ["MTG-2025-008", "MTG-2026-004", "MTG-2026-011"]
     assert index.select_one('.bl-trace[data-ref="MTG-2025-008#A2"]')["data-loop"] == "closed"
 
 
@@ -215,6 +217,8 @@ FIXES = {
         "  - {department: PUR, by: linfang, on: 2026-11-19}\n",
         "  - {department: PUR, by: linfang, on: 2026-11-19}\n  - {department: PRD, by: zhouqiang, on: 2026-11-20}\n"
         "  - {department: HR, by: huangmin, on: 2026-11-21}\n"),
+    # the document reviewed: no longer past its review
+    "records/notices/2025/NTC-2025-002-ppe-rule.md": ("revision: A\n", "revision: A\nreviewed_on: 2026-11-20\n"),
 }
 NEW_NC = {
     "records/nc/2026/NC-2026-090-gauge-label.md": """\
@@ -247,11 +251,15 @@ def test_missing_items_appear_and_disappear_with_the_records(repo, tmp_path):
     assert bulletin("validate", cwd=other).returncode == 0
     g = gaps(_build(other, "site"))
     assert ("gap_review_receipts", "MTG-2026-011") not in g["9.3"]
+    assert ("gap_document_review", "NTC-2025-002") not in g["7.5.3"]
     assert ("gap_nc_no_capa", "NC-2026-090") in g["9.2"]                          # an NC with no CAPA yet
     home = BeautifulSoup((other / "site/index.html").read_text("utf-8"), "html.parser")
     before = BeautifulSoup((repo / "site/index.html").read_text("utf-8"), "html.parser")
-    count = lambda soup: int(re.search(r"\d+", soup.select_one('.bl-audit-links li[data-page="audit-index"]').get_text()).group())  # noqa: E731
-    assert count(home) == count(before)          # one gap gone (receipts), one come (the NC)
+
+    def count(soup) -> int:
+        return int(re.search(r"\d+", soup.select_one('.bl-audit-links li[data-page="audit-index"]').get_text()).group())
+
+    assert count(home) == count(before) - 1      # two gaps gone (receipts, review), one come (the NC)
     assert count(before) == sum(len(v) for v in gaps(repo / "site").values())
 
 
