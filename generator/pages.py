@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import approvals, audit, charts, feeds, prerender, state
+from . import approvals, audit, charts, clauses, feeds, prerender, review, state
 from .audience import AUDIENCES, Mask, refs_of, visible_to
 from .config import Config
 from .labels import Words
@@ -50,6 +50,8 @@ class Site:
     html_pages: dict = field(default_factory=dict)         # generated page src -> (title, HTML): no Markdown needed
     approvals: dict = field(default_factory=dict)          # record path -> approvals.Table: who committed each approval
     next_ids: dict = field(default_factory=dict)           # type -> the next free ID of today's year (new/<type>/)
+    packs: dict | None = None                              # review ID -> review.ReviewPack (review_packs)
+    clauses: list | None = None                            # the auditor's index (audit_index)
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -77,6 +79,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.backlinks = _backlinks(visible, cfg.types)
     site.renderer = Renderer(cfg, words, visible, site)
     site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders)
+    site.renderer.env.globals["review_pack_of"] = lambda r: review_packs(site).get(r.id)
     live = [r for r in visible if state.counts(r)]       # the CAPA board's and person pages' checks, escalations
     site.renderer.env.globals["audit_lists"] = functools.cache(
         lambda: (audit.effectiveness_checks(live, cfg, today), audit.escalations(live, cfg, today)))
@@ -162,7 +165,8 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     f["index.md"] = rd.page("board.html", "index.md", w("board"), board=state.board(notices, today),
                             meetings=sorted([r for r in live if r.type == "meeting"],
                                             key=lambda r: (r.get("date"), r.id), reverse=True)[:5],
-                            totals=kpis.totals, closed_this_month=_closed_in_month(live, today))
+                            totals=kpis.totals, closed_this_month=_closed_in_month(live, today),
+                            audit_missing=sum(len(c.missing) for c in audit_index(site)))
     for rtype, rt in cfg.types.items():
         src = f"{rt.folder}/index.md"
         f[src] = rd.page("index_table.html", src, rt.title(cfg.language), rtype=rtype,
@@ -213,6 +217,7 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
                           charts=_charts(kpis, w) + _comm_charts(kpis.months, comm.kpis, w))
     _forms(site, cfg, w)
     _audit_pages(site, cfg, w, live)
+    _review_pages(site, cfg, w)
     for src, (title, markdown) in extra_pages.items():
         f[src] = f"# {title}\n\n{markdown}" if not markdown.lstrip().startswith("# ") else markdown
     f.update(data.result() if data else _data_files(site, cfg, w, live, notices, by_type))
@@ -237,6 +242,37 @@ def _audit_pages(site: Site, cfg: Config, w: Words, live) -> None:
     }
     for key, src in AUDIT_PAGES:
         f[src] = rd.page(f"{key}.html", src, w(key), **pages[key])
+
+
+# --- review14: the management-review packs (9.3) and the auditor's index -------------------------------------
+
+REVIEW_PAGES = (("audit_index", "audit/index.md"), ("review_packs", "reviews/index.md"))
+
+
+def review_packs(site: Site) -> dict:
+    """Review ID -> review.ReviewPack over the records this audience sees, made once per build."""
+    if site.packs is None:
+        site.packs = review.packs(site.records, site.renderer.cfg, site.today)
+    return site.packs
+
+
+def audit_index(site: Site) -> list:
+    if site.clauses is None:
+        site.clauses = clauses.index(site.records, site.renderer.cfg, site.today, site.superseders,
+                                     customer_key(site.renderer.cfg))
+    return site.clauses
+
+
+def _review_pages(site: Site, cfg: Config, w: Words) -> None:
+    """audit/index.md (the auditor's index), reviews/index.md and a page per management review's pack."""
+    rd, f = site.renderer, site.files
+    packs = list(review_packs(site).values())
+    f["audit/index.md"] = rd.page("audit_index.html", "audit/index.md", w("audit_index"),
+                                  clauses=audit_index(site), packs=packs)
+    f["reviews/index.md"] = rd.page("review_packs.html", "reviews/index.md", w("review_packs"), packs=packs)
+    for p in packs:
+        src = f"reviews/{p.review.id}.md"
+        f[src] = rd.page("review_pack.html", src, f"{w('review_pack')} · {p.review.id} {p.review.title}", p=p, hx="h2")
 
 
 BACKGROUND_ABOVE = 2000   # records before a second process for the data files pays for itself
@@ -677,7 +713,7 @@ def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:
         {w("objectives"): "objectives/index.md"} if cfg.objectives else None,
         {w("customers"): "customers/index.md"} if cfg.customers else None,
         {w("kpi"): "kpi.md"},
-        {w("audit_pages"): [{w(key): src} for key, src in AUDIT_PAGES]},
+        {w("audit_pages"): [{w(key): src} for key, src in REVIEW_PAGES + AUDIT_PAGES]},
         {w("archive"): [{w("by_year"): "archive/index.md"}, {w("departments"): "departments/index.md"},
                         {w("people"): "people/index.md"}]},
         {w("exports"): "exports.md"},
@@ -734,6 +770,8 @@ def page_keys(site: Site) -> dict[str, str]:
             h.update(f"\0r{rid}\0{t.path if t else ''}\0{t.title if t else ''}\0{rid in site.hidden_ids}".encode())
         if r.type == "notice":
             h.update(state.notice_state(r, site.today, site.superseders).encode())
+        if review.is_review(r):   # its pack section is made from every record's front matter
+            h.update(site.inputs.encode())
         for c in site.history.get(r.path, []):
             h.update(f"\0h{c.sha}\0{c.sha in site.hidden_commits}".encode())
         keys[src] = h.hexdigest()

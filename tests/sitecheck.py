@@ -292,7 +292,8 @@ LIST_PAGES = re.compile(r"^(?:actions|kpi|exports|capa/board|reports/matrix|arch
                         r"|(?:complaints|nc|memos)/board|surveys/trend|external/log"   # the v2 boards
                         r"|customers(?:/[^/]+)?|objectives(?:/[^/]+)?"
                         r"|new/[^/]+"                 # the new-record forms: generated, nothing to search
-                        r"|register|retention|effectiveness|escalation)/index\.html$")   # the audit pages
+                        r"|register|retention|effectiveness|escalation"   # the audit pages
+                        r"|audit|reviews(?:/[^/]+)?)/index\.html$")   # the auditor's index, management-review packs
 
 
 def _is_list_page(page: str, type_folders: set[str]) -> bool:
