@@ -46,7 +46,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 TODAY = synth.TODAY.isoformat()
 CACHE_DIRS = (".cache",)          # caches inside a repository (removed for a cold run)
 CACHE_ENV = "BULLETIN_CACHE_DIR"  # and the one outside: each repository here gets its own
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# PYTHONDONTWRITEBYTECODE dropped: an installed Bulletin has its bytecode (pip compiles it, and an editable
+# install writes it on first import: the warm-up runs), as the bare parse's PyYAML and MkDocs have theirs.
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "NO_MKDOCS_2_WARNING": "1"}
 KINDS = ("validate", "build", "edit", "search")     # what --only chooses from
 SEARCH_MAX_MB = 1.0                                # a query transfers at most this much (issue 15)
 
