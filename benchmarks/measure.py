@@ -8,9 +8,13 @@ For each N: generate a repository once (git init + commit, so history exists), t
   build      `bulletin build --out X --today 2026-11-24` in a fresh clone (no cache, no output)
              vs plain MkDocs + Material building the same Markdown files, records not in the nav;
   edit       append a line to one record's body, then `bulletin build` again with the previous
-             output and cache in place  vs  the full cold build of the same round;
+             output and cache in place  vs  plain MkDocs' cold build of the same round;
   edit-fields  then change another record's title (front matter: boards, indexes, archives and
-             feeds change too) and `bulletin build` again, vs the same cold build.
+             feeds change too) and `bulletin build` again, vs the same plain MkDocs build;
+  build-scale  the cold build at a larger N vs the cold build at a smaller one (this run's, or one
+             from an earlier --out JSON given with --previous): linear growth, peak memory;
+  search     bytes a query reads from the built site's search/ (benchmarks/searchbench.py), median
+             and max over a fixed set of queries; from an index of the records alone without a build.
 
 Each repository gets its own cache folder (BULLETIN_CACHE_DIR, next to it); "no cache" means
 that folder and any .cache/ inside the repository are removed first.
@@ -42,9 +46,30 @@ PROJECT = Path(__file__).resolve().parent.parent
 TODAY = synth.TODAY.isoformat()
 CACHE_DIRS = (".cache",)          # caches inside a repository (removed for a cold run)
 CACHE_ENV = "BULLETIN_CACHE_DIR"  # and the one outside: each repository here gets its own
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-TARGETS = {"validate": "≤ 3.0", "validate-warm": "—", "build": "≤ 1.0", "edit": "< 5 s and ≤ 0.10",
-           "edit-fields": "< 5 s and ≤ 0.10"}
+# PYTHONDONTWRITEBYTECODE dropped: an installed Bulletin has its bytecode (pip compiles it, and an editable
+# install writes it on first import: the warm-up runs), as the bare parse's PyYAML and MkDocs have theirs.
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "NO_MKDOCS_2_WARNING": "1"}
+KINDS = ("validate", "build", "edit", "search")     # what --only chooses from
+SEARCH_MAX_MB = 1.0                                # a query transfers at most this much (issue 15)
+
+
+def target(what: str, n: int, n_small: int | None = None) -> str:
+    """The issue's target for a row (issue 15; ratios of one run, side by side)."""
+    if what == "validate":
+        return "≤ 3.0"
+    if what == "build":
+        return "≤ 0.5, peak ≤ 1 GiB" if n <= 10_000 else "peak ≤ 4 GiB"
+    if what == "edit":
+        return "≤ 0.025"
+    if what == "edit-fields":
+        return "≤ 0.05"
+    if what == "build-scale" and n_small:
+        growth = f"≤ {1.1 * n / n_small:,.3g}"
+        return f"{growth}, peak ≤ 4 GiB" if n >= 100_000 else growth
+    if what == "search":
+        return f"≤ {SEARCH_MAX_MB:g} MB" + (" (target at 100,000)" if n < 100_000 else "")
+    return "—"
+
 
 BARE_PARSE = r"""
 import os, sys, yaml
@@ -278,6 +303,7 @@ def edit_title(repo: Path, round_no: int) -> str:
 class Row:
     def __init__(self, n: int, what: str, a: str, b: str, a_cmd=None, b_cmd=None):
         self.n, self.what, self.a_name, self.b_name = n, what, a, b
+        self.n_small: int | None = None     # build-scale: the N of B
         self.a: list[dict] = []
         self.b: list[dict] = []
         self.a_cmd, self.b_cmd = a_cmd, b_cmd
@@ -306,7 +332,7 @@ class Row:
             "ratio": round(ma / mb, 3) if ma is not None and mb else None,
             "a_cpu_s": self.cpu(self.a), "b_cpu_s": self.cpu(self.b),
             "a_peak_mb": self.peak(self.a), "b_peak_mb": self.peak(self.b),
-            "target": TARGETS.get(self.what), "note": self.note,
+            "target": target(self.what, self.n, self.n_small), "note": self.note,
             "a_runs": self.a, "b_runs": self.b,
         }
 
@@ -338,26 +364,32 @@ def run_validate(n: int, repo: Path, bulletin: str, repeat: int) -> list[Row]:
     return [cold, warm] if warmed else [cold]
 
 
-def run_builds(n: int, repo: Path, base: Path, bulletin: str, repeat: int, only: set[str], keep: bool) -> list[Row]:
+def run_builds(n: int, repo: Path, base: Path, bulletin: str, repeat: int, only: set[str], keep: bool,
+               mkdocs: bool = True) -> tuple[list[Row], dict | None]:
+    """The build and edit rows (plain MkDocs is their B unless mkdocs is False), and the search result
+    measured on the first round's built site when "search" is asked for."""
     can_build = available(bulletin, "build")
-    mk = prepare_mkdocs(base, repo)
-    mk_cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(mk / "mkdocs.yml")]
+    mk = prepare_mkdocs(base, repo) if mkdocs else None
+    mk_cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(mk / "mkdocs.yml")] if mk else None
+    plain = "plain MkDocs + Material, records not in nav"
+    build_text = f"{bulletin} build --out site --today {TODAY}"
     rows = {}
     if "build" in only:
-        rows["build"] = Row(n, "build", "bulletin build (cold: fresh clone, no cache)",
-                            "plain MkDocs + Material, records not in nav",
-                            f"{bulletin} build --out site --today {TODAY}", "mkdocs build -q -f mkdocs.yml")
+        rows["build"] = Row(n, "build", "bulletin build (cold: fresh clone, no cache)", plain,
+                            build_text, "mkdocs build -q -f mkdocs.yml")
     if "edit" in only:
         rows["edit"] = Row(n, "edit", "edit one record + bulletin build (output and cache in place)",
-                           "bulletin build (cold)", f"{bulletin} build --out site --today {TODAY}",
-                           f"{bulletin} build --out site --today {TODAY}")
+                           f"{plain} (cold)", build_text, "mkdocs build -q -f mkdocs.yml")
         rows["edit-fields"] = Row(n, "edit-fields", "then edit another record's title + bulletin build",
-                                  "bulletin build (cold)", f"{bulletin} build --out site --today {TODAY}",
-                                  f"{bulletin} build --out site --today {TODAY}")
+                                  f"{plain} (cold)", build_text, "mkdocs build -q -f mkdocs.yml")
+    if not mkdocs:
+        for row in rows.values():
+            row.note = "plain MkDocs not run (--skip-mkdocs): no ratio"
     if not can_build:
         for row in rows.values():
             row.note = "not available: `bulletin build --help` fails"
     edit_ok = can_build
+    found_search = None
     for i in range(repeat):
         clone = base / f"clone-{i}"
         shutil.rmtree(clone, ignore_errors=True)
@@ -375,28 +407,77 @@ def run_builds(n: int, repo: Path, base: Path, bulletin: str, repeat: int, only:
                     row.note = f"bulletin build exit {cold['rc']}: {cold['stderr'][-300:].strip()}"
             if "build" in rows:
                 rows["build"].a.append(cold)
-        if "build" in rows:
+            if "search" in only and found_search is None and cold["rc"] == 0 and (out / "search").is_dir():
+                found_search = search_row(n, out / "search", "the site built by bulletin build")
+        plain_run = None
+        if mk_cmd and rows:
             shutil.rmtree(mk / "site", ignore_errors=True)
-            rows["build"].b.append(run_measured(mk_cmd, mk))
-            if rows["build"].b[-1]["rc"] != 0:
-                rows["build"].note += f" mkdocs exit {rows['build'].b[-1]['rc']}: {rows['build'].b[-1]['stderr'][-300:]}"
+            plain_run = run_measured(mk_cmd, mk)
+            if plain_run["rc"] != 0:
+                for row in rows.values():
+                    row.note += f" mkdocs exit {plain_run['rc']}: {plain_run['stderr'][-300:]}"
+        if "build" in rows and plain_run:
+            rows["build"].b.append(plain_run)
         if "edit" in rows and cold is not None and edit_ok:
             edited = edit_one(clone, i)
             rows["edit"].a.append(run_measured(build_cmd, clone, cache_of(clone)))
-            rows["edit"].b.append(cold)
+            if plain_run:
+                rows["edit"].b.append(plain_run)
             rows["edit"].note = rows["edit"].note or f"edited e.g. {edited}"
             edited = edit_title(clone, i)
             rows["edit-fields"].a.append(run_measured(build_cmd, clone, cache_of(clone)))
-            rows["edit-fields"].b.append(cold)
+            if plain_run:
+                rows["edit-fields"].b.append(plain_run)
             rows["edit-fields"].note = rows["edit-fields"].note or f"edited e.g. {edited}"
         for row in rows.values():
             _say(row, i, repeat)
         if not (keep and i == repeat - 1):
             shutil.rmtree(clone, ignore_errors=True)
             clear_cache(clone)
-    if not keep:
+    if mk and not keep:
         shutil.rmtree(mk, ignore_errors=True)
-    return list(rows.values())
+    return list(rows.values()), found_search
+
+
+def search_from_records(n: int, repo: Path, base: Path) -> dict:
+    """The search row without a site build: an index of the records alone (in a child process)."""
+    folder = base / "search-from-records"
+    shutil.rmtree(folder, ignore_errors=True)
+    made = run_measured([sys.executable, "-m", "benchmarks.searchbench", "index", str(repo / "records"),
+                         str(folder)], PROJECT)
+    if made["rc"] != 0:
+        return {"n": n, "source": "records", "note": f"index failed: {made['stderr'][-300:]}"}
+    found = search_row(n, folder / "search", "an index of the records alone (no site build)")
+    found["index_s"], found["index_peak_mb"] = made["seconds"], made["peak_mb"]
+    return found
+
+
+def search_row(n: int, folder: Path, source: str) -> dict:
+    from .searchbench import measure
+
+    found = {"n": n, "source": source, **measure(folder), "target": target("search", n)}
+    log(f"[N={n}] search: median {found['median_bytes'] / 1e3:,.0f} KB, max {found['max_bytes'] / 1e3:,.0f} KB "
+        f"({found['max_query']!r}), {source}")
+    return found
+
+
+def scale_rows(rows: list[dict]) -> list[dict]:
+    """build-scale: each measured cold build against the one at the next smaller N (this run's or --previous's)."""
+    builds = {}
+    for r in rows:
+        if r["what"] == "build" and r["a_median_s"] is not None:
+            builds[r["n"]] = r            # a later row (this run) replaces an earlier one (--previous)
+    out = []
+    ns = sorted(builds)
+    for small, big in zip(ns, ns[1:]):
+        a, b = builds[big], builds[small]
+        row = Row(big, "build-scale", f"bulletin build (cold) at {big:,}", f"bulletin build (cold) at {small:,}",
+                  a["a_cmd"], b["a_cmd"])
+        row.n_small, row.a, row.b = small, a["a_runs"], b["a_runs"]
+        if b.get("from"):
+            row.note = f"the {small:,} build from {b['from']}"
+        out.append(row.as_dict())
+    return out
 
 
 def _say(row: Row, i: int, repeat: int) -> None:
@@ -429,6 +510,21 @@ def table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def search_table(found: list[dict]) -> str:
+    out = ["| N | index read | queries | median KB a query | max KB a query (query) | target | manifest KB | "
+           "index MB (files, shards) |",
+           "|---:|---|---:|---:|---:|---|---:|---:|"]
+    for f in found:
+        if "median_bytes" not in f:
+            out.append(f"| {f['n']:,} | {f['source']} | — | failed | — | {target('search', f['n'])} | — | — |")
+            continue
+        out.append(f"| {f['n']:,} | {f['source']} | {len(f['queries'])} | {f['median_bytes'] / 1e3:,.0f} | "
+                   f"{f['max_bytes'] / 1e3:,.0f} ({f['max_query'].strip()}) | {f['target']} | "
+                   f"{f['manifest_bytes'] / 1e3:,.1f} | {f['index_bytes'] / 1e6:,.1f} ({f['files']:,}, "
+                   f"{f['shards']:,}) |")
+    return "\n".join(out)
+
+
 def machine() -> dict:
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True)
     dirty = subprocess.run(["git", "status", "--porcelain", "generator"], cwd=PROJECT, capture_output=True, text=True)
@@ -442,45 +538,65 @@ def main(argv: list[str] | None = None) -> int:
                                 description="Bulletin benchmark: paired medians, ratios and peak memory.")
     p.add_argument("--n", type=int, nargs="+", default=[1000, 10000], help="record counts (default: 1000 10000)")
     p.add_argument("--repeat", type=int, default=3, help="rounds per pair (default 3)")
-    p.add_argument("--only", help="comma list of validate,build,edit (default: all; validate only at N >= 100,000)")
+    p.add_argument("--only", help=f"comma list of {','.join(KINDS)} (default: all)")
+    p.add_argument("--skip-mkdocs", action="store_true",
+                   help="do not run plain MkDocs (e.g. at 100,000): build and edit rows then have no ratio")
+    p.add_argument("--previous", type=Path, metavar="JSON",
+                   help="an earlier --out: its cold builds are compared with this run's (build-scale rows)")
     p.add_argument("--out", type=Path, help="write the results as JSON here")
     p.add_argument("--keep", type=Path, metavar="DIR",
                    help="keep the generated repositories in DIR (and reuse them when n and seed match)")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
-    only_arg = None
+    only = set(KINDS)
     if args.only:
-        only_arg = {x.strip() for x in args.only.split(",") if x.strip()}
-        bad = only_arg - {"validate", "build", "edit"}
+        only = {x.strip() for x in args.only.split(",") if x.strip()}
+        bad = only - set(KINDS)
         if bad:
-            p.error(f"--only: unknown {', '.join(sorted(bad))}; choose from validate, build, edit")
+            p.error(f"--only: unknown {', '.join(sorted(bad))}; choose from {', '.join(KINDS)}")
+    previous: list[dict] = []
+    if args.previous:
+        try:
+            earlier = json.loads(args.previous.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            p.error(f"--previous: cannot read {args.previous}: {exc}")
+        previous = [{**r, "from": str(args.previous)} for r in earlier.get("rows", []) if r.get("what") == "build"]
     bulletin = tool("bulletin")
     work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     results = {"machine": machine(), "today": TODAY, "seed": args.seed, "repeat": args.repeat,
-               "setup": {}, "rows": []}
+               "setup": {}, "rows": [], "search": []}
     rows: list[dict] = []
+    found_search: list[dict] = []
     try:
         for n in args.n:
-            only = only_arg or ({"validate"} if n >= 100_000 else {"validate", "build", "edit"})
             base = work / f"n{n}"
             repo, setup = prepare(base, n, args.seed)
             results["setup"][str(n)] = setup
             found: list[Row] = []
             if "validate" in only:
                 found += run_validate(n, repo, bulletin, args.repeat)
+            searched = None
             if only & {"build", "edit"}:
-                found += run_builds(n, repo, base, bulletin, args.repeat, only, keep=bool(args.keep))
+                built, searched = run_builds(n, repo, base, bulletin, args.repeat, only, keep=bool(args.keep),
+                                             mkdocs=not args.skip_mkdocs)
+                found += built
+            if "search" in only:
+                found_search.append(searched or search_from_records(n, repo, base))
             rows += [r.as_dict() for r in found]
-            results["rows"] = rows
+            results["rows"] = rows + scale_rows(previous + rows)
+            results["search"] = found_search
             if args.out:
                 args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    rows = results["rows"]
     print(f"Bulletin benchmark, {results['machine']['cpus']} CPUs, Python {results['machine']['python']}, "
           f"bulletin {results['machine']['bulletin_commit']}, medians of {args.repeat}, --today {TODAY}\n")
     print(table(rows))
+    if found_search:
+        print("\n" + search_table(found_search))
     for r in rows:
         if r["note"]:
             print(f"\n- N={r['n']:,} {r['what']}: {r['note']}")

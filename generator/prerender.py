@@ -7,8 +7,10 @@ the site's data files use it (pages.py), and so does the engine's page rendering
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 _job = None     # set only inside a forked worker, by _start: the function it runs
 
@@ -27,6 +29,10 @@ def _map(items: list) -> list:
 
 
 def _pool(workers: int, fn) -> ProcessPoolExecutor:
+    # imported here: they cost a command that checks few files (bulletin validate) a fifth of its start
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # "fork": the initializer and its argument reach the workers by inheritance, unpickled
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start,
                                initargs=(fn,))

@@ -492,54 +492,54 @@ _did_you_mean = DidYouMean
 def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list | None = None):
     """Check one value against its spec; returns it normalized (quoted dates become dates). `within`: the
     list the value is an item of."""
-    kind, where = spec.kind, display(ypath)
+    kind = spec.kind      # the field's name (display(ypath)) is made only for a problem
     if kind in ("text", "customer"):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            chk.report("expected-text", ypath, field=where, found=shown(value))
+            chk.report("expected-text", ypath, found=shown(value))
         elif isinstance(value, str) and not value.strip():
-            chk.report("empty-text", ypath, field=where)
+            chk.report("empty-text", ypath)
         return value
     if kind == "date":
         return _check_date(value, ypath, chk)
     if kind == "bool":
         if not isinstance(value, bool):
-            chk.report("expected-bool", ypath, field=where, found=shown(value))
+            chk.report("expected-bool", ypath, found=shown(value))
         return value
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            chk.report("expected-number", ypath, field=where, found=shown(value))
+            chk.report("expected-number", ypath, found=shown(value))
         elif (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
-            chk.report("number-range", ypath, field=where, found=shown(value), min=spec.minimum, max=spec.maximum)
+            chk.report("number-range", ypath, found=shown(value), min=spec.minimum, max=spec.maximum)
         return value
     if kind == "choice":
         if not isinstance(value, (str, int)) or value not in spec.values:
-            chk.report("bad-choice", ypath, field=where, found=shown(value),
+            chk.report("bad-choice", ypath, found=shown(value),
                        allowed=", ".join(map(str, spec.values)),
                        hint=typos.hint(value, within) or _did_you_mean(hint(value, spec.values)))
         return value
     if kind == "person":
         if not isinstance(value, str) or value not in chk.people:
-            chk.report("unknown-person", ypath, field=where, found=shown(value),
+            chk.report("unknown-person", ypath, found=shown(value),
                        hint=typos.hint(value, within) or _did_you_mean(_person_hint(value, chk.people)))
         return value
     if kind == "dept":
         if not isinstance(value, str) or value not in chk.departments:
-            chk.report("unknown-dept", ypath, field=where, found=shown(value),
+            chk.report("unknown-dept", ypath, found=shown(value),
                        hint=typos.hint(value, within) or _did_you_mean(_dept_hint(value, chk.departments)))
         return value
     if kind in ("ref", "record_id"):
         if not isinstance(value, str) or not ID_RE.match(value):
-            chk.report("bad-id", ypath, field=where, found=shown(value))
+            chk.report("bad-id", ypath, found=shown(value))
         elif kind == "ref":
-            chk.refs.append(Ref(where, ypath, value, spec.types))
+            chk.refs.append(Ref(display(ypath), ypath, value, spec.types))
         return value
     if kind == "source_ref":
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            chk.report("expected-text", ypath, field=where, found=shown(value))
+            chk.report("expected-text", ypath, found=shown(value))
         else:
             m = ID_RE.match(str(value))
             if m and m.group(1) in chk.prefixes:
-                chk.refs.append(Ref(where, ypath, str(value), (), soft=m.group(1) in chk.soft_prefixes))
+                chk.refs.append(Ref(display(ypath), ypath, str(value), (), soft=m.group(1) in chk.soft_prefixes))
         return value
     if kind == "period":
         if isinstance(value, bool) or not isinstance(value, (str, int)) or period_kind(value, spec.periods) is None:
@@ -547,7 +547,7 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list |
                 chk.report("bad-period", ypath, found=shown(value), kind="monthly/quarterly/annual",
                            example="2026-10 / 2026-Q3 / 2026")
             else:
-                chk.report("bad-period-format", ypath, field=where, found=shown(value),
+                chk.report("bad-period-format", ypath, found=shown(value),
                            example=" / ".join(PERIOD_EXAMPLE[k] for k in spec.periods))
             return value
         return str(value)
@@ -555,7 +555,7 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list |
         if value == "all":
             return value
         if not isinstance(value, list):
-            chk.report("bad-audience", ypath, field=where, found=shown(value))
+            chk.report("bad-audience", ypath, found=shown(value))
             return value
         for i, item in enumerate(value):
             if item != "all":
@@ -564,24 +564,24 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list |
     if kind == "list":
         typo = typos.list_as_text(value, getattr(spec.of, "kind", None) in CODES) if isinstance(value, str) else None
         if typo:  # `［a, b］`, `a，b`, or items without `- ` that YAML joined into one line
-            chk.report("yaml-list-as-text", ypath, field=where, found=shown(value), why=typo[0], fix=typo[1])
+            chk.report("yaml-list-as-text", ypath, found=shown(value), why=typo[0], fix=typo[1])
             return value
         if not isinstance(value, list):
-            chk.report("expected-list", ypath, field=where, found=shown(value))
+            chk.report("expected-list", ypath, found=shown(value))
             return value
         if spec.non_empty and not value:
-            chk.report("empty-list", ypath, field=where)
+            chk.report("empty-list", ypath)
         return [check_value(item, spec.of, ypath + (i,), chk, value) for i, item in enumerate(value)]
     if kind == "map":
         if not isinstance(value, dict):
-            chk.report("expected-mapping", ypath, field=where, found=shown(value))
+            chk.report("expected-mapping", ypath, found=shown(value))
             return value
         if spec.non_empty and not value:
-            chk.report("empty-list", ypath, field=where)
+            chk.report("empty-list", ypath)
         return {k: check_value(v, spec.of, ypath + (k,), chk) for k, v in value.items()}
     if kind == "object":
         if not isinstance(value, dict):
-            chk.report("expected-mapping", ypath, field=where, found=shown(value))
+            chk.report("expected-mapping", ypath, found=shown(value))
             return value
         check_mapping(value, spec.struct.fields, ypath, chk)
         return value
@@ -589,19 +589,18 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list |
 
 
 def _check_date(value, ypath, chk):
-    where = display(ypath)
     if isinstance(value, dt.datetime):
-        chk.report("expected-date", ypath, field=where, found=shown(value))
+        chk.report("expected-date", ypath, found=shown(value))
         return value
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
         date = as_date(value)
         if date is None:
-            chk.report("bad-date", ypath, field=where, found=value)
+            chk.report("bad-date", ypath, found=value)
             return value
         return date
-    chk.report("expected-date", ypath, field=where, found=shown(value))
+    chk.report("expected-date", ypath, found=shown(value))
     return value
 
 

@@ -2,13 +2,16 @@
 
 The site gets, under search/:
 
-    manifest.json  {"chunk": C, "docs": n, "heavy": [...], "lang": "zh", "m": [v, ...], "s": [v, ...],
-                    "shards": N, "version": 1} -- the only file every query reads (a few KB)
-    s/<i>.json     postings, {token: code}, for the tokens whose key hashes (FNV-1a) to shard i
+    manifest.json  {"alone": [...], "chunk": C, "docs": n, "heavy": [...], "lang": "zh", "m": [v, ...], "mg": G,
+                    "s": [v, ...], "sg": H, "shards": N, "version": 1} -- the only file every query reads
+    s/<i>.json     postings, {token: code}: for i < N the tokens whose key hashes (FNV-1a) to shard i, for
+                   i = N + a the tokens of the key alone[a]
     m/<j>.json     [[url, title, text(, 1 when cut short)], ...] for documents j*C .. j*C+C-1 (sorted by URL)
 
-`v` are content hashes; the browser asks for `s/<i>.json?v=<v>`, so a rebuilt shard is never read
-from a stale cache and an unchanged one can be.
+`v` are content hashes, one per group of files (m[j // G] for chunk j, s[i // H] for shard i; a group is as
+many files as keep each list within VERSIONS entries, so the manifest stays a few KB at 100,000 pages); the
+browser asks for `s/<i>.json?v=<v>`, so a rebuilt shard is never read from a stale cache and an unchanged
+group can be.
 
 Tokens (`tokens`, and the same code in assets/bulletin-search.js; a test runs both): text is NFKC-normalised
 and lower-cased. Chinese, Japanese and Korean runs give overlapping character bigrams plus the last
@@ -20,7 +23,9 @@ one shard, so the browser can complete a prefix ("pfm" -> pfmea, "首" -> 首件
 shard it already fetched. A key whose tokens would make a shard too big is "heavy": its tokens are keyed
 by one more character (the manifest lists heavy keys), and the index gets its union token, key + "*",
 whose postings are every document with a token that starts with the key (with the highest weight among
-them): a prefix that is a heavy key ("的", "capa-20") reads that one list.
+them): a prefix that is a heavy key ("的", "capa-20") reads that one list. A key whose postings take more
+than ALONE_BYTES (a common word, a union token) is "alone": a shard of its own, listed in the manifest, so
+that a query reads one big list a term at most, never two that happened to hash to one shard.
 
 A posting list is a string: per document v = doc * 32 + min(tf, 15) * 2 + (token in title), written as
 VLQ(v - previous v) (the first as VLQ(v + 32)) in the alphabet A-Z a-z 0-9 - _ (5 bits a character,
@@ -40,9 +45,11 @@ import html as html_lib
 import json
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
@@ -54,6 +61,8 @@ MAX_TOKEN = 64            # longer whole words (hashes, long paths) are left out
 MIN_SHARDS = 16
 POSTINGS_PER_SHARD = 20_000
 HEAVY_BYTES = 48_000      # a key whose postings take more is split by one more character
+ALONE_BYTES = 16_000      # a key whose postings take more gets a shard of its own
+VERSIONS = 256            # at most this many versions per list in the manifest (files share one by groups)
 TEXT_CAP = 1_500          # characters of a page's text kept for excerpts and phrase checks
 CHUNK_BYTES = 24_000      # target size of a metadata chunk (a query reads one per result shown)
 TF_CAP = 15
@@ -268,8 +277,33 @@ def lookup(term: Term, heavy) -> tuple[str, bool]:
     return term.token, False
 
 
-def shard_of(key: str, shards: int) -> int:
+def shard_of(key: str, shards: int, alone: dict[str, int] | None = None) -> int:
+    """The shard of a key: its own when it is alone (alone: key -> its shard), else by its hash."""
+    if alone:
+        i = alone.get(key)
+        if i is not None:
+            return i
     return fnv1a(key) % shards
+
+
+def _alone_at(alone, shards: int) -> dict[str, int]:
+    return {k: shards + a for a, k in enumerate(alone)}
+
+
+def _group(n: int) -> int:
+    """Files per version: the smallest power of two that keeps n files within VERSIONS versions."""
+    g = 1
+    while -(-n // g) > VERSIONS:
+        g *= 2
+    return g
+
+
+def _grouped(versions: list[str]) -> tuple[int, list[str]]:
+    """(files per version, the versions of the groups): one file's version is its own when g is 1."""
+    g = _group(len(versions))
+    if g == 1:
+        return 1, list(versions)
+    return g, [_version(",".join(versions[k:k + g]).encode()) for k in range(0, len(versions), g)]
 
 
 # ------------------------------------------------------------------ posting lists
@@ -348,12 +382,14 @@ class Built:
     docs: list[SearchDoc]             # sorted by URL: a document's number is its place here
     heavy: frozenset[str]
     tokens: list[str]                 # the tokens of the pages (no union tokens), sorted
-    count: int                        # postings of those tokens: it sets the number of shards
-    shards: list[dict[str, str]]      # token (union tokens too) -> code, per shard
+    count: int                        # postings of those tokens: it sets the number of hashed shards
+    hashed: int                       # shards by hash; then one for each alone key
+    alone: tuple[str, ...]            # keys with a shard of their own, sorted
+    shards: list[dict[str, str]]      # token (union tokens too) -> code, per shard (hashed, then alone)
     row_bytes: list[int]              # size of each document's metadata row
     chunk: int
-    svers: list[str]
-    mvers: list[str]
+    svers: list[str]                  # per shard file
+    mvers: list[str]                  # per chunk file
 
     def paths(self) -> list[str]:
         """Every file of the index, under search/."""
@@ -393,8 +429,19 @@ def _add(files: dict[str, bytes], name: str, data: bytes) -> str:
 
 
 def _manifest(built: Built) -> bytes:
-    return _dump({"chunk": built.chunk, "docs": len(built.docs), "heavy": sorted(built.heavy), "lang": built.lang,
-                  "m": built.mvers, "s": built.svers, "shards": len(built.shards), "version": VERSION})
+    mg, m = _grouped(built.mvers)
+    sg, sv = _grouped(built.svers)
+    return _dump({"alone": list(built.alone), "chunk": built.chunk, "docs": len(built.docs),
+                  "heavy": sorted(built.heavy), "lang": built.lang, "m": m, "mg": mg, "s": sv, "sg": sg,
+                  "shards": built.hashed, "version": VERSION})
+
+
+def _key_bytes(codes: dict[str, str], heavy) -> dict[str, int]:
+    """key -> bytes of its tokens' postings."""
+    out: dict[str, int] = defaultdict(int)
+    for t, c in codes.items():
+        out[key_of(t, heavy)] += _size(t, c)
+    return out
 
 
 def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
@@ -404,7 +451,9 @@ def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
 
 def _build(docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built]:
     docs = _sorted_docs(docs)
-    post: dict[str, list[int]] = defaultdict(list)      # token -> [doc * 32 + weight, ...]
+    # token -> [doc * 32 + weight, ...]: 8 bytes a posting in an array, not an int object in a list (100,000
+    # pages hold some 30 million postings)
+    post: dict[str, array] = defaultdict(partial(array, "q"))
     count = 0
     for n, d in enumerate(docs):
         terms, weights = (d.terms, d.weights) if d.weights is not None else weigh(d.title, d.text)
@@ -412,9 +461,9 @@ def _build(docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built]:
             count += len(weights)
             base = n * 32
             # post[t].append(base + w) for every token and weight, looped in C
-            deque(map(list.append, map(post.__getitem__, terms.split("\0")), map(base.__add__, weights)),
+            deque(map(array.append, map(post.__getitem__, terms.split("\0")), map(base.__add__, weights)),
                   maxlen=0)
-    codes = {t: _encode_values(v) for t, v in post.items()}
+    codes = {t: _encode_values(v.tolist()) for t, v in post.items()}
 
     # heavy keys: split a key's tokens by one more character while the key holds too many bytes
     heavy: set[str] = set()
@@ -444,13 +493,15 @@ def _build(docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built]:
     del post
 
     shards = _power_of_two(-(-count // POSTINGS_PER_SHARD))
-    shard_tokens: list[dict[str, str]] = [{} for _ in range(shards)]
+    alone = tuple(sorted(k for k, b in _key_bytes(codes, heavy).items() if b > ALONE_BYTES))
+    alone_at = _alone_at(alone, shards)
+    shard_tokens: list[dict[str, str]] = [{} for _ in range(shards + len(alone))]
     shard_by_key: dict[str, int] = {}
     for t, c in codes.items():
         k = key_of(t, heavy)
         i = shard_by_key.get(k)
         if i is None:
-            i = shard_by_key[k] = shard_of(k, shards)
+            i = shard_by_key[k] = shard_of(k, shards, alone_at)
         shard_tokens[i][t] = c
 
     files: dict[str, bytes] = {}
@@ -459,7 +510,8 @@ def _build(docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built]:
     row_bytes = [len(_dump(r)) for r in rows]
     chunk = _chunk_size(row_bytes)
     mvers = [_add(files, f"m/{j // chunk}.json", _dump(rows[j:j + chunk])) for j in range(0, max(1, len(rows)), chunk)]
-    built = Built(lang, docs, frozenset(heavy), ordered, count, shard_tokens, row_bytes, chunk, svers, mvers)
+    built = Built(lang, docs, frozenset(heavy), ordered, count, shards, alone, shard_tokens, row_bytes, chunk,
+                  svers, mvers)
     files["manifest.json"] = _manifest(built)
     return files, built
 
@@ -516,15 +568,17 @@ def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, byte
             if old_u.get(t) != new_u.get(t):
                 union[t][n] = new_u.get(t)
         row_bytes[n] = len(_dump(_row(docs[n])))
-    shards, chunk = len(prev.shards), prev.chunk
+    shards, chunk = prev.hashed, prev.chunk
     if _power_of_two(-(-count // POSTINGS_PER_SHARD)) != shards or _chunk_size(row_bytes) != chunk:
         return None
 
     shard_tokens, dirty, ordered = list(prev.shards), set(), list(prev.tokens)
+    alone_at = _alone_at(prev.alone, shards)
 
     def shard(t: str, write: bool = False) -> dict[str, str]:
-        """Token t's shard (under the heavy keys as they were); a copy of prev's the first time it is written."""
-        i = shard_of(key_of(t, heavy), shards)
+        """Token t's shard (under the heavy and alone keys as they were); a copy of prev's the first time it
+        is written."""
+        i = shard_of(key_of(t, heavy), shards, alone_at)
         if write and i not in dirty:
             shard_tokens[i] = dict(shard_tokens[i])
             dirty.add(i)
@@ -560,6 +614,12 @@ def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, byte
             return None
     for t, edits in union.items():
         apply(t, edits)
+    # alone keys stay as they were, or the build starts over
+    for k in {key_of(t, heavy) for t in chain(own, union)}:
+        i = shard_of(k, shards, alone_at)
+        size = sum(_size(t, c) for t, c in shard_tokens[i].items() if i >= shards or key_of(t, heavy) == k)
+        if (size > ALONE_BYTES) != (k in alone_at):
+            return None
 
     files: dict[str, bytes] = {}
     svers, mvers = list(prev.svers), list(prev.mvers)
@@ -567,7 +627,8 @@ def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, byte
         svers[i] = _add(files, f"s/{i}.json", _dump(shard_tokens[i]))
     for j in sorted({n // chunk for n in changed}):
         mvers[j] = _add(files, f"m/{j}.json", _dump([_row(d) for d in docs[j * chunk:(j + 1) * chunk]]))
-    built = Built(lang, docs, heavy, ordered, count, shard_tokens, row_bytes, chunk, svers, mvers)
+    built = Built(lang, docs, heavy, ordered, count, shards, prev.alone, shard_tokens, row_bytes, chunk, svers,
+                  mvers)
     files["manifest.json"] = _manifest(built)
     return files, built
 
@@ -618,6 +679,7 @@ class Index:
         self._cache: dict[str, object] = {}
         self.manifest = self._load("manifest.json")
         self.heavy = set(self.manifest["heavy"])
+        self.alone = _alone_at(self.manifest["alone"], self.manifest["shards"])
 
     def _load(self, rel: str):
         self.read.add(rel)
@@ -631,7 +693,7 @@ class Index:
     def _term(self, term: Term) -> dict[int, tuple[int, bool, bool]]:
         """doc -> (weight, in title, exact) for one term."""
         token, prefix = lookup(term, self.heavy)
-        shard = self._load(f"s/{shard_of(key_of(token, self.heavy), self.manifest['shards'])}.json")
+        shard = self._load(f"s/{shard_of(key_of(token, self.heavy), self.manifest['shards'], self.alone)}.json")
         found: dict[int, tuple[int, bool, bool]] = {}
         if prefix:
             matches = sorted(t for t in shard if t.startswith(token))

@@ -255,6 +255,45 @@ def test_heavy_keys_split_their_shard_and_answer_the_same(tmp_path, monkeypatch,
                                                    "CAPA-2026-007", "people/wuhaitao/"}
 
 
+def test_a_big_list_has_a_shard_of_its_own_and_versions_are_shared_by_groups(tmp_path, monkeypatch, small):
+    """At 100,000 pages the lists of common words are 100 KB each: two of them in one shard would make a query
+    read both, and a version per file would make the manifest hundreds of KB. Scaled down here."""
+    monkeypatch.setattr(search, "ALONE_BYTES", 20)
+    monkeypatch.setattr(search, "VERSIONS", 2)
+    monkeypatch.setattr(search, "CHUNK_BYTES", 200)      # several metadata chunks
+    search.write_index(DOCS, tmp_path, "zh")
+    index = search.Index(tmp_path / "search")
+    m, heavy = index.manifest, index.heavy
+    assert m["alone"] == sorted(m["alone"]) and len(m["alone"]) >= 3
+    files = {int(p.stem): json.loads(p.read_text("utf-8")) for p in (tmp_path / "search" / "s").iterdir()}
+    assert sorted(files) == list(range(m["shards"] + len(m["alone"])))
+    for i, tokens in files.items():
+        sizes = Counter()
+        for t, code in tokens.items():
+            sizes[search.key_of(t, heavy)] += search._size(t, code)
+        if i >= m["shards"]:      # an alone key's shard holds that key's tokens and nothing else
+            assert set(sizes) == {m["alone"][i - m["shards"]]} and max(sizes.values()) > 20
+        else:
+            assert all(size <= 20 and key not in m["alone"] for key, size in sizes.items()), i
+    chunks = len(list((tmp_path / "search" / "m").iterdir()))
+    assert chunks > 2 and len(m["m"]) <= 2 and m["mg"] >= 2 and len(m["s"]) <= 2 and m["sg"] >= 2
+    for q in ("首件", "首件检验", "PFMEA", "CAPA-2026-004", "poka", "首件 PFMEA", "pfm", "2026-1", "ＣＡＰＡ ", "首"):
+        assert urls(index, q) == urls(small, q), q
+    index = search.Index(tmp_path / "search")
+    index.search("首件", limit=1)
+    alone = search.key_of("首件", heavy)
+    assert alone in m["alone"] and f"s/{m['shards'] + m['alone'].index(alone)}.json" in index.read
+
+
+def test_an_edit_patches_alone_shards_and_grouped_versions_to_the_bytes_of_a_full_build(monkeypatch):
+    monkeypatch.setattr(search, "ALONE_BYTES", 20)
+    monkeypatch.setattr(search, "VERSIONS", 2)
+    edited = [SearchDoc(d.url, d.title, d.text + " 首件 检验 补充") if i == 3 else d for i, d in enumerate(DOCS)]
+    files, built = search._build(DOCS, "zh")
+    assert built.alone and search.patch(built, edited, "zh") is not None
+    assert _patched(DOCS, edited) == search.build_index(edited, "zh")
+
+
 # ------------------------------------------------------------------ the same pages, the same bytes
 
 def test_same_pages_in_any_order_give_the_same_bytes(tmp_path):
@@ -268,7 +307,8 @@ def test_same_pages_in_any_order_give_the_same_bytes(tmp_path):
     assert files(tmp_path / "one") == files(tmp_path / "two") == {f"search/{k}": v for k, v in a.items()}
     manifest = json.loads(a["manifest.json"])
     assert list(manifest) == sorted(manifest)
-    assert len(manifest["s"]) == manifest["shards"] >= 16 and manifest["shards"] & (manifest["shards"] - 1) == 0
+    assert len(manifest["s"]) == manifest["shards"] + len(manifest["alone"]) and manifest["sg"] == 1
+    assert manifest["shards"] >= 16 and manifest["shards"] & (manifest["shards"] - 1) == 0
 
 
 def test_pages_weighed_by_doc_give_the_index_of_pages_weighed_at_the_end():
@@ -322,14 +362,14 @@ def oracle(docs: list[SearchDoc], query: str) -> set[str]:
 def test_every_query_finds_exactly_the_pages_that_have_its_terms(tmp_path_factory, pages, query, tiny):
     docs = [SearchDoc(f"p/{i}/", " ".join(words[:2]), " ".join(words)) for i, words in enumerate(pages)]
     q = "".join(query)
-    old = search.HEAVY_BYTES, search.POSTINGS_PER_SHARD
-    if tiny:   # force heavy keys and many shards
-        search.HEAVY_BYTES, search.POSTINGS_PER_SHARD = 20, 4
+    old = search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.ALONE_BYTES, search.VERSIONS
+    if tiny:   # force heavy keys, many shards, keys alone in theirs and versions shared by files
+        search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.ALONE_BYTES, search.VERSIONS = 20, 4, 12, 3
     try:
         out = tmp_path_factory.mktemp("oracle")
         search.write_index(docs, out, "zh")
     finally:
-        search.HEAVY_BYTES, search.POSTINGS_PER_SHARD = old
+        search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.ALONE_BYTES, search.VERSIONS = old
     index = search.Index(out / "search")
     ranked, _ = index.ranked(q)
     assert {index.meta(d)[0] for d in ranked} == oracle(docs, q)
@@ -362,21 +402,24 @@ def test_an_edit_of_one_page_patches_the_index_to_the_bytes_of_a_full_build():
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(WORDS), min_size=0, max_size=12), min_size=1, max_size=20),
        st.lists(st.tuples(st.integers(0, 19), st.lists(st.sampled_from(WORDS), max_size=12)), min_size=1, max_size=4),
-       st.sampled_from([(search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.CHUNK_BYTES), (20, 4, 60),
-                        (60, 8, 200)]))
+       st.sampled_from([(search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.CHUNK_BYTES, search.ALONE_BYTES,
+                         search.VERSIONS), (20, 4, 60, 12, 3), (60, 8, 200, 30, 2)]))
 def test_any_edit_patched_or_rebuilt_gives_the_bytes_of_a_full_build(pages, edits, limits):
     before = [SearchDoc(f"p/{i}/", " ".join(words[:2]), " ".join(words)) for i, words in enumerate(pages)]
     after = list(before)
     for i, words in edits:
         i %= len(after)
         after[i] = SearchDoc(after[i].url, " ".join(words[:2]), " ".join(words))
-    old = search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.CHUNK_BYTES
-    search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.CHUNK_BYTES = limits
+    names = "HEAVY_BYTES", "POSTINGS_PER_SHARD", "CHUNK_BYTES", "ALONE_BYTES", "VERSIONS"
+    old = [getattr(search, name) for name in names]
+    for name, value in zip(names, limits):
+        setattr(search, name, value)
     try:
         got = _patched(before, after)
         assert got is None or got == search.build_index(after, "zh")
     finally:
-        search.HEAVY_BYTES, search.POSTINGS_PER_SHARD, search.CHUNK_BYTES = old
+        for name, value in zip(names, old):
+            setattr(search, name, value)
 
 
 # ------------------------------------------------------------------ 10,000 records: what a query transfers
@@ -436,5 +479,7 @@ def test_at_ten_thousand_records_no_file_is_large(large):
     assert (folder / "manifest.json").stat().st_size < 64_000
     shards = [p.stat().st_size for p in (folder / "s").iterdir()]
     metas = [p.stat().st_size for p in (folder / "m").iterdir()]
-    assert len(shards) == manifest["shards"] and len(metas) == len(manifest["m"])
+    assert len(shards) == manifest["shards"] + len(manifest["alone"])
+    assert -(-len(shards) // manifest["sg"]) == len(manifest["s"]) <= search.VERSIONS
+    assert -(-len(metas) // manifest["mg"]) == len(manifest["m"]) <= search.VERSIONS
     assert max(shards) < 400_000 and max(metas) < 100_000

@@ -292,6 +292,7 @@
     if (!this.manifest) {
       this.manifest = this.get("manifest.json").then(function (m) {
         m.heavySet = new Set(m.heavy);
+        m.aloneAt = new Map(m.alone.map(function (k, a) { return [k, m.shards + a]; }));
         return m;
       });
       this.manifest.catch(function () { self.manifest = null; });
@@ -305,8 +306,9 @@
     if (!q.terms.length) return Promise.resolve(null);
     return this.ready().then(function (m) {
       return Promise.all(q.terms.map(function (t) {
-        var how = lookup(t, m.heavySet), i = fnv1a(keyOf(how[0], m.heavySet)) % m.shards;
-        return self.get("s/" + i + ".json", m.s[i]).then(function (shard) {
+        var how = lookup(t, m.heavySet), key = keyOf(how[0], m.heavySet);
+        var i = m.aloneAt.has(key) ? m.aloneAt.get(key) : fnv1a(key) % m.shards;
+        return self.get("s/" + i + ".json", m.s[Math.floor(i / m.sg)]).then(function (shard) {
           return termDocs(t, how, shard);
         });
       })).then(function (perTerm) {
@@ -325,7 +327,7 @@
     var self = this;
     return this.ready().then(function (m) {
       var j = Math.floor(d / m.chunk);
-      return self.get("m/" + j + ".json", m.m[j]).then(function (rows) {
+      return self.get("m/" + j + ".json", m.m[Math.floor(j / m.mg)]).then(function (rows) {
         var r = rows[d % m.chunk];
         return {doc: d, url: r[0], title: r[1], text: r[2], whole: r.length < 4};
       });

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from generator import search
+from generator.search import SearchDoc
 
 from .conftest import DESKTOP, PHONE
 
@@ -186,3 +188,48 @@ def test_the_browser_tokenizer_is_python_s(page, site):
         want.append([search.tokens(s), {"terms": [{"token": t.token, "prefix": t.prefix} for t in terms],
                                         "phrases": phrases}, search.fnv1a(s)])
     assert got == want
+
+
+def test_shards_of_their_own_and_shared_versions_read_as_python_reads_them(page, site_dir, serve, tmp_path,
+                                                                          monkeypatch):
+    """At 100,000 records a common word's list has a shard of its own and files share a version in the manifest
+    (scaled down here): the browser finds the same shard, version and results as Python, and fetches nothing else."""
+    copy = tmp_path / "site"
+    shutil.copytree(site_dir, copy)
+    chunks = sorted((copy / "search" / "m").glob("*.json"), key=lambda p: int(p.stem))
+    docs = [SearchDoc(r[0], r[1], r[2]) for c in chunks for r in json.loads(c.read_text("utf-8"))]
+    lang = json.loads((copy / "search" / "manifest.json").read_text("utf-8"))["lang"]
+    monkeypatch.setattr(search, "ALONE_BYTES", 20)
+    monkeypatch.setattr(search, "VERSIONS", 4)
+    shutil.rmtree(copy / "search")
+    search.write_index(docs, copy, lang)
+    index = search.Index(copy / "search")
+    m = index.manifest
+    assert search.key_of("首件", index.heavy) in m["alone"] and m["mg"] > 1 and m["sg"] > 1
+    want = [h.url for h in index.search("首件", limit=10)]
+    typed = search.Index(copy / "search")
+    typed.search("首", limit=10)
+    typed.search("首件", limit=10)
+    site = serve(copy)
+    requests: list = []
+
+    def listen(r):
+        requests.append(r)
+
+    page.on("requestfinished", listen)
+    try:
+        page.goto(site)
+        page.wait_for_load_state("networkidle")
+        requests.clear()
+        open_box(page, DESKTOP)
+        type_and_wait(page, "首件")
+    finally:
+        page.remove_listener("requestfinished", listen)    # the page is shared with the next test
+    expect(page.locator(LINKS)).to_have_count(len(want))
+    assert hrefs(page) == [urljoin(site, u) for u in want]
+    fetched = {urlsplit(r.url).path for r in requests}
+    assert {f"/search/{rel}" for rel in index.read} <= fetched <= {f"/search/{rel}" for rel in typed.read}
+    versions = {urlsplit(r.url).path: urlsplit(r.url).query for r in requests}
+    for rel in index.read - {"manifest.json"}:
+        n, group = int(rel.split("/")[1].split(".")[0]), rel[0]
+        assert versions[f"/search/{rel}"] == f"v={m[group][n // m[group + 'g']]}", rel
