@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .resources import template_dirs
-from .stage2 import _fingerprint as code_and_config, cache_dir
+from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune
 
 VERSION = 2
 
@@ -73,6 +73,16 @@ def file_digest(path: Path) -> str:
 def _path(out: Path) -> Path:
     key = hashlib.blake2b(str(Path(out).resolve()).encode(), digest_size=8).hexdigest()
     return cache_dir() / f"build-{key}.pickle"
+
+
+def memo(root: Path, out: Path) -> Memo:
+    """The costly generated files of the builds into `out`, by their inputs (stage2.Memo)."""
+    return Memo(_path(out).with_suffix(".memo"), code_and_config(root))
+
+
+def prune_memo(out: Path, since: float) -> None:
+    """After a build into `out` that began at `since`: drop what it did not use."""
+    prune(_path(out).with_suffix(".memo"), since)
 
 
 def load(out: Path) -> Manifest | None:
