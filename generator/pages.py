@@ -50,7 +50,7 @@ class Site:
     html_pages: dict = field(default_factory=dict)         # generated page src -> (title, HTML): no Markdown needed
     approvals: dict = field(default_factory=dict)          # record path -> approvals.Table: who committed each approval
     next_ids: dict = field(default_factory=dict)           # type -> the next free ID of today's year (new/<type>/)
-    memo: Memo = field(default_factory=Memo)               # the costly files (workbooks, calendar) by their inputs
+    memo: Memo = field(default_factory=Memo)               # the data files (workbooks, CSV, calendar) by their inputs
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -276,7 +276,7 @@ def _exports(site: Site, cfg: Config, w: Words, rtype: str, records: list[Record
         csv_rows.append([values.get(k) for k in keys] + [labels[k] for k in coded])
         xlsx_rows.append([feeds.Link(r.id, url_of(src_of(r))) if k == "id" else
                           labels[k] if k in labels else values.get(k) for k in keys])
-    return {f"exports/{rtype}.csv": feeds.csv_bytes(keys + heads, csv_rows),
+    return {f"exports/{rtype}.csv": site.memo(feeds.csv_bytes, keys + heads, csv_rows),
             f"exports/{rtype}.xlsx": site.memo(feeds.xlsx_bytes, [fields[k].title(cfg.language) for k in keys],
                                                xlsx_rows, sheet=cfg.types[rtype].title(cfg.language),
                                                stamp=site.today, site_url=cfg.site_url)}
@@ -560,7 +560,7 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
                                          url=url_of(src_of(a.record)), description=rd.person_name(a.owner)))
     out["calendar.ics"] = site.memo(feeds.ics_calendar, events, name=cfg.site_name, stamp=today,
                                     base_url=cfg.site_url)
-    out["records.json"] = feeds.records_json([_plain(r, site.hidden_ids) for r in site.records])
+    out["records.json"] = site.memo(feeds.records_json, [_plain(r, site.hidden_ids) for r in site.records])
     return out
 
 

@@ -192,18 +192,19 @@ def test_a_site_wide_change_then_a_build_equals_a_full_build(repo, tmp_path, cha
     assert _differences(site, full) == []
 
 
-def test_a_title_edit_makes_only_its_type_workbook_again(repo, tmp_path):
-    """Workbooks are kept by their inputs (stage2.Memo): a report's title changes the report workbook only."""
+def test_a_title_edit_makes_only_the_data_files_it_changes_again(repo, tmp_path):
+    """Data files are kept by their inputs (stage2.Memo): a report's title changes the report workbook and
+    CSV and records.json; the other types' workbooks and CSVs and the calendar are not made again."""
     from generator import incremental
 
     site = tmp_path / "site"
     _build(repo, site)
     folder = incremental.memo(repo, site).folder
     before = {p.name: p.stat().st_ino for p in folder.iterdir()}
-    assert len(before) >= 9, "a workbook per type and the calendar are kept"
+    assert len(before) == 2 * 9 + 2, "a workbook and a CSV per type, the calendar, records.json"
     edit_title(repo)
     _build(repo, site)
     after = {p.name: p.stat().st_ino for p in folder.iterdir()}
-    assert len(set(after) - set(before)) == 1, "the report workbook only is made again"
-    assert len(set(before) - set(after)) == 1, "the one no build uses any longer is dropped"
+    assert len(set(after) - set(before)) == 3, "the report workbook, the report CSV, records.json"
+    assert len(set(before) - set(after)) == 3, "what no build uses any longer is dropped"
     assert all(after[name] == ino for name, ino in before.items() if name in after), "the others are not rewritten"
