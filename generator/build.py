@@ -167,6 +167,7 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
     if old:
         _remove_later(old)
     incremental.save(out, done.made)
-    incremental.prune_memo(out, started)
+    if not done.stats.get("generated_kept"):    # the generated files were made: the memo holds what they need
+        incremental.prune_memo(out, started)
     stage2.settle(root)
     return done.stats

@@ -202,6 +202,9 @@ def test_a_title_edit_makes_only_the_data_files_it_changes_again(repo, tmp_path)
     folder = incremental.memo(repo, site).folder
     before = {p.name: p.stat().st_ino for p in folder.iterdir()}
     assert len(before) == 2 * 9 + 2, "a workbook and a CSV per type, the calendar, records.json"
+    edit_body_only(repo)     # no generated file is made: what they are made from stays
+    _build(repo, site)
+    assert {p.name for p in folder.iterdir()} == set(before)
     edit_title(repo)
     _build(repo, site)
     after = {p.name: p.stat().st_ino for p in folder.iterdir()}
