@@ -8,7 +8,9 @@ only the record pages whose digest changed; generated files are not made again a
 are unchanged (an edit of a record's body), and otherwise only the pages whose HTML changed go through
 MkDocs. Files it does not render are linked from the previous output; the search index is patched
 (search.patch) when the pages are the same, else rebuilt from the kept entries. Anything site-wide that
-changed means a full build.
+changed means a full build. The costly data files (each type's workbook and CSV, the calendar,
+records.json) are kept beside the manifest by their inputs (stage2.Memo): an edit makes again only those
+whose rows changed.
 """
 
 from __future__ import annotations
