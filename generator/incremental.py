@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,8 +80,21 @@ def _path(out: Path) -> Path:
 
 
 def memo(root: Path, out: Path) -> Memo:
-    """The costly generated files of the builds into `out`, by their inputs (stage2.Memo)."""
-    return Memo(_path(out).with_suffix(".memo"), code_and_config(root))
+    """The costly generated files of the builds into `out`, by their inputs (stage2.Memo), made by this code,
+    configuration and these writers (a newer openpyxl, icalendar or zlib may write other bytes)."""
+    return Memo(_path(out).with_suffix(".memo"), text_digest(code_and_config(root), *_writers()))
+
+
+def _writers() -> tuple[str, ...]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = [sys.version, zlib.ZLIB_RUNTIME_VERSION]
+    for name in ("openpyxl", "icalendar"):
+        try:
+            out.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            out.append(name)
+    return tuple(out)
 
 
 def prune_memo(out: Path, since: float) -> None:
