@@ -12,6 +12,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from . import incremental, stage2
@@ -143,6 +144,7 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
     Raises Refused when `out` is not a folder a build may replace, or when mkdocs.yml leaves Bulletin out."""
     root, out = Path(root).resolve(), Path(out).resolve()
     check_out(root, out)
+    started = time.time()
     config_file = mkdocs_file(root) or default_mkdocs_yml()
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
@@ -165,5 +167,7 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
     if old:
         _remove_later(old)
     incremental.save(out, done.made)
+    if not done.stats.get("generated_kept"):    # the generated files were made: the memo holds what they need
+        incremental.prune_memo(out, started)
     stage2.settle(root)
     return done.stats

@@ -8,7 +8,9 @@ only the record pages whose digest changed; generated files are not made again a
 are unchanged (an edit of a record's body), and otherwise only the pages whose HTML changed go through
 MkDocs. Files it does not render are linked from the previous output; the search index is patched
 (search.patch) when the pages are the same, else rebuilt from the kept entries. Anything site-wide that
-changed means a full build.
+changed means a full build. The costly data files (each type's workbook and CSV, the calendar,
+records.json) are kept beside the manifest by their inputs (stage2.Memo): an edit makes again only those
+whose rows changed.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .resources import template_dirs
-from .stage2 import _fingerprint as code_and_config, cache_dir
+from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune
 
 VERSION = 2
 
@@ -73,6 +77,29 @@ def file_digest(path: Path) -> str:
 def _path(out: Path) -> Path:
     key = hashlib.blake2b(str(Path(out).resolve()).encode(), digest_size=8).hexdigest()
     return cache_dir() / f"build-{key}.pickle"
+
+
+def memo(root: Path, out: Path) -> Memo:
+    """The costly generated files of the builds into `out`, by their inputs (stage2.Memo), made by this code,
+    configuration and these writers (a newer openpyxl, icalendar or zlib may write other bytes)."""
+    return Memo(_path(out).with_suffix(".memo"), text_digest(code_and_config(root), *_writers()))
+
+
+def _writers() -> tuple[str, ...]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = [sys.version, zlib.ZLIB_RUNTIME_VERSION]
+    for name in ("openpyxl", "icalendar"):
+        try:
+            out.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            out.append(name)
+    return tuple(out)
+
+
+def prune_memo(out: Path, since: float) -> None:
+    """After a build into `out` that began at `since`: drop what it did not use."""
+    prune(_path(out).with_suffix(".memo"), since)
 
 
 def load(out: Path) -> Manifest | None:

@@ -21,6 +21,7 @@ from .config import Config
 from .labels import Words
 from .records import RECORDS_DIR, Record, Records
 from .render import Renderer
+from .stage2 import Memo
 from .urls import relative, src_of, url_of
 from .validate import SCHEME, links_of
 
@@ -52,6 +53,7 @@ class Site:
     next_ids: dict = field(default_factory=dict)           # type -> the next free ID of today's year (new/<type>/)
     packs: dict | None = None                              # review ID -> review.ReviewPack (review_packs)
     clauses: list | None = None                            # the auditor's index (audit_index)
+    memo: Memo = field(default_factory=Memo)               # the data files (workbooks, CSV, calendar) by their inputs
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -314,10 +316,10 @@ def _exports(site: Site, cfg: Config, w: Words, rtype: str, records: list[Record
         csv_rows.append([values.get(k) for k in keys] + [labels[k] for k in coded])
         xlsx_rows.append([feeds.Link(r.id, url_of(src_of(r))) if k == "id" else
                           labels[k] if k in labels else values.get(k) for k in keys])
-    return {f"exports/{rtype}.csv": feeds.csv_bytes(keys + heads, csv_rows),
-            f"exports/{rtype}.xlsx": feeds.xlsx_bytes([fields[k].title(cfg.language) for k in keys], xlsx_rows,
-                                                      sheet=cfg.types[rtype].title(cfg.language),
-                                                      stamp=site.today, site_url=cfg.site_url)}
+    return {f"exports/{rtype}.csv": site.memo(feeds.csv_bytes, keys + heads, csv_rows),
+            f"exports/{rtype}.xlsx": site.memo(feeds.xlsx_bytes, [fields[k].title(cfg.language) for k in keys],
+                                               xlsx_rows, sheet=cfg.types[rtype].title(cfg.language),
+                                               stamp=site.today, site_url=cfg.site_url)}
 
 
 def _coded(spec) -> bool:
@@ -596,8 +598,9 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
             events.append(feeds.CalEvent(uid=f"{a.record.id}-A{a.n}@bulletin",
                                          summary=f"{w('due')}: {a.ref} {a.text}", start=a.due,
                                          url=url_of(src_of(a.record)), description=rd.person_name(a.owner)))
-    out["calendar.ics"] = feeds.ics_calendar(events, name=cfg.site_name, stamp=today, base_url=cfg.site_url)
-    out["records.json"] = feeds.records_json([_plain(r, site.hidden_ids) for r in site.records])
+    out["calendar.ics"] = site.memo(feeds.ics_calendar, events, name=cfg.site_name, stamp=today,
+                                    base_url=cfg.site_url)
+    out["records.json"] = site.memo(feeds.records_json, [_plain(r, site.hidden_ids) for r in site.records])
     return out
 
 

@@ -172,3 +172,54 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
         _save(cache_path, fingerprint, entries)
         _mark_unsettled(cache_path, sum(1 for e in entries.values() if e[2] is None))
     return [(rel, results[rel]) for rel in rels]
+
+
+class Memo:
+    """Results of pure functions of plain data (a workbook from its rows, a calendar from its events), kept
+    in `folder` under a digest of the function, its arguments and `salt` (the code and configuration): the
+    same arguments give the stored result, byte for byte what the function returns. A result used is
+    touched, so prune() after a build drops what it did not use. Without a folder, it only calls."""
+
+    def __init__(self, folder: Path | None = None, salt: str = ""):
+        self.folder, self.salt = folder, salt
+
+    def __call__(self, fn, *args, **kwargs):
+        if self.folder is None:
+            return fn(*args, **kwargs)
+        try:
+            key = hashlib.blake2b(pickle.dumps((self.salt, fn.__module__, fn.__qualname__, args, kwargs),
+                                               protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).hexdigest()
+        except Exception:            # not plain data: nothing to key it by
+            return fn(*args, **kwargs)
+        path = self.folder / key
+        try:
+            with open(path, "rb") as f:
+                value = pickle.load(f)
+            os.utime(path)
+            return value
+        except Exception:            # missing or damaged: made again
+            pass
+        value = fn(*args, **kwargs)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return value
+
+
+def prune(folder: Path, since: float) -> None:
+    """Drop the results in a Memo's folder that no build used since `since` (time.time())."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for e in entries:
+        try:
+            if e.stat().st_mtime < since:
+                os.unlink(e.path)
+        except OSError:
+            pass

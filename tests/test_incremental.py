@@ -96,8 +96,47 @@ def delete_record(repo):
     git("commit", "-qm", "remove a report", cwd=repo)
 
 
+def _front_matter_edit(repo, folder: str, pattern: str, replace):
+    """Change one front-matter line (the first record under `folder` with a line matching `pattern`), not
+    committed: what a preview sees after a save."""
+    for path, text in _records(repo).items():
+        head, sep, body = text.partition("\n---\n")
+        m = re.search(pattern, head, re.M) if f"/{folder}/" in path.as_posix() else None
+        if m:
+            path.write_text(head[:m.start()] + replace(m) + head[m.end():] + sep + body, "utf-8")
+            return path
+    raise AssertionError(f"no record under {folder}/ matches {pattern}")
+
+
+def edit_title(repo):
+    """A report's title: boards, indexes, archives, the owner's pages, the report workbook."""
+    return _front_matter_edit(repo, "reports", r"^title: .*$", lambda m: "title: 修订后的标题 Revised title")
+
+
+def edit_status(repo):
+    """A CAPA from closed to verification: boards, counts, KPIs, owed lists, the CAPA workbook."""
+    return _front_matter_edit(repo, "capa", r"^status: closed$", lambda m: "status: verification")
+
+
+def edit_owner(repo):
+    """A CAPA's owner: one person's page loses it, another's gains it."""
+    people = sorted({m for t in _records(repo).values() for m in re.findall(r"^owner: (\S+)$", t, re.M)})
+    return _front_matter_edit(repo, "capa", r"^owner: (\S+)$",
+                              lambda m: f"owner: {next(p for p in people if p != m.group(1))}")
+
+
+def withdraw_record(repo):
+    """A meeting withdrawn: its page, the lists that mark it, the workbook."""
+    return _front_matter_edit(repo, "meetings", r"^chair: (\S+)$", lambda m: m.group(0) + (
+        f"\nwithdrawn:\n  date: 2026-11-20\n  by: {m.group(1)}\n  reason: 内容归入其他记录，本记录作废"))
+
+
 EDITS = {   # name -> (edit, generated files kept from the previous build, search index patched)
     "title and body": (edit_title_and_body, False, True),
+    "title only": (edit_title, False, True),
+    "status": (edit_status, False, True),
+    "owner": (edit_owner, False, True),
+    "withdrawn": (withdraw_record, False, True),
     "body only": (edit_body_only, True, True),
     "notice body": (edit_notice_body, False, True),
     "add a record": (add_record, False, False),
@@ -131,3 +170,44 @@ def test_a_change_of_today_rebuilds_everything(repo, tmp_path):
     result = load_repository(repo)
     stats = build(repo, result, site, audience="all-staff", today=TODAY + dt.timedelta(days=1))
     assert stats["reused"] == 0
+
+
+def hide_record(repo):
+    """A record everyone saw becomes management-only: who sees what changes, so everything is built again."""
+    return _front_matter_edit(repo, "reports", r"^title: .*$", lambda m: m.group(0) + "\nvisibility: management")
+
+
+@pytest.mark.parametrize("change", ["audience", "today"])
+def test_a_site_wide_change_then_a_build_equals_a_full_build(repo, tmp_path, change):
+    site, full = tmp_path / "site", tmp_path / "full"
+    _build(repo, site)
+    today = TODAY
+    if change == "audience":
+        hide_record(repo)
+    else:
+        today = TODAY + dt.timedelta(days=40)
+    result = load_repository(repo)
+    build(repo, result, site, audience="all-staff", today=today)
+    build(repo, result, full, audience="all-staff", today=today, incremental_ok=False)
+    assert _differences(site, full) == []
+
+
+def test_a_title_edit_makes_only_the_data_files_it_changes_again(repo, tmp_path):
+    """Data files are kept by their inputs (stage2.Memo): a report's title changes the report workbook and
+    CSV and records.json; the other types' workbooks and CSVs and the calendar are not made again."""
+    from generator import incremental
+
+    site = tmp_path / "site"
+    _build(repo, site)
+    folder = incremental.memo(repo, site).folder
+    before = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    assert len(before) == 2 * 9 + 2, "a workbook and a CSV per type, the calendar, records.json"
+    edit_body_only(repo)     # no generated file is made: what they are made from stays
+    _build(repo, site)
+    assert {p.name for p in folder.iterdir()} == set(before)
+    edit_title(repo)
+    _build(repo, site)
+    after = {p.name: p.stat().st_ino for p in folder.iterdir()}
+    assert len(set(after) - set(before)) == 3, "the report workbook, the report CSV, records.json"
+    assert len(set(before) - set(after)) == 3, "what no build uses any longer is dropped"
+    assert all(after[name] == ino for name, ino in before.items() if name in after), "the others are not rewritten"

@@ -120,6 +120,8 @@ class BulletinPlugin(BasePlugin):
         if not config["nav"]:
             config["nav"] = site.nav
         s.page_keys = pages.page_keys(site)
+        if job is not None:
+            site.memo = incremental.memo(root, job.previous)
         s.fingerprint = incremental.fingerprint(root, Path(config.config_file_path), site, config["nav"], identity())
         manifest = job.manifest if job else None
         s.previous = manifest if manifest is not None and manifest.fingerprint == s.fingerprint else None

@@ -1,0 +1,56 @@
+"""stage2.Memo: a data file kept by its inputs is byte for byte the file made again; a damaged entry is made again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+
+from openpyxl import load_workbook
+
+from generator import feeds
+from generator.stage2 import Memo, prune
+
+ROWS = [[feeds.Link("CAPA-2026-001", "capa/2026/CAPA-2026-001-x/"), "螺纹超差", dt.date(2026, 11, 2), 3]]
+
+
+def _workbook(memo: Memo, rows=ROWS) -> bytes:
+    return memo(feeds.xlsx_bytes, ["编号", "标题", "日期", "数量"], rows, sheet="CAPA", stamp=dt.date(2026, 11, 24))
+
+
+def test_a_kept_workbook_is_the_workbook_made_again(tmp_path):
+    memo = Memo(tmp_path / "memo", "salt")
+    made = _workbook(memo)
+    assert made == _workbook(Memo())                      # the same bytes as without a memo
+    (entry,) = (tmp_path / "memo").iterdir()
+    inode = entry.stat().st_ino
+    assert _workbook(Memo(tmp_path / "memo", "salt")) == made
+    assert entry.stat().st_ino == inode, "kept, not made again"
+    assert load_workbook(io.BytesIO(made)).active["B2"].value == "螺纹超差"
+
+
+def test_other_rows_or_other_code_make_another_entry(tmp_path):
+    _workbook(Memo(tmp_path, "salt"))
+    changed = _workbook(Memo(tmp_path, "salt"), [ROWS[0][:1] + ["螺纹超差（已修订）"] + ROWS[0][2:]])
+    assert load_workbook(io.BytesIO(changed)).active["B2"].value == "螺纹超差（已修订）"
+    _workbook(Memo(tmp_path, "other code"))
+    assert len(list(tmp_path.iterdir())) == 3
+
+
+def test_a_damaged_entry_is_made_again(tmp_path):
+    made = _workbook(Memo(tmp_path, "salt"))
+    (entry,) = tmp_path.iterdir()
+    entry.write_bytes(entry.read_bytes()[:40])
+    assert _workbook(Memo(tmp_path, "salt")) == made
+    assert _workbook(Memo(tmp_path, "salt")) == made
+
+
+def test_prune_drops_what_a_build_did_not_use(tmp_path):
+    _workbook(Memo(tmp_path, "old"))
+    since = time.time() + 0.01
+    time.sleep(0.2)
+    _workbook(Memo(tmp_path, "new"))
+    prune(tmp_path, since)
+    assert len(list(tmp_path.iterdir())) == 1
+    (kept,) = tmp_path.iterdir()
+    assert kept.stat().st_mtime >= since
