@@ -1,14 +1,16 @@
-"""Material's navigation and search box, rendered once per folder (engine/partials.py), give every page the
-bytes Material's own rendering of each page gives, with the installed MkDocs and Material."""
+"""Record pages made the fast way give the bytes of MkDocs' and Material's own way, page by page, with the
+installed MkDocs and Material: the navigation and search box rendered once per folder (engine/partials.py),
+one Markdown instance for all pages (engine/private.markdown_renderer)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from bs4 import BeautifulSoup
+import markdown
 
 from generator.build import build
-from generator.engine import partials
+from generator.engine import partials, private
 from generator.resources import PACKAGE, bulletin_mkdocs_yml
 from generator.validate import load_repository
 from test_build_parallel import _same_tree
@@ -21,6 +23,7 @@ def _build(repo, out, monkeypatch, cached: bool):
     with monkeypatch.context() as m:
         if not cached:
             m.setattr(partials, "CACHED", ())
+            m.setattr(private, "markdown_renderer", lambda config: None)
         build(repo, load_repository(repo), out, audience="all-staff", today=TODAY, jobs=1)
 
 
@@ -39,10 +42,18 @@ def _counting(monkeypatch) -> list:
     return rendered
 
 
-def test_cached_navigation_gives_the_site_material_renders_page_by_page(demo, tmp_path, monkeypatch):
+def test_fast_record_pages_give_the_site_mkdocs_and_material_render_page_by_page(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "cache"))
     _build(demo, tmp_path / "plain", monkeypatch, cached=False)
     rendered = _counting(monkeypatch)
+    instances = []
+
+    class Markdown(markdown.Markdown):
+        def __init__(self, *args, **kwargs):
+            instances.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(markdown, "Markdown", Markdown)
     _build(demo, tmp_path / "cached", monkeypatch, cached=True)
     pages = list((tmp_path / "cached").rglob("index.html"))
     navs = [url for name, url in rendered if name == "partials/nav.html"]
@@ -50,6 +61,7 @@ def test_cached_navigation_gives_the_site_material_renders_page_by_page(demo, tm
     folders = {url.rsplit("/", 2)[0] for url in records}
     assert len(pages) > 148 and len(navs) < len(pages) / 3
     assert len(records) == len(folders), "once per folder of record pages"
+    assert len(instances) < 10, "one Markdown instance for the record pages"
     assert _same_tree(tmp_path / "plain", tmp_path / "cached") == []
 
 
