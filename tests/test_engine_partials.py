@@ -1,6 +1,7 @@
 """Record pages made the fast way give the bytes of MkDocs' and Material's own way, page by page, with the
-installed MkDocs and Material: the navigation and search box rendered once per folder (engine/partials.py),
-one Markdown instance for all pages (engine/private.markdown_renderer)."""
+installed MkDocs and Material: the navigation, header, search box, footer and scripts rendered once per
+folder (engine/partials.py), one Markdown instance for all pages (engine/private.markdown_renderer), record
+files not read again (engine/private.no_source)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def _build(repo, out, monkeypatch, cached: bool):
         if not cached:
             m.setattr(partials, "CACHED", ())
             m.setattr(private, "markdown_renderer", lambda config: None)
+            m.setattr(private, "no_source", lambda page: None)
         build(repo, load_repository(repo), out, audience="all-staff", today=TODAY, jobs=1)
 
 

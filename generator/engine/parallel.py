@@ -27,6 +27,7 @@ def render_deferred(state, config, files, env) -> None:
     md_render = private.markdown_renderer(config)   # one Markdown instance per process, reset between pages
 
     def render_page(src: str):
+        private.no_source(pages[src])   # on_page_markdown makes a record page's Markdown from the validated record
         private.render_page(pages[src], config, files, doc_files, state.nav, env, md_render)
         return state.search_docs[src]
 

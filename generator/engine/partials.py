@@ -1,22 +1,27 @@
-"""Material's site-wide partials (the navigation, the search box) rendered once per folder, not per page.
+"""Material's site-wide parts of a page (navigation, header, search box, footer, scripts) rendered once per
+folder, not once per page.
 
-A page that is not in the navigation (every record page, most generated pages) gets the same navigation
-HTML as any other such page in the same folder: nothing in it is active, and each link is relative to the
-page's folder. So its HTML is rendered once per folder and build, and reused, in each worker process.
-A page in the navigation, a page that hides parts of it, or one with a link target under its own URL is
-rendered as usual. tests/test_engine_partials.py checks the cached output against Material's own.
+A page that is not in the navigation (every record page, most generated pages) gets the same HTML in these
+parts as any other such page in the same folder: nothing in the navigation is active, there is no
+previous or next page, and each link is relative to the page's folder. So each part is rendered once per
+folder and build, and reused, in each worker process. A page in the navigation, with a previous or next
+page, that hides parts of the theme, or with a link target under its own URL is rendered as usual.
+tests/test_engine_partials.py checks the result against Material's own rendering, page by page.
 """
 
 from __future__ import annotations
 
-CACHED = ("partials/nav.html", "partials/search.html")   # what they print depends on the page only by its folder
-SEARCH_TARGETS = ("search/",)                           # the search box's own link targets
+# Templates (included) and "template#block"s whose output depends on the page only by its folder
+CACHED = ("partials/nav.html", "partials/search.html", "partials/footer.html", "partials/top.html",
+          "partials/bl-header-start.html", "partials/bl-header-end.html",
+          "base.html#styles", "base.html#config", "base.html#scripts")
+THEME_TARGETS = ("search/",)    # link targets of these parts besides the navigation's
 
 
 def cache(env, nav, config) -> None:
-    """Make env's CACHED partials reuse their HTML for pages at one place outside the navigation."""
+    """Make env's CACHED parts reuse their HTML for pages at one place outside the navigation."""
     in_nav = {p.file.src_uri for p in nav.pages}
-    targets = [*_urls(nav.items), *SEARCH_TARGETS]
+    targets = [*_urls(nav.items), *THEME_TARGETS]
     homepage = config.extra.get("homepage") if config.extra else None
     targets += [u for u in (homepage, nav.homepage.url if nav.homepage else None) if isinstance(u, str)]
     memo: dict = {}
@@ -25,13 +30,18 @@ def cache(env, nav, config) -> None:
         page = context.get("page")
         url = getattr(page, "url", None)
         if page is None or page.file.src_uri in in_nav or not url or not url.endswith("/") or \
-                (page.meta or {}).get("hide") or any(t.lstrip("/").startswith(url) for t in targets):
+                page.previous_page or page.next_page or (page.meta or {}).get("hide") or \
+                any(t.lstrip("/").startswith(url) for t in targets):
             return None
         return url.rstrip("/").rpartition("/")[0], context.get("base_url")
 
     for name in CACHED:
-        template = env.get_template(name)
-        template.root_render_func = _memoized(name, template.root_render_func, key_of, memo)
+        template_name, _, block = name.partition("#")
+        template = env.get_template(template_name)
+        if block:
+            template.blocks[block] = _memoized(name, template.blocks[block], key_of, memo)
+        else:
+            template.root_render_func = _memoized(name, template.root_render_func, key_of, memo)
 
 
 def _urls(items):

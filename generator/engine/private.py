@@ -6,6 +6,8 @@ changes one fails a test instead of a site.
   nor written; its output is linked from the previous build instead (reuse.py), or written by a worker.
 - render_page: `_populate_page` then `_build_page`, MkDocs' own steps for one page (read, Markdown, the
   page events, theme template, write), called from a worker process (parallel.py).
+- no_source: a page whose Markdown the plugin makes whole (on_page_markdown): its file is not read, its
+  front matter not parsed again.
 - markdown_renderer: Page.render (MkDocs' Markdown of one page, with its own tree processors) on one
   Markdown instance reset between pages, instead of a new instance (all extensions set up again) per page.
 - adopt_html: a page whose HTML is made already; its read_source and render are replaced, and it sets
@@ -28,6 +30,15 @@ from mkdocs.structure.toc import get_toc
 def skip(file) -> None:
     """MkDocs' dirty build leaves this file alone."""
     file.is_modified = lambda: False
+
+
+def no_source(page) -> None:
+    """MkDocs does not read this page's file: the plugin's on_page_markdown gives its Markdown and meta."""
+
+    def read_source(config):
+        page.markdown, page.meta = "", {}
+
+    page.read_source = read_source
 
 
 def render_page(page, config, files, doc_files, nav, env, md_render=None) -> None:
