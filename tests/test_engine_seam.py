@@ -192,6 +192,23 @@ def test_private_functions_have_the_signatures_the_adapter_calls():
     assert list(inspect.signature(build.build).parameters) == ["config", "serve_url", "dirty"]
 
 
+def test_markdown_renderer_does_what_mkdocs_page_render_does():
+    """private.markdown_renderer repeats Page.render's steps on a reused Markdown instance: the same
+    per-page processors, built with the same arguments (the bytes: tests/test_engine_partials.py)."""
+    import re
+
+    from mkdocs.structure import pages
+
+    from generator.engine import private
+
+    ours, theirs = inspect.getsource(private.markdown_renderer), inspect.getsource(pages.Page.render)
+    made = re.compile(r"(\w+) = (_\w+)\(([^)]*)\)\n\s*\1\._register\(md\)")
+    assert made.findall(ours) == [(v, cls, args.replace("self.", "page.")) for v, cls, args in made.findall(theirs)]
+    for line in ("self.content = md.convert(self.markdown)", "self.toc = get_toc(getattr(md, 'toc_tokens', []))",
+                 "self._title_from_render = extract_title_ext.title", "self.links_to_anchors = "):
+        assert line in theirs
+
+
 def test_a_skipped_file_is_neither_read_nor_written_in_a_dirty_build(tiny):
     site, seen = tiny
     assert not (site / "kept").exists() and not (site / "kept.txt").exists()

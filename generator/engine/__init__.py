@@ -5,6 +5,7 @@ installed, with Material for MkDocs. It is the only package that imports either 
     plugin.py    BulletinPlugin: `plugins: [bulletin]` (and hooks.py's one instance); all build state
     reuse.py     incremental builds: which of MkDocs' files are linked from the previous output
     parallel.py  record pages rendered in forked workers
+    partials.py  Material's site-wide parts of a page rendered once per folder, not per page
     private.py   the MkDocs internals Bulletin relies on, each checked against the installed engine
 """
 

@@ -24,9 +24,11 @@ def render_deferred(state, config, files, env) -> None:
         return
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     pages = {f.src_uri: f.page for f in doc_files if f.src_uri in state.deferred}
+    md_render = private.markdown_renderer(config)   # one Markdown instance per process, reset between pages
 
     def render_page(src: str):
-        private.render_page(pages[src], config, files, doc_files, state.nav, env)
+        private.no_source(pages[src])   # on_page_markdown makes a record page's Markdown from the validated record
+        private.render_page(pages[src], config, files, doc_files, state.nav, env, md_render)
         return state.search_docs[src]
 
     job = state.job

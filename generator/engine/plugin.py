@@ -29,7 +29,7 @@ from generator.config import ConfigError, load_config, today_in
 from generator.records import RECORDS_DIR
 from generator.validate import Result, load_repository
 
-from . import NAME, identity, parallel, private, reuse
+from . import NAME, identity, parallel, partials, private, reuse
 
 log = logging.getLogger(f"{NAME}.plugins.bulletin")
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -192,6 +192,7 @@ class BulletinPlugin(BasePlugin):
     def on_env(self, env, config, files):
         """`bulletin build` renders record pages here, in worker processes (parallel.py): MkDocs uses one core."""
         env = render.theme_env(env)
+        partials.cache(env, self.state.nav, config)
         if self.state.job is not None:
             env.bytecode_cache = render.bytecode_cache()   # the theme's templates, compiled once, not every build
             parallel.render_deferred(self.state, config, files, env)

@@ -6,6 +6,10 @@ changes one fails a test instead of a site.
   nor written; its output is linked from the previous build instead (reuse.py), or written by a worker.
 - render_page: `_populate_page` then `_build_page`, MkDocs' own steps for one page (read, Markdown, the
   page events, theme template, write), called from a worker process (parallel.py).
+- no_source: a page whose Markdown the plugin makes whole (on_page_markdown): its file is not read, its
+  front matter not parsed again.
+- markdown_renderer: Page.render (MkDocs' Markdown of one page, with its own tree processors) on one
+  Markdown instance reset between pages, instead of a new instance (all extensions set up again) per page.
 - adopt_html: a page whose HTML is made already; its read_source and render are replaced, and it sets
   what render would have set (content, toc, `_title_from_render`, present_anchor_ids).
 """
@@ -13,8 +17,13 @@ changes one fails a test instead of a site.
 from __future__ import annotations
 
 from html import escape
+import logging
 
+import markdown
 from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.structure import pages as mkdocs_pages
+from mkdocs.structure.pages import (_ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor, _RawHTMLPreprocessor,
+                                    _RelativePathTreeprocessor)
 from mkdocs.structure.toc import get_toc
 
 
@@ -23,8 +32,20 @@ def skip(file) -> None:
     file.is_modified = lambda: False
 
 
-def render_page(page, config, files, doc_files, nav, env) -> None:
-    """Read, convert and write one page, with every page event, as MkDocs' build loop does."""
+def no_source(page) -> None:
+    """MkDocs does not read this page's file: the plugin's on_page_markdown gives its Markdown and meta."""
+
+    def read_source(config):
+        page.markdown, page.meta = "", {}
+
+    page.read_source = read_source
+
+
+def render_page(page, config, files, doc_files, nav, env, md_render=None) -> None:
+    """Read, convert and write one page, with every page event, as MkDocs' build loop does; its Markdown
+    by md_render (markdown_renderer's) when given."""
+    if md_render is not None:
+        page.render = lambda config, files: md_render(page, files)
     _populate_page(page, config, files, dirty=False)
     _build_page(page, config, doc_files, nav, env, dirty=False)
 
@@ -46,3 +67,34 @@ def adopt_html(page, title: str, html: str, slugify) -> None:
         page.present_anchor_ids = {slugify(title)}
 
     page.read_source, page.render = read_source, render
+
+
+def markdown_renderer(config):
+    """render(page, files): Page.render's steps, on one Markdown instance for every page it is given."""
+    md = None
+
+    def render(page, files) -> None:
+        nonlocal md
+        if page.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        if md is None:
+            md = markdown.Markdown(extensions=config["markdown_extensions"],
+                                   extension_configs=config["mdx_configs"] or {})
+        else:
+            md.reset()
+        raw_html_ext = _RawHTMLPreprocessor()
+        raw_html_ext._register(md)
+        extract_anchors_ext = _ExtractAnchorsTreeprocessor(page.file, files, config)
+        extract_anchors_ext._register(md)
+        relative_path_ext = _RelativePathTreeprocessor(page.file, files, config)
+        relative_path_ext._register(md)
+        extract_title_ext = _ExtractTitleTreeprocessor()
+        extract_title_ext._register(md)
+        page.content = md.convert(page.markdown)
+        page.toc = get_toc(getattr(md, "toc_tokens", []))
+        page._title_from_render = extract_title_ext.title
+        page.present_anchor_ids = extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
+        if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = relative_path_ext.links_to_anchors
+
+    return render
