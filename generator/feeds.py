@@ -11,7 +11,7 @@ clock is read; every date comes in as an argument.
   all-day events; Outlook and Thunderbird subscribe to it. URLs everywhere are percent-encoded.
 - ``records_json``: compact UTF-8 JSON, dates as ISO strings, keys sorted.
 - ``csv_bytes``: UTF-8 with BOM and CRLF, for Excel, with a formula-injection guard.
-- ``xlsx_bytes``: an Excel workbook through ``openpyxl``: text always as text (never a formula), dates as
+- ``xlsx_bytes``: an Excel workbook (written by xlsx.py, no library): text always as text (never a formula), dates as
   dates, numbers as numbers, links as hyperlinks; the same bytes for the same rows and ``stamp``.
 """
 
@@ -23,7 +23,6 @@ import io
 import json
 import math
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -31,10 +30,8 @@ from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 import icalendar
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+
+from . import xlsx
 
 GENERATOR = "Bulletin"
 PRODID = "-//Bulletin//Bulletin//ZH"
@@ -331,83 +328,48 @@ def xlsx_bytes(columns: list[str], rows: list[list], *, sheet: str, stamp: date,
     int/float -> a number; date -> a date (yyyy-mm-dd); bool -> TRUE/FALSE; Link -> a hyperlink when
     ``site_url`` or its URL makes it absolute, else its text. Column widths follow the longest cell
     (capped). The document's created/modified dates are ``stamp`` and every zip entry carries it, so
-    the same arguments give the same bytes.
+    the same arguments give the same bytes (xlsx.py writes them).
     """
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _SHEET_BAD.sub(" ", _clean(sheet)).strip()[:31] or "Sheet1"
-    widths = [_width(_clean(c)) for c in columns]
-    for ci, name in enumerate(columns, 1):
-        cell = ws.cell(row=1, column=ci)
-        _text_cell(cell, name)
-        cell.font = Font(bold=True)
-    for ri, row in enumerate(rows, 2):
-        for ci, value in enumerate(row, 1):
-            cell = ws.cell(row=ri, column=ci)
-            shown = _xlsx_cell(cell, value, site_url)
-            widths[ci - 1] = max(widths[ci - 1], _width(shown))
-    for ci, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(ci)].width = min(max(width + 2, 8), 60)
-    ws.freeze_panes = "A2"
-    if columns:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 1)}"
-    when = datetime(stamp.year, stamp.month, stamp.day)
-    wb.properties.created = wb.properties.modified = when
-    wb.properties.creator = wb.properties.lastModifiedBy = GENERATOR
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).write_data()
-    return _fixed_zip(buf.getvalue(), when)
+    header = [_text(name, xlsx.BOLD) for name in columns]
+    widths = [_width(c.value if c else "") for c in header]
+    table = [header]
+    for row in rows:
+        cells = [_xlsx_cell(value, site_url) for value in row]
+        for ci, (_, shown) in enumerate(cells[:len(widths)]):
+            widths[ci] = max(widths[ci], _width(shown))
+        table.append([cell for cell, _ in cells])
+    name = _SHEET_BAD.sub(" ", _clean(sheet)).strip()[:31] or "Sheet1"
+    return xlsx.workbook(name, table, [min(max(w + 2, 8), 60) for w in widths], stamp, GENERATOR)
 
 
-def _text_cell(cell, value) -> str:
+def _text(value, style: int = xlsx.PLAIN, link: str = "") -> xlsx.Cell | None:
     text = _clean(value)[:XLSX_MAX_TEXT]
-    if text:                      # an empty text stays an empty cell
-        cell.value = text
-        cell.data_type = "s"      # openpyxl would take a text starting with "=" for a formula
-    return text
+    return xlsx.Cell(text, style, link) if text else None    # an empty text stays an empty cell
 
 
-def _xlsx_cell(cell, value, site_url: str) -> str:
-    """Write `value` into `cell`; the text it shows (for the column's width)."""
+def _xlsx_cell(value, site_url: str) -> tuple[xlsx.Cell | None, str]:
+    """The cell for `value`, and the text it shows (for the column's width)."""
     if value is None:
-        return ""
+        return None, ""
     if isinstance(value, Link):
         url = _abs(value.url, site_url) if value.url else ""
-        text = _text_cell(cell, value.text)
-        if _URI.match(url):
-            cell.hyperlink = url
-            cell.style = "Hyperlink"
-        return text
+        link = url if _URI.match(url) else ""
+        cell = _text(value.text, xlsx.LINK if link else xlsx.PLAIN, link)
+        return cell, cell.value if cell else ""
     if isinstance(value, bool):
-        cell.value = value
-        return "FALSE"
+        return xlsx.Cell(value), "FALSE"
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
-            return ""
-        cell.value = value
-        return str(value)
+            return None, ""
+        return xlsx.Cell(value), str(value)
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        cell.value = value
-        cell.number_format = "yyyy-mm-dd"
-        return "2000-01-01"
+        return xlsx.Cell(value, xlsx.DATE), "2000-01-01"
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return _text_cell(cell, "、".join(_plain(v) for v in items if v is not None))
-    return _text_cell(cell, _plain(value))
-
-
-def _fixed_zip(data: bytes, when: datetime) -> bytes:
-    """The zip `data` again, entries in name order, each with the date `when` and the same attributes."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist()):
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0o600 << 16
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
+        value = "、".join(_plain(v) for v in items if v is not None)
+    else:
+        value = _plain(value)
+    cell = _text(value)
+    return cell, cell.value if cell else ""

@@ -81,7 +81,7 @@ def _path(out: Path) -> Path:
 
 def memo(root: Path, out: Path) -> Memo:
     """The costly generated files of the builds into `out`, by their inputs (stage2.Memo), made by this code,
-    configuration and these writers (a newer openpyxl, icalendar or zlib may write other bytes)."""
+    configuration and these writers (a newer icalendar or zlib may write other bytes)."""
     return Memo(_path(out).with_suffix(".memo"), text_digest(code_and_config(root), *_writers()))
 
 
@@ -89,7 +89,7 @@ def _writers() -> tuple[str, ...]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = [sys.version, zlib.ZLIB_RUNTIME_VERSION]
-    for name in ("openpyxl", "icalendar"):
+    for name in ("icalendar",):
         try:
             out.append(f"{name} {version(name)}")
         except PackageNotFoundError:
