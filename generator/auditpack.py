@@ -37,7 +37,7 @@ from .labels import Words
 from .pages import _nav
 from .records import RECORDS_DIR, Record
 from .resources import PACKAGE
-from .urls import src_of, url_of
+from .urls import review_pack_src, src_of, url_of
 from .validate import Result
 
 SHIM = "assets/bulletin-offline.js"
@@ -128,6 +128,7 @@ def make_pack(root: Path, result: Result, out: Path, *, start: dt.date, end: dt.
     keep = {url_of(src_of(r)) for r in chosen}
     pages = {url_of(src_of(r)) for r in result.records if visible_to(audience, r)}
     outside = pages - keep
+    outside |= {url_of(review_pack_src(r.id)) for r in result.records if url_of(src_of(r)) in outside}
     files = {rel: data for rel, data in files.items()
              if not any(rel.startswith(u) for u in outside) and not rel.startswith(LEFT_OUT)}
     w = Words(cfg.language)

@@ -22,7 +22,7 @@ from .labels import Words
 from .records import RECORDS_DIR, Record, Records
 from .render import Renderer
 from .stage2 import Memo
-from .urls import relative, src_of, url_of
+from .urls import relative, review_pack_src, src_of, url_of
 from .validate import SCHEME, links_of
 
 
@@ -273,7 +273,7 @@ def _review_pages(site: Site, cfg: Config, w: Words) -> None:
                                   clauses=audit_index(site), packs=packs)
     f["reviews/index.md"] = rd.page("review_packs.html", "reviews/index.md", w("review_packs"), packs=packs)
     for p in packs:
-        src = f"reviews/{p.review.id}.md"
+        src = review_pack_src(p.review.id)
         f[src] = rd.page("review_pack.html", src, f"{w('review_pack')} · {p.review.id} {p.review.title}", p=p, hx="h2")
 
 

@@ -12,6 +12,11 @@ def src_of(record: Record) -> str:
     return record.path[len(RECORDS_DIR) + 1:]
 
 
+def review_pack_src(record_id: str) -> str:
+    """The page of a management review's pack (pages.py, review.py)."""
+    return f"reviews/{record_id}.md"
+
+
 def url_of(src: str) -> str:
     """MkDocs' directory URL of a page source (use_directory_urls)."""
     if src == "index.md":
