@@ -26,6 +26,7 @@ def _build(repo, out, monkeypatch, cached: bool):
         if not cached:
             m.setattr(partials, "CACHED", ())
             m.setattr(partials, "HOLES", ())
+            m.setattr(partials, "TOC_MEMO", 0)
             m.setattr(private, "markdown_renderer", lambda config: None)
             m.setattr(private, "no_source", lambda page: None)
         build(repo, load_repository(repo), out, audience="all-staff", today=TODAY, jobs=1)

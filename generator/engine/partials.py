@@ -27,6 +27,8 @@ from markupsafe import escape
 CACHED = ("partials/nav.html", "partials/search.html", "partials/footer.html", "partials/top.html",
           "partials/bl-header-start.html", "partials/bl-header-end.html",
           "base.html#styles", "base.html#config", "base.html#scripts")
+TOC = "partials/toc.html"        # a page's TOC: the same HTML for the same entries in one folder
+TOC_MEMO = 2000                  # TOCs kept per process, at most
 THEME_TARGETS = ("search/",)    # link targets of these parts besides the navigation's
 PAGE_TEMPLATE, BASE_TEMPLATE = "main.html", "base.html"   # ours (overrides/), extending Material's
 HOLES = ("site_meta", "htmltitle", "header", "site_nav", "container")   # base.html's blocks that read the page
@@ -58,6 +60,7 @@ def cache(env, nav, config) -> None:
             template.blocks[block] = _memoized(name, template.blocks[block], key_of, memo)
         else:
             template.root_render_func = _memoized(name, template.root_render_func, key_of, memo)
+    _memo_toc(env, key_of)
     _frame_page_template(env, key_of)
 
 
@@ -86,6 +89,36 @@ def _memoized(name, render, key_of, memo):
             html = memo[name, key] = "".join(render(context))
         yield html
     return root
+
+
+def _memo_toc(env, key_of) -> None:
+    """partials/toc.html reads only the page's TOC (and site-wide values): pages at one place with the
+    same TOC entries share its HTML."""
+    template = env.get_template(TOC)
+    render, memo = template.root_render_func, {}
+
+    def root(context):
+        key = key_of(context)
+        toc = _toc_key(context["page"].toc or ()) if key is not None else None
+        html = memo.get((key, toc)) if toc is not None else None
+        if html is None:
+            html = "".join(render(context))
+            if toc is not None and len(memo) < TOC_MEMO:
+                memo[key, toc] = html
+        yield html
+
+    template.root_render_func = root
+
+
+def _toc_key(items) -> tuple | None:
+    """What toc.html prints of a TOC's entries, as a key; None for entries it would print otherwise."""
+    out = []
+    for item in items:
+        children = _toc_key(item.children)
+        if children is None or getattr(item, "typeset", None) is not None:
+            return None
+        out.append((item.title.__class__, str(item.title), item.url, children))
+    return tuple(out)
 
 
 @dataclass
