@@ -10,8 +10,9 @@ alone) is rendered as usual.
 
 The page template itself is framed the same way: for such pages in one folder, everything Material's
 base.html prints outside the blocks that read the page (HOLES) and the skip link is the same, so it is
-rendered once per folder (the frame), and each page renders only those blocks into it. The first page of
+rendered once per folder (the frame), and each page renders only those blocks into it. The second page of
 each folder is rendered both ways and compared: a frame that does not give Material's bytes is not used.
+The TOC partial is kept per folder and set of TOC entries.
 tests/test_engine_partials.py checks the result against Material's own rendering, page by page.
 """
 
@@ -32,12 +33,13 @@ TOC_MEMO = 2000                  # TOCs kept per process, at most
 THEME_TARGETS = ("search/",)    # link targets of these parts besides the navigation's
 PAGE_TEMPLATE, BASE_TEMPLATE = "main.html", "base.html"   # ours (overrides/), extending Material's
 HOLES = ("site_meta", "htmltitle", "header", "site_nav", "container")   # base.html's blocks that read the page
-_MARK = "\ue000bl-frame:{}\ue000"     # a private-use character: no page value holds it (checked)
+_MARK = "\ue000bl-frame:{}\ue000"     # a private-use character; a frame holding one not made by us is not used
 _SKIP = "skip"                          # the skip link's target: the page's first TOC entry
 
 
 def cache(env, nav, config) -> None:
-    """Make env's CACHED parts reuse their HTML for pages at one place outside the navigation."""
+    """Make env's CACHED parts, the TOC and the page template's frame reuse their HTML for pages at one place
+    outside the navigation."""
     in_nav = {p.file.src_uri for p in nav.pages}
     targets = [*_urls(nav.items), *THEME_TARGETS]
     homepage = config.extra.get("homepage") if config.extra else None
