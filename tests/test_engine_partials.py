@@ -1,11 +1,12 @@
 """Record pages made the fast way give the bytes of MkDocs' and Material's own way, page by page, with the
 installed MkDocs and Material: the navigation, header, search box, footer and scripts rendered once per
-folder (engine/partials.py), one Markdown instance for all pages (engine/private.markdown_renderer), record
-files not read again (engine/private.no_source)."""
+folder, and the page template's frame once per folder (engine/partials.py), one Markdown instance for all
+pages (engine/private.markdown_renderer), record files not read again (engine/private.no_source)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bs4 import BeautifulSoup
 import markdown
@@ -24,6 +25,8 @@ def _build(repo, out, monkeypatch, cached: bool):
     with monkeypatch.context() as m:
         if not cached:
             m.setattr(partials, "CACHED", ())
+            m.setattr(partials, "HOLES", ())
+            m.setattr(partials, "TOC_MEMO", 0)
             m.setattr(private, "markdown_renderer", lambda config: None)
             m.setattr(private, "no_source", lambda page: None)
         build(repo, load_repository(repo), out, audience="all-staff", today=TODAY, jobs=1)
@@ -65,6 +68,36 @@ def test_fast_record_pages_give_the_site_mkdocs_and_material_render_page_by_page
     assert len(records) == len(folders), "once per folder of record pages"
     assert len(instances) < 10, "one Markdown instance for the record pages"
     assert _same_tree(tmp_path / "plain", tmp_path / "cached") == []
+
+
+def test_record_pages_are_framed_once_per_folder_and_give_material_s_bytes(demo, tmp_path, monkeypatch):
+    """Material's page template runs for the first two pages of a folder; the others fill its frame with
+    their own title, TOC and content, also titles with markup, quotes, entities or the frame's mark."""
+    monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "cache"))
+    late = (demo / "records" / f"{LATE}.md").read_text("utf-8")
+    titles = ['<b>Bore "Ø12" & \'chips\'</b> &amp; <script>x</script>', "\ue000bl-frame:header\ue000 {{ page.title }}",
+              "## not a heading", "短"]
+    for n, title in enumerate(titles, start=20):
+        text = re.sub(r"^id: .*$", f"id: CAPA-2026-0{n}", late, count=1, flags=re.M)
+        text = re.sub(r"^title: .*$", f"title: '{title.replace(chr(39), chr(39) * 2)}'", text, count=1, flags=re.M)
+        body = "\n\nNo headings here.\n" if n % 2 else "\n\n## Own section\n\n### Deeper\n"
+        (demo / "records" / "capa" / "2026" / f"CAPA-2026-0{n}-extra.md").write_text(text + body, "utf-8")
+    assert not load_repository(demo).errors
+    _build(demo, tmp_path / "plain", monkeypatch, cached=False)
+    filled = []
+    fill = partials._fill
+    monkeypatch.setattr(partials, "_fill", lambda frame, context, *a: (filled.append(context["page"].url),
+                                                                         fill(frame, context, *a))[1])
+    _build(demo, tmp_path / "framed", monkeypatch, cached=True)
+    records = [p for p in (tmp_path / "framed").rglob("index.html") if len(p.relative_to(tmp_path / "framed").parts) == 4]
+    folders = {p.parent.parent for p in records}
+    framed = {url for url in filled if url.count("/") == 3}
+    assert len(records) - len(framed) <= 2 * len(folders) < len(records) / 2
+    assert {f"capa/2026/CAPA-2026-0{n}-extra/" for n in (22, 23)} <= framed
+    assert _same_tree(tmp_path / "plain", tmp_path / "framed") == []
+    soup = BeautifulSoup((tmp_path / "framed" / "capa/2026/CAPA-2026-020-extra/index.html").read_text("utf-8"),
+                         "html.parser")
+    assert soup.title.text.startswith(titles[0]) and soup.h1.text.startswith(titles[0])
 
 
 def test_a_page_with_a_navigation_link_under_its_own_url_gets_its_own_navigation(demo, tmp_path, monkeypatch):
