@@ -121,6 +121,7 @@ class Renderer:
             [str(d) for d in template_dirs(cfg.root, "site")]), autoescape=True,
                                       trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                                       bytecode_cache=bytecode_cache())
+        self._refs: dict[str, tuple[str, str, str]] = {}
 
     # --- names and links ---------------------------------------------------------------------
     def person_name(self, pid) -> str:
@@ -140,18 +141,22 @@ class Renderer:
         return (d.name_en or d.name) if self.w.lang == "en" else d.name
 
     def _ctx(self, src: str) -> dict:
+        refs = self._refs   # record ID -> (URL, escaped "ID title" label, escaped ID): made once per build
 
         def link(target_src: str) -> str:
             return relative(src, url_of(target_src))
 
         def rec(rid, with_title=True) -> Markup:
-            r = self.visible.get(rid) if isinstance(rid, str) else None
-            if r is None:
-                if rid in self.site.hidden_ids:
-                    return Markup('<span class="bl-hidden-ref">{}</span>').format(self.w("hidden_ref"))
-                return Markup(escape(rid))
-            label = Markup('<span class="bl-ref">{}</span> {}').format(r.id, r.title) if with_title else escape(r.id)
-            return Markup(f'<a href="{escape(link(src_of(r)))}">{label}</a>')
+            ref = refs.get(rid) if isinstance(rid, str) else None
+            if ref is None:
+                r = self.visible.get(rid) if isinstance(rid, str) else None
+                if r is None:
+                    if rid in self.site.hidden_ids:
+                        return Markup('<span class="bl-hidden-ref">{}</span>').format(self.w("hidden_ref"))
+                    return Markup(escape(rid))
+                ref = refs[rid] = (url_of(src_of(r)), f'<span class="bl-ref">{escape(r.id)}</span> {escape(r.title)}',
+                                   str(escape(r.id)))
+            return Markup(f'<a href="{escape(relative(src, ref[0]))}">{ref[1] if with_title else ref[2]}</a>')
 
         def person(pid) -> Markup:
             if isinstance(pid, str) and pid in self.cfg.people:
