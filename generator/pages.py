@@ -54,6 +54,7 @@ class Site:
     packs: dict | None = None                              # review ID -> review.ReviewPack (review_packs)
     clauses: list | None = None                            # the auditor's index (audit_index)
     memo: Memo = field(default_factory=Memo)               # the data files (workbooks, CSV, calendar) by their inputs
+    refs: dict = field(default_factory=dict)               # visible record ID -> [(field, referenced ID)] (refs_of)
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -78,7 +79,8 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.hidden_commits = _masked_commits(hidden, visible, site.history, mask)
     site.approvals = approvals.tables(cfg, [r for r in records if r.id in shown], site.history)
     site.attachments = _attachments(visible)
-    site.backlinks = _backlinks(visible, cfg.types)
+    site.refs = {r.id: list(refs_of(r, cfg.types)) for r in visible}
+    site.backlinks = _backlinks(visible, site.refs)
     site.renderer = Renderer(cfg, words, visible, site)
     site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders)
     site.renderer.env.globals["review_pack_of"] = lambda r: review_packs(site).get(r.id)
@@ -138,12 +140,13 @@ def _attachments(visible: Records) -> set[str]:
     return out
 
 
-def _backlinks(visible: Records, types: dict) -> dict[str, list]:
+def _backlinks(visible: Records, refs: dict) -> dict[str, list]:
     """Target ID -> [(source record, [fields that refer])] over visible records, one entry per source: every
-    field of kind ref or source_ref, wherever it sits in the record (action items' `capa`, company fields)."""
+    field of kind ref or source_ref, wherever it sits in the record (action items' `capa`, company fields);
+    refs: each record's refs_of."""
     out: dict[str, dict] = defaultdict(dict)
     for r in visible:
-        for key, target in refs_of(r, types):
+        for key, target in refs[r.id]:
             if target in visible.by_id and target != r.id:
                 hows = out[target].setdefault(r.id, (r, []))[1]
                 if key not in hows:
@@ -800,7 +803,7 @@ def page_keys(site: Site) -> dict[str, str]:
         h.update(r.body.encode())
         for source, hows in site.backlinks.get(r.id, []):
             h.update(f"\0b{source.id}\0{source.path}\0{source.title}\0{','.join(hows)}".encode())
-        for _, rid in refs_of(r, site.renderer.cfg.types):
+        for _, rid in site.refs[r.id]:
             t = by_id.get(rid)
             h.update(f"\0r{rid}\0{t.path if t else ''}\0{t.title if t else ''}\0{rid in site.hidden_ids}".encode())
         if r.type == "notice":
