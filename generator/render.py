@@ -183,6 +183,10 @@ class Renderer:
             return Markup("".join(f"<li>{rec(r.id)}{withdrawn if r.withdrawn else ''}</li>\n"
                                   for r in sorted(items, key=lambda r: r.id, reverse=True)))
 
+        def rec_ids(items) -> Markup:
+            """The records' IDs as links, space-separated (the figures of a review pack)."""
+            return Markup(" ".join(rec(r.id, False) for r in items))
+
         def customer(value) -> Markup:
             """A customer field: a link to the customer's page when it names one (customers.yml), else the text."""
             cid = customer_id(value, self.cfg.customers) if self.cfg.customers else None
@@ -191,7 +195,7 @@ class Renderer:
             return Markup(f'<a href="{escape(link(f"customers/{cid}.md"))}">{escape(self.customer_name(cid))}</a>')
 
         return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, dept=dept, badge=badge,
-                    record_items=record_items, today=self.site.today, customer=customer, get=self.visible.get,
+                    record_items=record_items, rec_ids=rec_ids, today=self.site.today, customer=customer, get=self.visible.get,
                     state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang, late_reason=late_reason,
                     closed_late=closed_late, done_late=done_late, done_on=done_on,
                     value=lambda r, name: self.value(r, name, rec, person, dept, badge, customer))
