@@ -270,11 +270,12 @@ class RecordAudit:
     review_days_late: int = 0
 
 
-def record_audit(record: Record, cfg: Config, today: dt.date, superseders: dict[str, Record]) -> RecordAudit:
+def record_audit(record: Record, cfg: Config, today: dt.date, superseders: dict[str, Record],
+                 reps=None) -> RecordAudit:
     review = None
     if record.type == "notice" and record.get("doc_number") \
             and state.notice_state(record, today, superseders) == "active":
         review = review_due_of(record, cfg)[1]
-    esc = record_escalation(record, cfg, today)
+    esc = record_escalation(record, cfg, today, reps)
     return RecordAudit(effectiveness_due_for(record, cfg, today), esc if esc and esc.to else None, review,
                        (today - review).days if review and today > review else 0)

@@ -82,7 +82,8 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.refs = {r.id: list(refs_of(r, cfg.types)) for r in visible}
     site.backlinks = _backlinks(visible, site.refs)
     site.renderer = Renderer(cfg, words, visible, site)
-    site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders)
+    reps = cfg.holders("management-rep", today)      # escalations go to them: asked once, not per record
+    site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders, reps)
     site.renderer.env.globals["review_pack_of"] = lambda r: review_packs(site).get(r.id)
     live = [r for r in visible if state.counts(r)]       # the CAPA board's and person pages' checks, escalations
     site.renderer.env.globals["audit_lists"] = functools.cache(
