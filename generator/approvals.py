@@ -22,6 +22,7 @@ import hashlib
 import re
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -350,14 +351,35 @@ class Table:
     signed: bool           # the signature column is shown (approvals: signed)
 
 
-def tables(cfg: Config, records, history: dict) -> dict[str, Table]:
+def tables(cfg: Config, records, history: dict) -> "Tables":
     """{record path: its approval evidence as the page shows it}, in the site's language."""
+    return Tables(cfg, evidence(cfg, records, history))
+
+
+class Tables(Mapping):
+    """Record path -> Table, each made when a page asks for it: an edit renders few record pages."""
+
+    def __init__(self, cfg: Config, found: dict[str, list[Evidence]]):
+        self.cfg, self.found, self.made = cfg, found, {}
+
+    def __getitem__(self, path: str) -> Table:
+        if path not in self.made:
+            self.made[path] = _table(self.cfg, self.found[path])
+        return self.made[path]
+
+    def __iter__(self):
+        return iter(self.found)
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+
+def _table(cfg: Config, items: list[Evidence]) -> Table:
     lang, signed = cfg.language, cfg.approvals == "signed"
     cols = ("fact", "approver", "commit", "author", "time", "match") + (("signature",) if signed else ())
     headers = tuple(render(f"approvals-col-{c}", lang) for c in cols)
-    return {path: Table(render("approvals-title", lang), render("approvals-intro", lang, mode=cfg.approvals),
-                        headers, tuple(_row(e, lang) for e in items), signed)
-            for path, items in evidence(cfg, records, history).items()}
+    return Table(render("approvals-title", lang), render("approvals-intro", lang, mode=cfg.approvals),
+                 headers, tuple(_row(e, lang) for e in items), signed)
 
 
 def _row(e: Evidence, lang: str) -> Row:

@@ -212,10 +212,11 @@ def effectiveness_checks(records, cfg: Config, today: dt.date) -> list[Effective
 
 # --- escalation ------------------------------------------------------------------------------
 
-def escalation(item_owner: str, days_late: int, cfg: Config, today: dt.date) -> list[str]:
+def escalation(item_owner: str, days_late: int, cfg: Config, today: dt.date, reps=None) -> list[str]:
     """Who an overdue item goes to next, in order: the owner's department head once it is
     `escalate_after_days.head` days late, then whoever holds `management-rep` on today once it is
-    `escalate_after_days.management-rep` days late (site.yml; default 14 and 30). The owner is never named."""
+    `escalate_after_days.management-rep` days late (site.yml; default 14 and 30). The owner is never named.
+    reps: the management-rep holders on today, when the caller has them already."""
     if days_late <= 0:
         return []
     after = cfg.escalate_after_days
@@ -225,7 +226,8 @@ def escalation(item_owner: str, days_late: int, cfg: Config, today: dt.date) -> 
     if days_late >= after["head"] and dept and dept.head and dept.head != item_owner:
         out.append(dept.head)
     if days_late >= after["management-rep"]:
-        out += [p.id for p in cfg.holders("management-rep", today) if p.id != item_owner and p.id not in out]
+        reps = cfg.holders("management-rep", today) if reps is None else reps
+        out += [p.id for p in reps if p.id != item_owner and p.id not in out]
     return out
 
 
@@ -239,19 +241,20 @@ class Escalated:
     to: list[str]
 
 
-def record_escalation(record: Record, cfg: Config, today: dt.date) -> Escalated | None:
+def record_escalation(record: Record, cfg: Config, today: dt.date, reps=None) -> Escalated | None:
     """An overdue CAPA or complaint and who it goes to; None when it is not overdue or has no owner."""
     owner = record.get(OWNER_FIELD.get(record.type, ""))
     late = DAYS_LATE[record.type](record, today) if record.type in DAYS_LATE else 0
     if not late or not isinstance(owner, str):
         return None
-    return Escalated(record, record.id, record.title, owner, late, escalation(owner, late, cfg, today))
+    return Escalated(record, record.id, record.title, owner, late, escalation(owner, late, cfg, today, reps))
 
 
 def escalations(records, cfg: Config, today: dt.date) -> list[Escalated]:
     """Overdue CAPAs, complaints and open action items that have gone past their owner, the latest first."""
-    items = [e for e in (record_escalation(r, cfg, today) for r in records) if e]
-    items += [Escalated(a.record, a.ref, a.text, a.owner, a.days_late, escalation(a.owner, a.days_late, cfg, today))
+    reps = cfg.holders("management-rep", today)
+    items = [e for e in (record_escalation(r, cfg, today, reps) for r in records) if e]
+    items += [Escalated(a.record, a.ref, a.text, a.owner, a.days_late, escalation(a.owner, a.days_late, cfg, today, reps))
               for a in state.open_actions(records, today) if a.overdue]
     return sorted([e for e in items if e.to], key=lambda e: (-e.days_late, e.ref))
 
@@ -267,11 +270,12 @@ class RecordAudit:
     review_days_late: int = 0
 
 
-def record_audit(record: Record, cfg: Config, today: dt.date, superseders: dict[str, Record]) -> RecordAudit:
+def record_audit(record: Record, cfg: Config, today: dt.date, superseders: dict[str, Record],
+                 reps=None) -> RecordAudit:
     review = None
     if record.type == "notice" and record.get("doc_number") \
             and state.notice_state(record, today, superseders) == "active":
         review = review_due_of(record, cfg)[1]
-    esc = record_escalation(record, cfg, today)
+    esc = record_escalation(record, cfg, today, reps)
     return RecordAudit(effectiveness_due_for(record, cfg, today), esc if esc and esc.to else None, review,
                        (today - review).days if review and today > review else 0)

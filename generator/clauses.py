@@ -144,14 +144,14 @@ def _c93(live, cfg: Config, today: dt.date) -> Clause:
     return Clause("9.3", ev, miss)
 
 
-def _c102(live, cfg: Config, today: dt.date) -> Clause:
+def _c102(live, cfg: Config, today: dt.date, lists=None) -> Clause:
     capas = [r for r in live if r.type == "capa"]
     closed = [c for c in capas if c.get("status") == "closed"]
-    checks = audit.effectiveness_checks(live, cfg, today)
+    checks, escalated = lists or (audit.effectiveness_checks(live, cfg, today), audit.escalations(live, cfg, today))
     ev = [Evidence("capas_recorded", len(capas), "capa/board.md" if "capa" in cfg.types else None),
           Evidence("capas_verified", sum(1 for c in closed if not verification_missing(c)), "capa/board.md"),
           Evidence("checks_owed", len(checks), "effectiveness/index.md"),
-          Evidence("escalated_items", len(audit.escalations(live, cfg, today)), "escalation/index.md")]
+          Evidence("escalated_items", len(escalated), "escalation/index.md")]
     miss = [Missing("gap_capa_unverified", c.id) for c in closed if verification_missing(c)]
     miss += [Missing("gap_capa_late", c.id, {"n": state.capa_days_late(c, today)})
              for c in capas if state.capa_days_late(c, today)]
@@ -159,9 +159,10 @@ def _c102(live, cfg: Config, today: dt.date) -> Clause:
     return Clause("10.2", ev, miss)
 
 
-def index(records, cfg: Config, today: dt.date, superseders: dict, customer_key) -> list[Clause]:
-    """The auditor's index over the records an audience sees (withdrawn ones count only as records kept)."""
+def index(records, cfg: Config, today: dt.date, superseders: dict, customer_key, lists=None) -> list[Clause]:
+    """The auditor's index over the records an audience sees (withdrawn ones count only as records kept).
+    lists: (effectiveness checks, escalations) of those records, when the caller has them already."""
     visible = list(records)
     live = [r for r in visible if state.counts(r)]
     return [_c74(live, cfg, today), _c753(live, visible, cfg, today, superseders),
-            _c912(live, cfg, today, customer_key), _c92(live, cfg), _c93(live, cfg, today), _c102(live, cfg, today)]
+            _c912(live, cfg, today, customer_key), _c92(live, cfg), _c93(live, cfg, today), _c102(live, cfg, today, lists)]

@@ -54,6 +54,7 @@ class Site:
     packs: dict | None = None                              # review ID -> review.ReviewPack (review_packs)
     clauses: list | None = None                            # the auditor's index (audit_index)
     memo: Memo = field(default_factory=Memo)               # the data files (workbooks, CSV, calendar) by their inputs
+    refs: dict = field(default_factory=dict)               # visible record ID -> [(field, referenced ID)] (refs_of)
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -78,9 +79,11 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.hidden_commits = _masked_commits(hidden, visible, site.history, mask)
     site.approvals = approvals.tables(cfg, [r for r in records if r.id in shown], site.history)
     site.attachments = _attachments(visible)
-    site.backlinks = _backlinks(visible, cfg.types)
+    site.refs = {r.id: list(refs_of(r, cfg.types)) for r in visible}
+    site.backlinks = _backlinks(visible, site.refs)
     site.renderer = Renderer(cfg, words, visible, site)
-    site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders)
+    reps = cfg.holders("management-rep", today)      # escalations go to them: asked once, not per record
+    site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders, reps)
     site.renderer.env.globals["review_pack_of"] = lambda r: review_packs(site).get(r.id)
     live = [r for r in visible if state.counts(r)]       # the CAPA board's and person pages' checks, escalations
     site.renderer.env.globals["audit_lists"] = functools.cache(
@@ -138,12 +141,13 @@ def _attachments(visible: Records) -> set[str]:
     return out
 
 
-def _backlinks(visible: Records, types: dict) -> dict[str, list]:
+def _backlinks(visible: Records, refs: dict) -> dict[str, list]:
     """Target ID -> [(source record, [fields that refer])] over visible records, one entry per source: every
-    field of kind ref or source_ref, wherever it sits in the record (action items' `capa`, company fields)."""
+    field of kind ref or source_ref, wherever it sits in the record (action items' `capa`, company fields);
+    refs: each record's refs_of."""
     out: dict[str, dict] = defaultdict(dict)
     for r in visible:
-        for key, target in refs_of(r, types):
+        for key, target in refs[r.id]:
             if target in visible.by_id and target != r.id:
                 hows = out[target].setdefault(r.id, (r, []))[1]
                 if key not in hows:
@@ -199,21 +203,31 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
         for pid in _people_of(r):
             owned_by[pid].append(r)
     comm = _communication(site, cfg, w, live, by_type, kpis)
-    owed_today = state.owed(live, cfg, today)
+    owed_of = _owed_lists(cfg, state.owed(live, cfg, today))
     for code, dept in cfg.departments.items():
         src = f"departments/{code}.md"
-        mine = [i for i in owed_today if state.owes(i, cfg, department=code)]
+        mine = owed_of["department"].get(code, [])
         f[src] = rd.page("department.html", src, dept.name if cfg.language == "zh" else (dept.name_en or dept.name),
                          department=dept, actions=dept_actions[code], owned=dept_owns[code],
                          owed_groups=owed_groups(cfg, mine, code), owed_count=len(mine), who_id=code,
                          memos_in=comm.memos_to[code], memos_out=comm.memos_from[code],
                          objectives=[o for o in comm.objectives if o[0].department == code])
     f["people/index.md"] = rd.page("directory.html", "people/index.md", w("people"), kind="people")
+    checks, escalated = rd.env.globals["audit_lists"]()
+    checks_of, up_of, to_of = (defaultdict(list) for _ in range(3))
+    for ch in checks:
+        if ch.record.type == "capa":
+            checks_of[ch.record.fields.get("owner")].append(ch)
+    for e in escalated:
+        up_of[e.owner].append(e)
+        for p in dict.fromkeys(e.to):
+            to_of[p].append(e)
     for pid, person in cfg.people.items():
         src = f"people/{pid}.md"
-        mine = [i for i in owed_today if state.owes(i, cfg, person=pid)]
+        mine = owed_of["person"].get(pid, [])
         f[src] = rd.page("person.html", src, person.name, who=person, actions=actions_of[pid], owned=owned_by[pid],
-                         owed_groups=owed_groups(cfg, mine, pid), owed_count=len(mine), who_id=pid)
+                         owed_groups=owed_groups(cfg, mine, pid), owed_count=len(mine), who_id=pid,
+                         my_checks=checks_of[pid], my_escalations=up_of[pid], escalated_to_me=to_of[pid])
     f["exports.md"] = rd.page("exports.html", "exports.md", w("exports"), types=cfg.types)
     f["kpi.md"] = rd.page("kpi.html", "kpi.md", w("kpi"), k=kpis, c=comm.kpis, objectives=comm.objectives,
                           charts=_charts(kpis, w) + _comm_charts(kpis.months, comm.kpis, w))
@@ -225,6 +239,20 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     f.update(data.result() if data else _data_files(site, cfg, w, live, notices, by_type))
 
 
+def _owed_lists(cfg: Config, owed_today: list) -> dict:
+    """"person" / "department" -> id -> the items on its list (state.owes), in owed_today's order: one pass
+    over the items instead of one per person and department."""
+    out = {"person": defaultdict(list), "department": defaultdict(list)}
+    for i in owed_today:
+        d, p = cfg.departments.get(i.owner), cfg.people.get(i.owner)
+        for kind, extra in (("person", d.head if d is not None else None),
+                            ("department", p.department if p is not None else None)):
+            out[kind][i.owner].append(i)
+            if extra and extra != i.owner:
+                out[kind][extra].append(i)
+    return out
+
+
 AUDIT_PAGES = (("register", "register/index.md"), ("retention", "retention/index.md"),
                ("effectiveness", "effectiveness/index.md"), ("escalation", "escalation/index.md"))
 
@@ -233,14 +261,15 @@ def _audit_pages(site: Site, cfg: Config, w: Words, live) -> None:
     """The document register, retention, effectiveness checks and escalations (audit.py)."""
     rd, today, f = site.renderer, site.today, site.files
     due, decided = audit.past_retention(site.records, cfg, today, site.superseders)
+    checks, escalated = rd.env.globals["audit_lists"]()     # the lists the CAPA board and person pages use
     capa = cfg.types.get("capa")
     pages = {
         "register": dict(documents=audit.documents([r for r in live if r.type == "notice"], cfg, today,
                                                    site.superseders)),
         "retention": dict(due=due, decided=decided),
-        "effectiveness": dict(checks=audit.effectiveness_checks(live, cfg, today),
+        "effectiveness": dict(checks=checks,
                               days=(capa.effectiveness_days if capa else None) or audit.DEFAULT_EFFECTIVENESS_DAYS),
-        "escalation": dict(items=audit.escalations(live, cfg, today)),
+        "escalation": dict(items=escalated),
     }
     for key, src in AUDIT_PAGES:
         f[src] = rd.page(f"{key}.html", src, w(key), **pages[key])
@@ -261,7 +290,7 @@ def review_packs(site: Site) -> dict:
 def audit_index(site: Site) -> list:
     if site.clauses is None:
         site.clauses = clauses.index(site.records, site.renderer.cfg, site.today, site.superseders,
-                                     customer_key(site.renderer.cfg))
+                                     customer_key(site.renderer.cfg), site.renderer.env.globals["audit_lists"]())
     return site.clauses
 
 
@@ -407,10 +436,17 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis) -> Co
     if cfg.customers:
         f["customers/index.md"] = rd.page("customers.html", "customers/index.md", w("customers"))
         trend_of = {t.customer: t for t in trends}
+        of_customer = {t: defaultdict(list) for t in ("complaint", "capa", "contact")}
+        for t in ("complaint", "capa"):
+            for r in of[t]:
+                of_customer[t][ckey(r.get("customer"))].append(r)
+        for r in of["contact"]:
+            if r.get("party_kind") == "customer":
+                of_customer["contact"][ckey(r.get("party"))].append(r)
         for cid, customer in cfg.customers.items():
             src = f"customers/{cid}.md"
-            mine = {t: [r for r in of[t] if ckey(r.get("customer")) == cid] for t in ("complaint", "capa")}
-            contacts = [r for r in of["contact"] if r.get("party_kind") == "customer" and ckey(r.get("party")) == cid]
+            mine = {t: of_customer[t][cid] for t in ("complaint", "capa")}
+            contacts = of_customer["contact"][cid]
             answered = [n for n in map(state.days_to_respond, mine["complaint"]) if n is not None]
             f[src] = rd.page("customer.html", src, customer.name_en if cfg.language == "en" and customer.name_en
                              else customer.name, cust=customer, complaints=mine["complaint"], capas=mine["capa"],
@@ -768,7 +804,7 @@ def page_keys(site: Site) -> dict[str, str]:
         h.update(r.body.encode())
         for source, hows in site.backlinks.get(r.id, []):
             h.update(f"\0b{source.id}\0{source.path}\0{source.title}\0{','.join(hows)}".encode())
-        for _, rid in refs_of(r, site.renderer.cfg.types):
+        for _, rid in site.refs[r.id]:
             t = by_id.get(rid)
             h.update(f"\0r{rid}\0{t.path if t else ''}\0{t.title if t else ''}\0{rid in site.hidden_ids}".encode())
         if r.type == "notice":

@@ -138,6 +138,8 @@ def _walk(folder: str, rel_dir: str, folders: set[str], tree: Tree, prefixes: fr
 
 def bad_name(name: str) -> bool:
     """A name with control characters, line or direction marks, or bytes that are not UTF-8."""
+    if name.isascii():                  # the usual name: only control characters can be wrong
+        return not name.isprintable()
     return any(unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c in BIDI for c in name)
 
 

@@ -121,6 +121,7 @@ class Renderer:
             [str(d) for d in template_dirs(cfg.root, "site")]), autoescape=True,
                                       trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                                       bytecode_cache=bytecode_cache())
+        self._refs: dict[str, tuple[str, str, str]] = {}
 
     # --- names and links ---------------------------------------------------------------------
     def person_name(self, pid) -> str:
@@ -140,18 +141,22 @@ class Renderer:
         return (d.name_en or d.name) if self.w.lang == "en" else d.name
 
     def _ctx(self, src: str) -> dict:
+        refs = self._refs   # record ID -> (URL, escaped "ID title" label, escaped ID): made once per build
 
         def link(target_src: str) -> str:
             return relative(src, url_of(target_src))
 
         def rec(rid, with_title=True) -> Markup:
-            r = self.visible.get(rid) if isinstance(rid, str) else None
-            if r is None:
-                if rid in self.site.hidden_ids:
-                    return Markup('<span class="bl-hidden-ref">{}</span>').format(self.w("hidden_ref"))
-                return Markup(escape(rid))
-            label = Markup('<span class="bl-ref">{}</span> {}').format(r.id, r.title) if with_title else escape(r.id)
-            return Markup(f'<a href="{escape(link(src_of(r)))}">{label}</a>')
+            ref = refs.get(rid) if isinstance(rid, str) else None
+            if ref is None:
+                r = self.visible.get(rid) if isinstance(rid, str) else None
+                if r is None:
+                    if rid in self.site.hidden_ids:
+                        return Markup('<span class="bl-hidden-ref">{}</span>').format(self.w("hidden_ref"))
+                    return Markup(escape(rid))
+                ref = refs[rid] = (url_of(src_of(r)), f'<span class="bl-ref">{escape(r.id)}</span> {escape(r.title)}',
+                                   str(escape(r.id)))
+            return Markup(f'<a href="{escape(relative(src, ref[0]))}">{ref[1] if with_title else ref[2]}</a>')
 
         def person(pid) -> Markup:
             if isinstance(pid, str) and pid in self.cfg.people:
@@ -178,6 +183,10 @@ class Renderer:
             return Markup("".join(f"<li>{rec(r.id)}{withdrawn if r.withdrawn else ''}</li>\n"
                                   for r in sorted(items, key=lambda r: r.id, reverse=True)))
 
+        def rec_ids(items) -> Markup:
+            """The records' IDs as links, space-separated (the figures of a review pack)."""
+            return Markup(" ".join(rec(r.id, False) for r in items))
+
         def customer(value) -> Markup:
             """A customer field: a link to the customer's page when it names one (customers.yml), else the text."""
             cid = customer_id(value, self.cfg.customers) if self.cfg.customers else None
@@ -186,7 +195,7 @@ class Renderer:
             return Markup(f'<a href="{escape(link(f"customers/{cid}.md"))}">{escape(self.customer_name(cid))}</a>')
 
         return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, dept=dept, badge=badge,
-                    record_items=record_items, today=self.site.today, customer=customer, get=self.visible.get,
+                    record_items=record_items, rec_ids=rec_ids, today=self.site.today, customer=customer, get=self.visible.get,
                     state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang, late_reason=late_reason,
                     closed_late=closed_late, done_late=done_late, done_on=done_on,
                     value=lambda r, name: self.value(r, name, rec, person, dept, badge, customer))

@@ -192,10 +192,12 @@ def done_on_of(a: state.Action):
     return item.get("done_on")
 
 
-def _objectives(cfg: Config, reports: list[Record], p: Period) -> list[tuple]:
-    out = []
+def _objectives(cfg: Config, reports: list[Record], p: Period, known: dict | None = None) -> list[tuple]:
+    out, known = [], {} if known is None else known
     for o in cfg.objectives.values():
-        values = [v for v in state.objective_values(o, reports) if p.holds(state.period_end(v.period))]
+        if o.id not in known:
+            known[o.id] = state.objective_values(o, reports)
+        values = [v for v in known[o.id] if p.holds(state.period_end(v.period))]
         out.append((o, values, sum(1 for v in values if v.met), sum(1 for v in values if not v.met)))
     return out
 
@@ -236,6 +238,7 @@ class _Context:
         self.reviews = reviews(live)
         self.of = {t: [r for r in live if r.type == t]
                    for t in ("capa", "complaint", "nc", "survey", "report", "notice")}
+        self.objective_values: dict = {}     # objective ID -> its values over the reports: the same for every pack
 
     def pack(self, cfg: Config, review: Record, today: dt.date) -> ReviewPack:
         return _pack(self, cfg, review, today)
@@ -265,7 +268,7 @@ def _pack(ctx: _Context, cfg: Config, review: Record, today: dt.date) -> ReviewP
         ncs, by_audit, sorted(ncs_open, key=lambda n: n.id),
         surveys, round(sum(overall) / len(overall), 2) if overall else None, low,
         owed, sum(1 for o in owed if o.state == "on-time"),
-        _objectives(cfg, of["report"], p),
+        _objectives(cfg, of["report"], p, ctx.objective_values),
         sorted([n for n in of["notice"] if p.holds(n.get("issued_on"))], key=lambda n: (n.get("issued_on"), n.id)),
         _outputs(review, of["capa"], nxt, today))
 

@@ -397,10 +397,20 @@ def receipts_of(record: Record, cfg: Config) -> list[tuple[str, dict | None]]:
 def receipts_owed_by(records, cfg: Config, dept: str) -> list[Record]:
     """The records (not withdrawn) that department `dept` still owes a receipt (签收): an approved
     management review in its distribution, a notice with `acknowledge: true` addressed to it. Oldest first."""
+    return receipts_owed_by_all(records, cfg).get(dept, [])
+
+
+def receipts_owed_by_all(records, cfg: Config) -> dict[str, list[Record]]:
+    """Department -> receipts_owed_by(records, cfg, department), in one pass over the records."""
     from .receipts import receipts_outstanding
 
-    out = [r for r in records if counts(r) and r.type in ("meeting", "notice") and dept in receipts_outstanding(r, cfg)]
-    return sorted(out, key=lambda r: (_date(r.get("approved_on")) or _date(r.get("issued_on")) or dt.date.min, r.id))
+    out: dict[str, list[Record]] = {}
+    for r in records:
+        if r.type in ("meeting", "notice") and counts(r):
+            for d in dict.fromkeys(receipts_outstanding(r, cfg)):
+                out.setdefault(d, []).append(r)
+    key = lambda r: (_date(r.get("approved_on")) or _date(r.get("issued_on")) or dt.date.min, r.id)  # noqa: E731
+    return {d: sorted(rs, key=key) for d, rs in out.items()}
 
 
 @dataclass
@@ -547,8 +557,9 @@ def _owed_reports(live, cfg: Config, today: dt.date):
 
 def _owed_receipts(live, cfg: Config, today: dt.date):
     """Receipts (签收) each department still owes."""
+    owed_by = receipts_owed_by_all(live, cfg)
     for code in cfg.departments:
-        for r in receipts_owed_by(live, cfg, code):
+        for r in owed_by.get(code, []):
             yield OwedItem("receipt", r.id, r.title, code, "", 0, "receipt")
 
 
