@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__, prerender
 from .config import CONFIG_DIR, Config
 
-PARALLEL_ABOVE = 1500     # files to check before a second process pays for itself
+PARALLEL_ABOVE = 400      # files to check before a second process pays for itself
 
 
 def cache_dir() -> Path:
