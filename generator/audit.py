@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from . import state
+from .state import date_of
 from .config import Config
 from .records import Record
 
@@ -21,9 +22,6 @@ DUE_SOON_DAYS = 30                # a check or review due within this many days 
 OWNER_FIELD = {"capa": "owner", "complaint": "received_by"}   # who answers for an overdue record
 DAYS_LATE = {"capa": state.capa_days_late, "complaint": state.complaint_days_late}
 
-
-def _date(value) -> dt.date | None:
-    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -74,7 +72,7 @@ def review_due_of(notice: Record, cfg: Config) -> tuple[dt.date | None, dt.date 
     """(last review, next review due) of a controlled document's revision: due `review_every` months after
     the later of its effective date and its `reviewed_on`; (…, None) without a cadence or a date."""
     every = review_every_of(notice, cfg)
-    dates = [d for d in (state.effective_from(notice), _date(notice.get("reviewed_on"))) if d]
+    dates = [d for d in (state.effective_from(notice), date_of(notice.get("reviewed_on"))) if d]
     last = max(dates) if dates else None
     return last, (add_months(last, every) if last and every else None)
 
@@ -115,7 +113,7 @@ class Retention:
     def decision(self) -> dict | None:
         """The disposal decision: the record's `withdrawn` entry, when made once its retention had run out."""
         w = self.record.get("withdrawn")
-        return w if isinstance(w, dict) and (_date(w.get("date")) or dt.date.min) >= self.until else None
+        return w if isinstance(w, dict) and (date_of(w.get("date")) or dt.date.min) >= self.until else None
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -135,11 +133,11 @@ def retention_of(record: Record, cfg: Config, today: dt.date, superseders: dict[
         if state.notice_state(record, today, superseders) in ("active", "scheduled"):
             return None
         newer = superseders.get(record.id)
-        since = (state.effective_from(newer) if newer else None) or _date(record.get("expires_on")) \
+        since = (state.effective_from(newer) if newer else None) or date_of(record.get("expires_on")) \
             or state.effective_from(record)
     else:
         names = (*END_FIELDS, *((rtype.starts_from,) if rtype.starts_from else ()), *START_FIELDS)
-        since = next((d for d in (_date(record.get(f)) for f in names) if d), None)
+        since = next((d for d in (date_of(record.get(f)) for f in names) if d), None)
     if since is None:
         since = dt.date(int(record.id.split("-")[1]), 1, 1)
     return Retention(record, rtype.retention_years, since, _add_years(since, rtype.retention_years))
@@ -189,13 +187,13 @@ def effectiveness_due_for(record: Record, cfg: Config, today: dt.date) -> Effect
     verification = record.get("verification")
     if isinstance(verification, dict) and verification.get("effective") is True:
         return None
-    due = _date(record.get("effectiveness_due"))
+    due = date_of(record.get("effectiveness_due"))
     explicit = due is not None
     if due is None:
         actions = [a for a in record.get("actions") or [] if isinstance(a, dict)]
         if not actions or any((a.get("status") or "open") == "open" for a in actions):
             return None
-        done = [d for d in (_date(a.get("done_on")) for a in actions if a.get("status") == "done") if d]
+        done = [d for d in (date_of(a.get("done_on")) for a in actions if a.get("status") == "done") if d]
         if not done:
             return None
         rtype = cfg.types.get("capa")

@@ -30,13 +30,14 @@ from pathlib import Path
 
 from . import search, state
 from .audience import visible_to
-from .audit import END_FIELDS, START_FIELDS, _date
+from .audit import END_FIELDS, START_FIELDS
 from .build import build
 from .config import CONFIG_DIR, Config
 from .labels import Words
-from .pages import _nav
+from .pages import nav_of
 from .records import RECORDS_DIR, Record
 from .resources import PACKAGE
+from .state import date_of
 from .urls import review_pack_src, src_of, url_of
 from .validate import Result
 
@@ -75,19 +76,19 @@ def span(record: Record, cfg: Config, today: dt.date, superseders: dict[str, Rec
     and notices in force or scheduled, live to `today`; a superseded or expired notice to that day."""
     rtype = cfg.types.get(record.type)
     names = ((rtype.starts_from,) if rtype and rtype.starts_from else ()) + START_FIELDS
-    start = next((d for d in (_date(record.get(f)) for f in names) if d), None) \
-        or _date(record.get("submitted_on")) or dt.date(int(record.id.split("-")[1]), 1, 1)
+    start = next((d for d in (date_of(record.get(f)) for f in names) if d), None) \
+        or date_of(record.get("submitted_on")) or dt.date(int(record.id.split("-")[1]), 1, 1)
     status = record.get("status")
     if record.type == "notice":
         now = state.notice_state(record, today, superseders)
         if now in ("active", "scheduled"):
             return start, max(start, today)
         newer = superseders.get(record.id)
-        end = (state.effective_from(newer) if newer else None) or _date(record.get("expires_on")) or start
+        end = (state.effective_from(newer) if newer else None) or date_of(record.get("expires_on")) or start
     elif rtype and rtype.flow and status not in (rtype.flow[-1], "cancelled") and not record.withdrawn:
         end = today
     else:
-        end = next((d for d in (_date(record.get(f)) for f in END_FIELDS) if d), None) or start
+        end = next((d for d in (date_of(record.get(f)) for f in END_FIELDS) if d), None) or start
     return start, max(start, end)
 
 
@@ -260,7 +261,7 @@ def _search(files: dict[str, bytes], lang: str) -> dict[str, bytes]:
 def _cover(page: bytes, chosen: list[Record], cfg: Config, w: Words, *, start, end, audience, today) -> bytes:
     """The home page with the pack's cover on top: what, for whom, which period, and where to start."""
     e = html.escape
-    audit_links = next((v for item in _nav(cfg, w, {}) for k, v in item.items() if k == w("audit_pages")), [])
+    audit_links = next((v for item in nav_of(cfg, w, {}) for k, v in item.items() if k == w("audit_pages")), [])
     rows = []
     for rtype in sorted({r.type for r in chosen}, key=lambda t: list(cfg.types).index(t) if t in cfg.types else 99):
         of = [r for r in chosen if r.type == rtype]

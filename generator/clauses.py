@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import audit, review, state
+from .state import date_of
 from .config import Config
 from .meetings_owed import meetings_owed
 from .receipts import receipts_outstanding
@@ -50,9 +51,6 @@ def _page(cfg: Config, rtype: str, page: str) -> str | None:
     folder = _folder(cfg, rtype)
     return f"{folder}/{page}" if folder else None
 
-
-def _date(value) -> dt.date | None:
-    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
 
 
 def verification_missing(capa) -> bool:
@@ -108,7 +106,7 @@ def _c912(live, cfg: Config, today: dt.date, customer_key) -> Clause:
         ev.append(Evidence("customers_on_file", len(cfg.customers), "customers/index.md"))
     miss = []
     for cid in cfg.customers:
-        got = [d for d in (_date(s.get("received_on")) for s in surveys if customer_key(s.get("customer")) == cid) if d]
+        got = [d for d in (date_of(s.get("received_on")) for s in surveys if customer_key(s.get("customer")) == cid) if d]
         if not got or (today - max(got)).days > SURVEY_EVERY_DAYS:
             miss.append(Missing("gap_no_survey", cid, {"last": max(got).isoformat() if got else ""}))
     miss += [Missing("gap_complaint_late", c.id, {"n": state.complaint_days_late(c, today)})

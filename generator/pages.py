@@ -89,7 +89,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.renderer.env.globals["audit_lists"] = functools.cache(
         lambda: (audit.effectiveness_checks(live, cfg, today), audit.escalations(live, cfg, today)))
     site.extra_pages = extra_pages or {}
-    site.nav = _nav(cfg, words, site.extra_pages)
+    site.nav = nav_of(cfg, words, site.extra_pages)
     site.next_ids = next_ids(records, cfg, today)
     site.inputs = generated_inputs(records, site)
     return site
@@ -737,7 +737,7 @@ def _body_skeleton(cfg: Config, rtype: str, rid: str, today: dt.date) -> str:
     return parts[1] if len(parts) == 2 else ""
 
 
-def _nav(cfg: Config, w: Words, extra_pages: dict) -> list:
+def nav_of(cfg: Config, w: Words, extra_pages: dict) -> list:
     t = cfg.types
     nav = [
         {w("board"): "index.md"},

@@ -11,20 +11,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import state
+from .state import date_of
 from .config import Config
 from .records import Record
 
 REVIEW_KIND = "management-review"     # a meeting's `kind` that makes it a management review
 
 
-def _date(value) -> dt.date | None:
-    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
-
 
 def is_review(record: Record) -> bool:
     """A management review that counts: a meeting of kind management-review with a date, not withdrawn."""
     return (record.type == "meeting" and record.get("kind") == REVIEW_KIND and state.counts(record)
-            and _date(record.get("date")) is not None)
+            and date_of(record.get("date")) is not None)
 
 
 def reviews(records) -> list[Record]:
@@ -38,7 +36,7 @@ class Period:
     end: dt.date              # the review's date
 
     def holds(self, day) -> bool:
-        day = _date(day)
+        day = date_of(day)
         return day is not None and (self.start is None or day >= self.start) and day <= self.end
 
 
@@ -113,7 +111,7 @@ class ReviewPack:
 
 
 def capa_open_on(capa: Record, day: dt.date) -> bool:
-    opened, closed = _date(capa.get("opened_on")), _date(capa.get("closed_on"))
+    opened, closed = date_of(capa.get("opened_on")), date_of(capa.get("closed_on"))
     if capa.get("status") == "cancelled" or not opened or opened > day:
         return False
     return not (capa.get("status") == "closed" and closed and closed <= day)
@@ -121,10 +119,10 @@ def capa_open_on(capa: Record, day: dt.date) -> bool:
 
 def complaint_open_on(c: Record, day: dt.date) -> bool:
     """Received on or before `day` and not yet responded (nor cancelled) by then."""
-    got, answered = _date(c.get("received_on")), state.responded_on(c)
+    got, answered = date_of(c.get("received_on")), state.responded_on(c)
     if c.get("status") == "cancelled" or not got or got > day:
         return False
-    closed = _date(c.get("closed_on")) if c.get("status") == "closed" else None
+    closed = date_of(c.get("closed_on")) if c.get("status") == "closed" else None
     return not ((answered and answered <= day) or (closed and closed <= day))
 
 
@@ -135,15 +133,15 @@ def _capa_figures(capas: list[Record], p: Period) -> Figures:
             continue
         if p.holds(c.get("opened_on")):
             f.new.append(c)
-        closed = _date(c.get("closed_on")) if c.get("status") == "closed" else None
+        closed = date_of(c.get("closed_on")) if c.get("status") == "closed" else None
         if closed and p.holds(closed):
             f.closed.append(c)
-            due = _date(c.get("due"))
+            due = date_of(c.get("due"))
             if due and closed <= due:
                 f.on_time.append(c)
         if capa_open_on(c, p.end):
             f.open.append(c)
-            if state._overdue_on(c, p.end):
+            if state.overdue_on(c, p.end):
                 f.overdue.append(c)
     return f
 
@@ -158,12 +156,12 @@ def _complaint_figures(complaints: list[Record], p: Period) -> Figures:
         answered = state.responded_on(c)
         if answered and p.holds(answered):
             f.closed.append(c)
-            due = _date(c.get("response_due"))
+            due = date_of(c.get("response_due"))
             if due and answered <= due:
                 f.on_time.append(c)
         if complaint_open_on(c, p.end):
             f.open.append(c)
-            due = _date(c.get("response_due"))
+            due = date_of(c.get("response_due"))
             if due and p.end > due:
                 f.overdue.append(c)
     return f
@@ -175,7 +173,7 @@ def _earlier_actions(earlier: list[Record], p: Period, today: dt.date) -> list[A
     out = []
     for r in earlier:
         for a in state.actions_of(r, today):
-            done = _date(done_on_of(a))
+            done = date_of(done_on_of(a))
             if a.status == "cancelled" and r is not earlier[-1]:
                 continue
             if r is not earlier[-1] and a.status == "done" and done and p.start and done < p.start:
@@ -255,8 +253,8 @@ def _pack(ctx: _Context, cfg: Config, review: Record, today: dt.date) -> ReviewP
     by_audit: dict[str, list[Record]] = {}
     for n in ncs:
         by_audit.setdefault(str(n.get("audit")), []).append(n)
-    ncs_open = [n for n in of["nc"] if _date(n.get("found_on")) and n.get("found_on") <= p.end
-                and not (n.get("status") == "closed" and _date(n.get("closed_on")) and n.get("closed_on") <= p.end)]
+    ncs_open = [n for n in of["nc"] if date_of(n.get("found_on")) and n.get("found_on") <= p.end
+                and not (n.get("status") == "closed" and date_of(n.get("closed_on")) and n.get("closed_on") <= p.end)]
     surveys = sorted([s for s in of["survey"] if p.holds(s.get("received_on"))], key=lambda s: s.id)
     overall = [x for x in map(state.survey_overall, surveys) if x is not None]
     low = [(s, str(k), v) for s in surveys if isinstance(s.get("scores"), dict)

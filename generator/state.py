@@ -17,7 +17,8 @@ CLOSED_CAPA = ("closed", "cancelled")
 ACTION_TYPES = ("meeting", "capa", "survey", "contact")     # types whose action items are tracked
 
 
-def _date(value) -> dt.date | None:
+def date_of(value) -> dt.date | None:
+    """`value` when it is a date (not a datetime), else None."""
     return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
 
 
@@ -29,7 +30,7 @@ def counts(record: Record) -> bool:
 # --- notices -------------------------------------------------------------------------------
 
 def effective_from(notice: Record) -> dt.date | None:
-    return _date(notice.get("effective_from")) or _date(notice.get("issued_on"))
+    return date_of(notice.get("effective_from")) or date_of(notice.get("issued_on"))
 
 
 def superseded_by(notices: list[Record], today: dt.date) -> dict[str, Record]:
@@ -50,7 +51,7 @@ def notice_state(notice: Record, today: dt.date, superseders: dict[str, Record])
         return "withdrawn"
     if notice.id in superseders:
         return "superseded"
-    start, end = effective_from(notice), _date(notice.get("expires_on"))
+    start, end = effective_from(notice), date_of(notice.get("expires_on"))
     if start and today < start:
         return "scheduled"
     if end and today > end:
@@ -62,7 +63,7 @@ def board(notices: list[Record], today: dt.date) -> list[Record]:
     """The bulletin board: active notices, pinned first, then newest first."""
     sup = superseded_by(notices, today)
     active = [n for n in notices if notice_state(n, today, sup) == "active"]
-    return sorted(active, key=lambda n: (not n.get("pinned"), _neg(effective_from(n)), _neg(_date(n.get("issued_on"))),
+    return sorted(active, key=lambda n: (not n.get("pinned"), _neg(effective_from(n)), _neg(date_of(n.get("issued_on"))),
                                          _neg_id(n.id)))
 
 
@@ -102,7 +103,7 @@ def actions_of(record: Record, today: dt.date) -> list[Action]:
     for i, a in enumerate(record.get("actions") or [], start=1):
         if not isinstance(a, dict):
             continue
-        due = _date(a.get("due"))
+        due = date_of(a.get("due"))
         status = a.get("status") or "open"
         late = (today - due).days if (due and status == "open" and today > due) else 0
         out.append(Action(record, i, str(a.get("text") or ""), str(a.get("owner") or ""), due, status,
@@ -126,7 +127,7 @@ def capa_days_late(capa: Record, today: dt.date) -> int:
     """Days past due (the CAPA's own due, or its latest open action's); 0 when not overdue."""
     if capa.get("status") in CLOSED_CAPA or not counts(capa):
         return 0
-    due = _date(capa.get("due"))
+    due = date_of(capa.get("due"))
     late = (today - due).days if due and today > due else 0
     for a in actions_of(capa, today):
         late = max(late, a.days_late)
@@ -134,8 +135,8 @@ def capa_days_late(capa: Record, today: dt.date) -> int:
 
 
 def capa_age(capa: Record, today: dt.date) -> int | None:
-    start = _date(capa.get("opened_on"))
-    end = _date(capa.get("closed_on")) if capa.get("status") == "closed" else today
+    start = date_of(capa.get("opened_on"))
+    end = date_of(capa.get("closed_on")) if capa.get("status") == "closed" else today
     return (end - start).days if start and end else None
 
 
@@ -195,7 +196,7 @@ def _owed_for(entry: ScheduleEntry, filed: dict, today: dt.date) -> list[Owed]:
             break
         due = end + dt.timedelta(days=entry.due_days)
         report = filed.get((entry.department, entry.kind, period))
-        submitted = _date(report.get("submitted_on")) if report else None
+        submitted = date_of(report.get("submitted_on")) if report else None
         if report and submitted:
             late = max(0, (submitted - due).days)
             state = "late" if late else "on-time"
@@ -242,14 +243,14 @@ def kpis(records, today: dt.date, months: int = 24) -> Kpis:
     zero = [0] * len(labels)
     opened, closed, on_time, days = list(zero), list(zero), list(zero), [[] for _ in labels]
     for c in capas:
-        o = _date(c.get("opened_on"))
+        o = date_of(c.get("opened_on"))
         if o and _month(o) in index:
             opened[index[_month(o)]] += 1
-        cl = _date(c.get("closed_on")) if c.get("status") == "closed" else None
+        cl = date_of(c.get("closed_on")) if c.get("status") == "closed" else None
         if cl and _month(cl) in index:
             i = index[_month(cl)]
             closed[i] += 1
-            due = _date(c.get("due"))
+            due = date_of(c.get("due"))
             on_time[i] += 1 if due and cl <= due else 0
             if o:
                 days[i].append((cl - o).days)
@@ -259,17 +260,17 @@ def kpis(records, today: dt.date, months: int = 24) -> Kpis:
     for label in labels:
         year, month = int(label[:4]), int(label[5:])
         end = min(dt.date(year, month, calendar.monthrange(year, month)[1]), today)
-        k.overdue_at_month_end.append(sum(1 for c in capas if _overdue_on(c, end)))
+        k.overdue_at_month_end.append(sum(1 for c in capas if overdue_on(c, end)))
     for rtype, key, target in (("notice", "issued_on", k.notices), ("meeting", "date", k.meetings)):
         series = list(zero)
         for r in live:
-            d = _date(r.get(key)) if r.type == rtype else None
+            d = date_of(r.get(key)) if r.type == rtype else None
             if d and _month(d) in index:
                 series[index[_month(d)]] += 1
         target.extend(series)
     k.extended = sorted(c.id for c in capas if c.get("due_extensions"))
-    all_closed = [c for c in capas if c.get("status") == "closed" and _date(c.get("closed_on"))]
-    timely = [c for c in all_closed if _date(c.get("due")) and c.get("closed_on") <= c.get("due")]
+    all_closed = [c for c in capas if c.get("status") == "closed" and date_of(c.get("closed_on"))]
+    timely = [c for c in all_closed if date_of(c.get("due")) and c.get("closed_on") <= c.get("due")]
     k.totals = {
         "open": sum(1 for c in capas if c.get("status") not in CLOSED_CAPA),
         "overdue": sum(1 for c in capas if capa_days_late(c, today) > 0),
@@ -282,10 +283,10 @@ def kpis(records, today: dt.date, months: int = 24) -> Kpis:
     return k
 
 
-def _overdue_on(capa: Record, day: dt.date) -> bool:
+def overdue_on(capa: Record, day: dt.date) -> bool:
     """Was the CAPA open and past its due date at the end of `day`? (History beyond closed_on is not kept.)"""
-    opened, due = _date(capa.get("opened_on")), _date(capa.get("due"))
-    closed = _date(capa.get("closed_on")) if capa.get("status") == "closed" else None
+    opened, due = date_of(capa.get("opened_on")), date_of(capa.get("due"))
+    closed = date_of(capa.get("closed_on")) if capa.get("status") == "closed" else None
     if not opened or opened > day or (closed is not None and closed <= day):
         return False
     if due and day > due:
@@ -293,7 +294,7 @@ def _overdue_on(capa: Record, day: dt.date) -> bool:
     for a in capa.get("actions") or []:
         if not isinstance(a, dict) or a.get("status") == "cancelled":
             continue
-        a_due, done = _date(a.get("due")), _date(a.get("done_on"))
+        a_due, done = date_of(a.get("due")), date_of(a.get("done_on"))
         if a_due and day > a_due and (done is None or done > day):
             return True
     return False
@@ -306,7 +307,7 @@ ANSWERED_COMPLAINT = ("responded", "closed", "cancelled")
 
 def complaint_days_late(complaint: Record, today: dt.date) -> int:
     """Days past `response_due` of a complaint not yet responded, closed or cancelled; 0 when not overdue."""
-    due = _date(complaint.get("response_due"))
+    due = date_of(complaint.get("response_due"))
     if not counts(complaint) or complaint.get("status") in ANSWERED_COMPLAINT or not due or today <= due:
         return 0
     return (today - due).days
@@ -314,18 +315,18 @@ def complaint_days_late(complaint: Record, today: dt.date) -> int:
 
 def responded_on(complaint: Record) -> dt.date | None:
     response = complaint.get("response")
-    return _date(response.get("on")) if isinstance(response, dict) else None
+    return date_of(response.get("on")) if isinstance(response, dict) else None
 
 
 def days_to_respond(complaint: Record) -> int | None:
     """Days from receipt to the response to the customer (None before a response)."""
-    start, end = _date(complaint.get("received_on")), responded_on(complaint)
+    start, end = date_of(complaint.get("received_on")), responded_on(complaint)
     return (end - start).days if start and end else None
 
 
 def memo_days_late(memo: Record, today: dt.date) -> int:
     """Days past `reply_due` of an open memo; 0 when not overdue."""
-    due = _date(memo.get("reply_due"))
+    due = date_of(memo.get("reply_due"))
     if not counts(memo) or memo.get("status") != "open" or not due or today <= due:
         return 0
     return (today - due).days
@@ -409,7 +410,7 @@ def receipts_owed_by_all(records, cfg: Config) -> dict[str, list[Record]]:
         if r.type in ("meeting", "notice") and counts(r):
             for d in dict.fromkeys(receipts_outstanding(r, cfg)):
                 out.setdefault(d, []).append(r)
-    key = lambda r: (_date(r.get("approved_on")) or _date(r.get("issued_on")) or dt.date.min, r.id)  # noqa: E731
+    key = lambda r: (date_of(r.get("approved_on")) or date_of(r.get("issued_on")) or dt.date.min, r.id)  # noqa: E731
     return {d: sorted(rs, key=key) for d, rs in out.items()}
 
 
@@ -459,7 +460,7 @@ def comm_kpis(records, today: dt.date, months: list[str]) -> CommKpis:
     k = CommKpis([0] * len(months), [], [0] * len(months), [0] * len(months))
     days: list[list[int]] = [[] for _ in months]
     for c in complaints:
-        got = _date(c.get("received_on"))
+        got = date_of(c.get("received_on"))
         if got and _month(got) in index:
             k.complaints[index[_month(got)]] += 1
         on, n = responded_on(c), days_to_respond(c)
@@ -467,10 +468,10 @@ def comm_kpis(records, today: dt.date, months: list[str]) -> CommKpis:
             days[index[_month(on)]].append(n)
     k.mean_days_to_respond = [round(sum(d) / len(d), 1) if d else None for d in days]
     for nc in ncs:
-        found = _date(nc.get("found_on"))
+        found = date_of(nc.get("found_on"))
         if found and _month(found) in index:
             k.nc_found[index[_month(found)]] += 1
-        closed = _date(nc.get("closed_on")) if nc.get("status") == "closed" else None
+        closed = date_of(nc.get("closed_on")) if nc.get("status") == "closed" else None
         if closed and _month(closed) in index:
             k.nc_closed[index[_month(closed)]] += 1
     answered = [n for n in map(days_to_respond, complaints) if n is not None]
@@ -514,7 +515,7 @@ def _owed_capas(live, cfg: Config, today: dt.date):
     for r in live:
         if r.type != "capa" or r.get("status") in CLOSED_CAPA:
             continue
-        late, due = capa_days_late(r, today), _date(r.get("due"))
+        late, due = capa_days_late(r, today), date_of(r.get("due"))
         own_late = bool(due and today > due)
         why = ("overdue" if own_late else "action-late" if late else
                "verification" if r.get("status") == "verification" else "open")
@@ -533,7 +534,7 @@ def _owed_complaints(live, cfg: Config, today: dt.date):
         if r.type == "complaint" and r.get("status") not in ANSWERED_COMPLAINT:
             late = complaint_days_late(r, today)
             yield OwedItem("complaint", r.id, r.title, str(r.get("received_by") or ""),
-                           _iso(_date(r.get("response_due"))), late, "overdue" if late else "open")
+                           _iso(date_of(r.get("response_due"))), late, "overdue" if late else "open")
 
 
 def _owed_memos(live, cfg: Config, today: dt.date):
@@ -542,7 +543,7 @@ def _owed_memos(live, cfg: Config, today: dt.date):
         if r.type == "memo" and r.get("status") == "open":
             late = memo_days_late(r, today)
             for d in dict.fromkeys(x for x in (r.get("to") or []) if isinstance(x, str)):
-                yield OwedItem("memo", r.id, r.title, d, _iso(_date(r.get("reply_due"))), late,
+                yield OwedItem("memo", r.id, r.title, d, _iso(date_of(r.get("reply_due"))), late,
                                "overdue" if late else "open")
 
 
