@@ -10,7 +10,8 @@ MkDocs. Files it does not render are linked from the previous output; the search
 (search.patch) when the pages are the same, else rebuilt from the kept entries. Anything site-wide that
 changed means a full build. The costly data files (each type's workbook and CSV, the calendar,
 records.json) are kept beside the manifest by their inputs (stage2.Memo): an edit makes again only those
-whose rows changed.
+whose rows changed. The site a build replaced is kept beside the manifest too (spare): the next build is made
+in its folders (recycle), not in ten thousand new ones.
 """
 
 from __future__ import annotations
