@@ -142,8 +142,8 @@ def _claim_spare(out: Path) -> Path | None:
 
 
 def _keep_spare(out: Path, folder: Path) -> bool:
-    """Keep `folder`, a site built for `out`, as the spare the next build is made in; whatever it holds is
-    unlinked or replaced by that build (incremental.recycle), so its files need not be right."""
+    """Keep `folder`, the site a build into `out` replaced, as the spare the next build is made in; whatever it
+    holds is unlinked or replaced by that build (incremental.recycle)."""
     spare = incremental.spare(out)
     try:
         spare.parent.mkdir(parents=True, exist_ok=True)
@@ -183,8 +183,8 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
     tmp = _claim_spare(out) if manifest is not None else None
     recycled = tmp is not None
     tmp = tmp or _new_folder(out, "new")
-    (tmp / MARKER).unlink(missing_ok=True)     # a new file: the folder's time changes (serve.py's version)
-    (tmp / MARKER).write_text(MARKER_TEXT, "utf-8")
+    (tmp / f"{MARKER}.new").write_text(MARKER_TEXT, "utf-8")
+    os.replace(tmp / f"{MARKER}.new", tmp / MARKER)   # the folder's time changes: serve.py's version
     try:
         done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
                             today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress,
@@ -192,7 +192,11 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         if done is None:      # Bulletin's plugin is not in mkdocs.yml, or never ran: a site without records
             raise Refused("mkdocs-no-bulletin", path=config_file)
     except BaseException:
-        if not recycled or not _keep_spare(out, tmp):
+        if recycled:      # not kept as the spare: whatever made it fail stays out of the next build
+            old = _new_folder(out, "old")
+            tmp.rename(old / out.name)
+            _remove_later(old)
+        else:
             shutil.rmtree(tmp, ignore_errors=True)
         raise
     old = None

@@ -189,6 +189,8 @@ def recycle(previous: Path, folder: Path, keep: set[str]) -> list[str]:
     (paths relative to it; linked from `previous` unless they are that same file already): every other file
     is unlinked, so the build that follows writes new files and never through a link into `previous`.
     Top-level dot files (the build's marker) stay. Returns the folders that lost files, for drop_empty()."""
+    import shutil
+
     previous, folder = str(previous), str(folder)
     emptied, todo, seen = [], [""], set()
     while todo:
@@ -197,8 +199,11 @@ def recycle(previous: Path, folder: Path, keep: set[str]) -> list[str]:
         with os.scandir(os.path.join(folder, rel_dir)) as it:
             for e in it:
                 rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
-                if e.is_dir(follow_symlinks=False):
+                if e.is_dir(follow_symlinks=False) and rel not in keep:
                     todo.append(rel)
+                elif e.is_dir(follow_symlinks=False):     # a folder where a file is to be linked
+                    shutil.rmtree(e.path)
+                    lost = True
                 elif rel in keep:
                     seen.add(rel)
                     if not _link(os.path.join(previous, rel), e.path, e.inode()):
