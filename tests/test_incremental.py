@@ -270,3 +270,40 @@ def test_a_build_that_fails_after_writing_leaves_the_previous_site_untouched(rep
     _build(repo, site)
     _build(repo, full, incremental_ok=False)
     assert _differences(site, full) == []
+
+
+def test_recycling_a_folder_never_touches_the_live_sites_files(tmp_path):
+    """incremental.recycle on real folders: a file shared with the live site stays, a stale one is replaced by
+    a link, a folder where a file is to be linked goes, everything else is unlinked (the live site's bytes
+    stay), and drop_empty() removes only the folders left empty."""
+    import os
+
+    from generator import incremental
+
+    live, older = tmp_path / "live", tmp_path / "older"
+    for rel, text in {"a/index.html": "A", "b/index.html": "B2", "c/x.png": "X", "d/index.html": "D"}.items():
+        (live / rel).parent.mkdir(parents=True, exist_ok=True)
+        (live / rel).write_text(text)
+    (older / "a").mkdir(parents=True)
+    os.link(live / "a/index.html", older / "a/index.html")        # shared: kept as it is
+    (older / "b").mkdir()
+    (older / "b/index.html").write_text("B1")                       # stale: replaced by the live one
+    (older / "c/x.png").mkdir(parents=True)                         # a folder where a file goes
+    (older / "c/x.png/index.html").write_text("old page")
+    os.link(live / "d/index.html", older / "d.html")                # shared, not kept: unlinked, never written
+    (older / "gone/deep").mkdir(parents=True)
+    (older / "gone/deep/index.html").write_text("removed record")
+    (older / ".bulletin-site").write_text("marker")
+
+    emptied = incremental.recycle(live, older, {"a/index.html", "b/index.html", "c/x.png"})
+    assert (older / "a/index.html").stat().st_ino == (live / "a/index.html").stat().st_ino
+    assert (older / "b/index.html").stat().st_ino == (live / "b/index.html").stat().st_ino
+    assert (older / "c/x.png").read_text() == "X"
+    assert not (older / "d.html").exists()
+    assert (older / ".bulletin-site").is_file()
+    (older / "d.html").write_text("written by the build")        # what a build writes now is its own file
+    assert (live / "d/index.html").read_text() == "D"
+    incremental.drop_empty(older, emptied)
+    assert not (older / "gone").exists()
+    assert sorted(p.relative_to(older).as_posix() for p in older.rglob("*")) == [
+        ".bulletin-site", "a", "a/index.html", "b", "b/index.html", "c", "c/x.png", "d.html"]
