@@ -126,6 +126,37 @@ def _remove_later(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _claim_spare(out: Path) -> Path | None:
+    """The site the last build into `out` replaced (_keep_spare), renamed beside `out` for this build: its
+    folders are made already (at 10,000 records, making them again took seconds). None when there is none,
+    another build took it, or it cannot be moved here (another file system)."""
+    spare = incremental.spare(out)
+    if not (spare / MARKER).is_file():
+        return None
+    folder = out.parent / f".{out.name}.new-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        spare.rename(folder)      # atomic: one build claims it
+    except OSError:
+        return None
+    return folder
+
+
+def _keep_spare(out: Path, folder: Path) -> bool:
+    """Keep `folder`, the site a build into `out` replaced, as the spare the next build is made in; whatever it
+    holds is unlinked or replaced by that build (incremental.recycle)."""
+    spare = incremental.spare(out)
+    try:
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        if spare.exists():      # out of the way first: the removal takes time
+            stale = spare.with_name(f"{spare.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
+            spare.rename(stale)
+            _remove_later(stale)
+        folder.rename(spare)
+        return True
+    except OSError:
+        return False
+
+
 def default_mkdocs_yml() -> Path:
     """For a repository without its own mkdocs.yml: Bulletin's, naming this package's hook, as a file in the cache."""
     text = bulletin_mkdocs_yml(docs_dir=str(PACKAGE / "site_docs"), plugin=False)
@@ -148,19 +179,28 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
     config_file = mkdocs_file(root) or default_mkdocs_yml()
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
-    tmp = _new_folder(out, "new")
-    (tmp / MARKER).write_text(MARKER_TEXT, "utf-8")
+    manifest = incremental.load(out) if incremental_ok and out.is_dir() else None
+    tmp = _claim_spare(out) if manifest is not None else None
+    recycled = tmp is not None
+    tmp = tmp or _new_folder(out, "new")
+    (tmp / f"{MARKER}.new").write_text(MARKER_TEXT, "utf-8")
+    os.replace(tmp / f"{MARKER}.new", tmp / MARKER)   # the folder's time changes: serve.py's version
     try:
-        manifest = incremental.load(out) if incremental_ok and out.is_dir() else None
         done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
-                            today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress)
+                            today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress,
+                            recycled=recycled)
         if done is None:      # Bulletin's plugin is not in mkdocs.yml, or never ran: a site without records
             raise Refused("mkdocs-no-bulletin", path=config_file)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if recycled:      # not kept as the spare: whatever made it fail stays out of the next build
+            old = _new_folder(out, "old")
+            tmp.rename(old / out.name)
+            _remove_later(old)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     old = None
-    if out.exists():
+    if out.exists() and not _keep_spare(out, out):
         old = _new_folder(out, "old")
         out.rename(old / out.name)
     tmp.rename(out)

@@ -10,7 +10,8 @@ MkDocs. Files it does not render are linked from the previous output; the search
 (search.patch) when the pages are the same, else rebuilt from the kept entries. Anything site-wide that
 changed means a full build. The costly data files (each type's workbook and CSV, the calendar,
 records.json) are kept beside the manifest by their inputs (stage2.Memo): an edit makes again only those
-whose rows changed.
+whose rows changed. The site a build replaced is kept beside the manifest too (spare): the next build is made
+in its folders (recycle), not in ten thousand new ones.
 """
 
 from __future__ import annotations
@@ -139,10 +140,15 @@ def _stamp(out: Path) -> tuple:
     return (st.st_ino, mt)
 
 
-def link_tree(previous: Path, new: Path, rel_paths) -> int:
-    """Hard-link (or copy) the given files of the previous output into the new one."""
-    import shutil
+def spare(out: Path) -> Path:
+    """Where the site replaced by the last build into `out` waits (build.py): the next build is made in it, so
+    the folders of unchanged pages are not made again."""
+    return _path(out).with_suffix(".spare")
 
+
+def link_tree(previous: Path, new: Path, rel_paths) -> int:
+    """Hard-link (or copy) the given files of the previous output into the new one. A file the new folder
+    holds already stays when it is that same file, else it is replaced: never written through."""
     count, made = 0, set()
     previous, new = str(previous), str(new)
     for rel in rel_paths:
@@ -151,11 +157,72 @@ def link_tree(previous: Path, new: Path, rel_paths) -> int:
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
-        try:
-            os.link(src, dst)
-        except FileNotFoundError:
-            continue
-        except OSError:
-            shutil.copy2(src, dst)
-        count += 1
+        count += _link(src, dst)
     return count
+
+
+def _link(src: str, dst: str, have: int | None = None) -> int:
+    """Link src as dst (1), or 0 when src is missing (dst is then missing too). `have`: the inode of dst,
+    which exists: it stays when it is src's."""
+    import shutil
+
+    if have is not None:
+        try:
+            if os.stat(src).st_ino == have:
+                return 1
+        except FileNotFoundError:
+            pass
+        os.unlink(dst)
+    try:
+        os.link(src, dst)
+    except FileNotFoundError:
+        return 0
+    except FileExistsError:
+        return _link(src, dst, os.stat(dst).st_ino)
+    except OSError:
+        shutil.copy2(src, dst)
+    return 1
+
+
+def recycle(previous: Path, folder: Path, keep: set[str]) -> list[str]:
+    """Make `folder`, an older build's output, hold of its files only those of `previous` named in `keep`
+    (paths relative to it; linked from `previous` unless they are that same file already): every other file
+    is unlinked, so the build that follows writes new files and never through a link into `previous`.
+    Top-level dot files (the build's marker) stay. Returns the folders that lost files, for drop_empty()."""
+    import shutil
+
+    previous, folder = str(previous), str(folder)
+    emptied, todo, seen = [], [""], set()
+    while todo:
+        rel_dir = todo.pop()
+        lost = False
+        with os.scandir(os.path.join(folder, rel_dir)) as it:
+            for e in it:
+                rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
+                if e.is_dir(follow_symlinks=False) and rel not in keep:
+                    todo.append(rel)
+                elif e.is_dir(follow_symlinks=False):     # a folder where a file is to be linked
+                    shutil.rmtree(e.path)
+                    lost = True
+                elif rel in keep:
+                    seen.add(rel)
+                    if not _link(os.path.join(previous, rel), e.path, e.inode()):
+                        lost = True
+                elif not (rel_dir == "" and e.name.startswith(".")):
+                    os.unlink(e.path)
+                    lost = True
+        if lost:
+            emptied.append(rel_dir)
+    link_tree(Path(previous), Path(folder), [rel for rel in keep if rel not in seen])
+    return emptied
+
+
+def drop_empty(folder: Path, emptied: list[str]) -> None:
+    """After the build: the folders recycle() emptied that stayed empty go, and so do parents left empty."""
+    for rel_dir in sorted(emptied, key=lambda r: -r.count("/")):
+        while rel_dir:
+            try:
+                os.rmdir(os.path.join(folder, rel_dir))
+            except OSError:
+                break
+            rel_dir = rel_dir.rpartition("/")[0]

@@ -211,3 +211,99 @@ def test_a_title_edit_makes_only_the_data_files_it_changes_again(repo, tmp_path)
     assert len(set(after) - set(before)) == 3, "the report workbook, the report CSV, records.json"
     assert len(set(before) - set(after)) == 3, "what no build uses any longer is dropped"
     assert all(after[name] == ino for name, ino in before.items() if name in after), "the others are not rewritten"
+
+
+def _folder_inodes(site) -> dict:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_dir()}
+
+
+def test_each_build_is_made_in_the_folders_of_the_build_before_the_previous(repo, tmp_path):
+    """The site a build replaces is kept (in the cache) and the next build is made in it: the folders of
+    unchanged pages are not made again, and edit after edit (a body, a title, a record removed, one added)
+    each site is byte for byte a full build, with no folder or file left from an older one."""
+    site, full = tmp_path / "site", tmp_path / "full"
+    _build(repo, site)
+    first = _folder_inodes(site)
+    _build(repo, site)
+    assert not set(_folder_inodes(site).values()) & set(first.values()), "the second build: a new folder"
+    for edit in (edit_body_only, edit_title, delete_record, add_record, edit_body_only):
+        before = _folder_inodes(site)
+        edit(repo)
+        stats = _build(repo, site)
+        assert stats["reused"] > 0, edit.__name__
+        now = _folder_inodes(site)
+        kept = [rel for rel, ino in now.items() if rel in first and ino == first[rel]]
+        assert len(kept) > len(now) // 2, (edit.__name__, len(kept), len(now))
+        assert not set(now.values()) & set(before.values()), "never the live site's folders"
+        _build(repo, full, incremental_ok=False)
+        assert _differences(site, full) == [], edit.__name__
+        first = before        # the folder of two builds ago, for the next round
+
+
+def test_a_build_that_fails_after_writing_leaves_the_previous_site_untouched(repo, tmp_path):
+    """A build made in a recycled folder shares files with the live site by hard links: it fails after
+    writing every file (strict mode, a broken link) and the live site keeps every byte; the next build is
+    right."""
+    import hashlib
+
+    site, full = tmp_path / "site", tmp_path / "full"
+    _build(repo, site)
+    _build(repo, site)
+
+    def state() -> str:
+        h = hashlib.sha256()
+        for p in sorted(site.rglob("*")):
+            h.update(p.relative_to(site).as_posix().encode() + b"\0")
+            if p.is_file():
+                h.update(hashlib.sha256(p.read_bytes()).digest())
+        return h.hexdigest()
+
+    before = state()
+    edit_body_only(repo)
+    edit_title(repo)
+    guide = repo / "docs" / "contributing.md"
+    guide.write_text(guide.read_text("utf-8") + "\n[模板](missing-template.md)\n", "utf-8")
+    with pytest.raises(SystemExit, match="strict mode"):      # MkDocs: after every file is written
+        _build(repo, site, strict=True)
+    assert state() == before
+    guide.write_text(guide.read_text("utf-8").replace("[模板](missing-template.md)", "模板"), "utf-8")
+    _build(repo, site)
+    _build(repo, full, incremental_ok=False)
+    assert _differences(site, full) == []
+
+
+def test_recycling_a_folder_never_touches_the_live_sites_files(tmp_path):
+    """incremental.recycle on real folders: a file shared with the live site stays, a stale one is replaced by
+    a link, a folder where a file is to be linked goes, everything else is unlinked (the live site's bytes
+    stay), and drop_empty() removes only the folders left empty."""
+    import os
+
+    from generator import incremental
+
+    live, older = tmp_path / "live", tmp_path / "older"
+    for rel, text in {"a/index.html": "A", "b/index.html": "B2", "c/x.png": "X", "d/index.html": "D"}.items():
+        (live / rel).parent.mkdir(parents=True, exist_ok=True)
+        (live / rel).write_text(text)
+    (older / "a").mkdir(parents=True)
+    os.link(live / "a/index.html", older / "a/index.html")        # shared: kept as it is
+    (older / "b").mkdir()
+    (older / "b/index.html").write_text("B1")                       # stale: replaced by the live one
+    (older / "c/x.png").mkdir(parents=True)                         # a folder where a file goes
+    (older / "c/x.png/index.html").write_text("old page")
+    os.link(live / "d/index.html", older / "d.html")                # shared, not kept: unlinked, never written
+    (older / "gone/deep").mkdir(parents=True)
+    (older / "gone/deep/index.html").write_text("removed record")
+    (older / ".bulletin-site").write_text("marker")
+
+    emptied = incremental.recycle(live, older, {"a/index.html", "b/index.html", "c/x.png"})
+    assert (older / "a/index.html").stat().st_ino == (live / "a/index.html").stat().st_ino
+    assert (older / "b/index.html").stat().st_ino == (live / "b/index.html").stat().st_ino
+    assert (older / "c/x.png").read_text() == "X"
+    assert not (older / "d.html").exists()
+    assert (older / ".bulletin-site").is_file()
+    (older / "d.html").write_text("written by the build")        # what a build writes now is its own file
+    assert (live / "d/index.html").read_text() == "D"
+    incremental.drop_empty(older, emptied)
+    assert not (older / "gone").exists()
+    assert sorted(p.relative_to(older).as_posix() for p in older.rglob("*")) == [
+        ".bulletin-site", "a", "a/index.html", "b", "b/index.html", "c", "c/x.png", "d.html"]

@@ -51,6 +51,7 @@ class Job:
     manifest: incremental.Manifest | None = None   # the previous build's, if it is still in `previous`
     previous: Path | None = None          # the output folder being replaced
     progress: object = None               # progress(text), or None
+    recycled: bool = False                # site_dir holds an older build's files (reuse.recycle)
     made: incremental.Manifest | None = None       # out: the manifest of this build
     stats: dict = field(default_factory=dict)      # out: pages, reused, generated_kept, search_patched
 
@@ -74,6 +75,8 @@ class State:
     parts: dict = field(default_factory=dict)              # record page src -> render.RecordPage being built
     search_docs: dict = field(default_factory=dict)        # page src -> search.SearchDoc
     nav: object = None                                     # MkDocs' Navigation
+    recycle: set | None = None                             # files to link into a recycled site_dir
+    emptied: list = field(default_factory=list)            # its folders that lost files
 
 
 class BulletinPlugin(BasePlugin):
@@ -112,7 +115,7 @@ class BulletinPlugin(BasePlugin):
                                 "all-staff", today=today, history=history, shallow=shallow,
                                 extra_pages=pages.load_extra_pages(root, cfg.language))
         sources = [rel.split("/", 1)[1] for rel in (*result.tree.record_files, *sorted(result.tree.attachments))]
-        s = self.state = State(site, root, sources, job)
+        s = self.state = State(site, root, sources, job, recycle=set() if job and job.recycled else None)
         config["site_name"] = cfg.site_name or config["site_name"]
         config.theme["language"] = cfg.language
         if str(OVERRIDES) not in config.theme.dirs:  # our search box in Material's header, wherever mkdocs.yml is
@@ -159,6 +162,7 @@ class BulletinPlugin(BasePlugin):
             files.append(File.generated(config, src, content=content))
         reuse.keep_generated(s, files, config)
         reuse.keep_all_generated(s, files, config)
+        reuse.recycle(s, config)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
         return files
@@ -246,6 +250,7 @@ class BulletinPlugin(BasePlugin):
             search.write_files(Path(config["site_dir"]) / "search", changed)
         else:
             index = search.write_index(docs, Path(config["site_dir"]), s.site.lang)
+        reuse.drop_empty(s, config)
         if s.job is not None:
             s.job.stats = {"reused": len(s.reuse), "pages": len(s.site.record_src),
                            "generated_kept": bool(s.kept_files), "search_patched": patched is not None}

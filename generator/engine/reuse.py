@@ -18,8 +18,25 @@ SEARCHED_GENERATED = {"index.md"}   # generated pages in the search index: the b
 
 
 def link_previous(state, config, rel_paths) -> None:
-    """Hard-link these files of the previous output into the site being built."""
-    incremental.link_tree(Path(state.job.previous), Path(config["site_dir"]), rel_paths)
+    """Hard-link these files of the previous output into the site being built; into an older build's folder
+    (Job.recycled) only once every file to link is known: recycle()."""
+    if state.recycle is not None:
+        state.recycle.update(rel_paths)
+    else:
+        incremental.link_tree(Path(state.job.previous), Path(config["site_dir"]), rel_paths)
+
+
+def recycle(state, config) -> None:
+    """After on_files: the older build's folder holds only the files linked from the previous output, before
+    anything is written into it."""
+    if state.recycle is not None:
+        keep, state.recycle = state.recycle, None
+        state.emptied = incremental.recycle(Path(state.job.previous), Path(config["site_dir"]), keep)
+
+
+def drop_empty(state, config) -> None:
+    """After the last file is written: folders of pages no longer built go, as in a fresh folder."""
+    incremental.drop_empty(Path(config["site_dir"]), state.emptied)
 
 
 def keep_previous(state, files, config) -> None:
