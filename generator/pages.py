@@ -84,7 +84,8 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.renderer = Renderer(cfg, words, visible, site)
     reps = cfg.holders("management-rep", today)      # escalations go to them: asked once, not per record
     site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders, reps)
-    site.renderer.env.globals["review_pack_of"] = lambda r: review_packs(site).get(r.id)
+    site.renderer.env.globals["review_pack_of"] = \
+        lambda r: review_packs(site).get(r.id) if review.is_review(r) else None    # packs only for a review's page
     live = [r for r in visible if state.counts(r)]       # the CAPA board's and person pages' checks, escalations
     site.renderer.env.globals["audit_lists"] = functools.cache(
         lambda: (audit.effectiveness_checks(live, cfg, today), audit.escalations(live, cfg, today)))
