@@ -32,6 +32,13 @@ def bulletin(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Compl
     return run([BULLETIN, *args], cwd=cwd, env=env)
 
 
+def build_site(repo: Path, out: str, today: str, *args: str) -> Path:
+    """`bulletin build --out OUT --today TODAY ARGS` in `repo`, which must succeed; the site's folder."""
+    result = bulletin("build", "--out", out, "--today", today, *args, cwd=repo)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return repo / out
+
+
 def git(*args: str, cwd: Path) -> str:
     return run(["git", "-c", "user.name=Test User", "-c", "user.email=test@example.com", *args],
                cwd=cwd, check=True).stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import bulletin, copy_demo, git
+from conftest import build_site, bulletin, copy_demo, git
 
 TODAY = "2026-11-30"
 
@@ -151,9 +151,7 @@ def repo(tmp_path_factory) -> Path:
 
 
 def _build(repo: Path, out: str, *args: str) -> Path:
-    result = bulletin("build", "--out", out, "--today", TODAY, *args, cwd=repo)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return repo / out
+    return build_site(repo, out, TODAY, *args)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import bulletin, git
+from conftest import build_site, git
 from test_cases import CASES, build_case
 
 TODAY = "2026-11-24"
@@ -132,9 +132,7 @@ def repo(tmp_path_factory) -> Path:
 
 
 def _build(repo: Path, out: str, *args: str) -> Path:
-    result = bulletin("build", "--out", out, "--today", TODAY, *args, cwd=repo)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return repo / out
+    return build_site(repo, out, TODAY, *args)
 
 
 @pytest.fixture(scope="module")
