@@ -64,23 +64,20 @@ def load_repository(root: Path, cfg: Config | None = None, *, cache: bool = True
 
 def check_mkdocs(root: Path) -> list[Problem]:
     """mkdocs.yml names Bulletin (its hook, or a plugin named bulletin) and gives MkDocs no records of its
-    own (docs_dir outside records/): without Bulletin, MkDocs then publishes no record at all."""
+    own (docs_dir outside records/): without Bulletin, MkDocs then publishes no record at all. A file named
+    by `INHERIT:` counts as MkDocs reads it: its keys under the file's own, mappings merged."""
     path = mkdocs_file(root)
     if path is None:         # Bulletin's own configuration, with its plugin
         return []
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)     # nodes only: tags such as !ENV are not run
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)     # at the end of the file: its last line
-        return [error(rel, "mkdocs-unreadable", line=min(mark.line + 1, text.count("\n") or 1) if mark else 1,
-                      problem=str(getattr(exc, "problem", None) or exc))]
-    top = {k.value: (k, v) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
+        top = _mkdocs_keys(path, root)
+    except _Unreadable as exc:
+        return [error(exc.rel, "mkdocs-unreadable", line=exc.line, problem=exc.problem)]
 
     def names(key: str) -> list[str]:
         """The names listed under a top-level key: `- name`, `- name: {options}`, or `name: {options}`."""
-        value = top.get(key, (None, None))[1]
+        value = top.get(key, (None, None, rel))[1]
         if isinstance(value, yaml.MappingNode):
             return [k.value for k, _ in value.value]
         entries = value.value if isinstance(value, yaml.SequenceNode) else []
@@ -92,15 +89,52 @@ def check_mkdocs(root: Path) -> list[Problem]:
     if not any(h == "generator/hooks.py" or h.endswith("/generator/hooks.py") for h in hooks) \
             and "bulletin" not in names("plugins"):
         key = top.get("hooks") or top.get("plugins")
-        problems.append(error(rel, "mkdocs-no-bulletin", line=key[0].start_mark.line + 1 if key else 1))
-    docs_key, docs_value = top.get("docs_dir", (None, None))
+        problems.append(error(key[2] if key else rel, "mkdocs-no-bulletin", line=key[0].start_mark.line + 1 if key else 1))
+    docs_key, docs_value, docs_rel = top.get("docs_dir", (None, None, rel))
     docs = path.parent / (docs_value.value if isinstance(docs_value, yaml.ScalarNode) else "docs")
     records = Path(root) / RECORDS_DIR
     if docs.resolve().is_relative_to(records.resolve()) or records.resolve().is_relative_to(docs.resolve()):
         # a warning: a v1 mkdocs.yml (docs_dir: records) stays valid, and the hook still filters what it publishes
-        problems.append(warning(rel, "mkdocs-docs-dir-records", line=docs_key.start_mark.line + 1 if docs_key else 1,
+        problems.append(warning(docs_rel, "mkdocs-docs-dir-records", line=docs_key.start_mark.line + 1 if docs_key else 1,
                               value=docs_value.value if docs_value is not None else "docs"))
     return problems
+
+
+class _Unreadable(Exception):
+    def __init__(self, rel: str, line: int, problem: str):
+        super().__init__(problem)
+        self.rel, self.line, self.problem = rel, line, problem
+
+
+def _mkdocs_keys(path: Path, root: Path, seen: tuple = ()) -> dict:
+    """mkdocs.yml's top-level keys -> (key node, value node, the file's path as shown), after `INHERIT:`
+    (the inherited file first, this file's keys over it; two mappings under one key are merged)."""
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    text = ""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)     # nodes only: tags such as !ENV are not run
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)     # at the end of the file: its last line
+        raise _Unreadable(rel, min(mark.line + 1, text.count("\n") or 1) if mark else 1,
+                          str(getattr(exc, "problem", None) or exc)) from None
+    own = {k.value: (k, v, rel) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
+    inherit = own.pop("INHERIT", None)
+    if inherit is None:
+        return own
+    named = str(inherit[1].value) if isinstance(inherit[1], yaml.ScalarNode) else ""
+    parent, line = path.parent / named, inherit[0].start_mark.line + 1
+    if not named or not parent.is_file():
+        raise _Unreadable(rel, line, f"INHERIT: {named} is not a file")
+    if parent.resolve() in seen or len(seen) > 8:
+        raise _Unreadable(rel, line, f"INHERIT: {named} inherits from itself")
+    merged = _mkdocs_keys(parent, root, (*seen, path.resolve()))
+    for key, (k, v, where) in own.items():
+        below = merged.get(key)
+        if below and isinstance(below[1], yaml.MappingNode) and isinstance(v, yaml.MappingNode):
+            v = yaml.MappingNode(v.tag, below[1].value + v.value, v.start_mark, v.end_mark)
+        merged[key] = (k, v, where)
+    return merged
 
 
 def check_file(root: Path, rel: str, cfg: Config, prefixes: frozenset):

@@ -138,7 +138,7 @@ def test_case(name, tmp_path):
     assert result.returncode == (1 if has_errors else 0)
     for line in problem_lines:  # every problem names its file and a line in it (a folder or a
         # symbolic link, which is never read, has no line)
-        assert re.match(r"^((records|site_config)/\S*|mkdocs\.yml):\d+: (error|warning): \S", line) or re.match(
+        assert re.match(r"^((records|site_config)/\S*|mkdocs\.yml|\S+\.ya?ml):\d+: (error|warning): \S", line) or re.match(
             r"^records/.*: error: (symbolic links|records must live|this name has|this is not a regular|the file "
             r"name starts with the record ID|a browser runs|this SVG)", line), line
 
