@@ -9,51 +9,10 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, load_config, today_in
-from .messages import render
+from .cli_help import help_text
+from .config import ConfigError, load_config, site_language, today_in
+from .messages import LANGS, render
 from .problems import FORMATS, count
-
-HELP = {
-    "validate": """Check every record and the registries; print each problem as path:line: error: message.
-
-Exit 0 when there are no errors, 1 when there are, 2 when it cannot run.
-Example:  bulletin validate                 (the whole repository)
-          bulletin validate records/capa    (only problems of these files)""",
-    "build": """Validate, then build the bulletin site with MkDocs into a temporary folder and swap it
-into place only on success: a failed build leaves the previous site untouched.
-
-Example:  bulletin build --out site --today 2026-11-24
-          bulletin build --out site-mgmt --audience management""",
-    "serve": """Build the site, serve it, and build it again after every saved change (only what the
-change touches: seconds, even at 10,000 records). Open pages reload by themselves. Records with
-errors never replace the site: the output folder keeps the last good site, and until a save fixes them
-every page the browser loads lists the errors (file, line, message) and returns to the site by itself.
-
-Example:  bulletin serve                      (then open http://127.0.0.1:8000)
-          bulletin serve --port 8001 --audience management""",
-    "status": """Print what is owed, grouped by owner: by default the overdue CAPAs and action items and the
-missing reports; with --person or --department, everything that person or department owes (open action
-items, overdue CAPAs they own, reports owed), due or not.
-
-Only records the audience may see are counted, and the output names the audience: all-staff unless
---audience says otherwise, so the default output is safe to post to a company-wide group.
---format wecom / dingtalk prints the exact JSON a WeCom / DingTalk group robot's webhook takes
-(Markdown within 4096 bytes; items that do not fit are counted in a last line).
-
-Example:  bulletin status --today 2026-11-24
-          bulletin status --person wuhaitao
-          bulletin status --format wecom | curl -H 'Content-Type: application/json' --data @- "$WEBHOOK"
-          bulletin status --audience management --format markdown    (for the management group only)""",
-    "init": """Create a new company's records repository in DIR (missing or empty): site_config/ with example
-departments and people, records/ folders for every type, mkdocs.yml, CI for GitHub, Gitea and GitLab,
-pre-commit, CODEOWNERS, a README for staff, and requirements.txt pinning this Bulletin by hash.
-
-Example:  bulletin init hengrui-records --company "苏州恒锐汽车零部件有限公司"
-          bulletin init acme-records --company "ACME Brakes" --lang en""",
-    "new": """Write a new record with the next free ID for the year and print its path.
-
-Example:  bulletin new capa --title "卡钳毛刺客诉" --department QA --person zhangwei""",
-}
 
 
 def find_root(start: Path) -> Path:
@@ -250,22 +209,6 @@ def cmd_status(args) -> int:
     return 0
 
 
-HELP["check-changes"] = """Change control for a pull request: compare the working tree with the merge base of
---base REF and HEAD (as the pull request's diff does) and with REF's tip.
-
-Refuses (exit 1), naming the file and the fix: a deleted record (mark it withdrawn instead);
-a changed ID (unless the record lists the old one in former_ids); an edit of a closed CAPA or
-an approved meeting without a new amendments entry; a new record whose ID REF already uses.
-Exit 2 when REF is unknown or the folder is not a Git repository.
-Example:  bulletin check-changes --base origin/main --format github"""
-
-HELP["codeowners"] = """Print the CODEOWNERS file made from site_config/ (people.yml roles and git_user,
-optional codeowners.yml): records/capa/ -> role qa, records/meetings/management-review/ -> management-rep.
-
-Example:  bulletin codeowners --write     (writes .github/CODEOWNERS)
-          bulletin codeowners --check     (exit 1 when .github/CODEOWNERS is out of date)"""
-
-
 def cmd_check_changes(args) -> int:
     from .changes import ChangesError, check_changes
 
@@ -299,16 +242,6 @@ def cmd_codeowners(args) -> int:
         return 0
     sys.stdout.write(text)
     return 0
-
-
-HELP["audit-pack"] = """Write a zip an auditor opens offline (from a USB stick, no server, no network): the site for
---audience (all-staff unless told otherwise, printed on its cover) holding the records of the period --from
-to --to (a record belongs when its life overlaps the period: from its own date to its closing, approval or
-submission; open records run to --today), every audit page (auditor's index, document register …) and each
-record's history. Search and table filters work from file://. The same records, period, audience and
---today give a byte-identical zip.
-
-Example:  bulletin audit-pack --from 2026-01-01 --to 2026-11-24 --out audit-2026.zip --today 2026-11-24"""
 
 
 def cmd_audit_pack(args) -> int:
@@ -355,94 +288,107 @@ def cmd_audit_pack(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bulletin",
-        description="Records-as-code: meeting minutes, notices, CAPAs and reports kept in Git. "
-                    "记录即代码：会议纪要、通知公告、纠正预防措施和部门报告。",
-    )
+def help_language(argv: list[str]) -> str:
+    """The language of the help texts, chosen as messages' is: --lang anywhere in argv, else site.yml's
+    language of the repository (--root, else found from the current folder), else zh."""
+    lang, root = None, None
+    for i, word in enumerate(argv):
+        name, eq, value = word.partition("=")
+        if not eq:
+            value = argv[i + 1] if i + 1 < len(argv) else ""
+        if name == "--lang" and value in LANGS:
+            lang = value
+        elif name == "--root" and value:
+            root = value
+    if lang:
+        return lang
+    return site_language(Path(root).resolve() if root else find_root(Path.cwd()))
+
+
+def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
+    """The parser, its help texts in `lang` (cli_help.HELP_TEXTS); names, metavars and behaviour as in any language."""
+    def t(code: str) -> str:
+        return help_text(code, lang)
+
+    parser = argparse.ArgumentParser(prog="bulletin", description=t("bulletin"))
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
+    parser.add_argument("--lang", dest="top_lang", choices=["zh", "en"], help=t("any:lang"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name, summary):
-        p = sub.add_parser(name, help=summary, description=HELP.get(name, summary),
+    def command(name):
+        p = sub.add_parser(name, help=t(name), description=t(f"{name}:long"),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        p.add_argument("--root", help="the repository (default: the nearest folder with site_config/ or records/)")
-        p.add_argument("--lang", choices=["zh", "en"], help="language of messages (default: site_config/site.yml)")
+        p.add_argument("--root", help=t("any:root"))
+        p.add_argument("--lang", choices=["zh", "en"], help=t("any:lang"))
         return p
 
-    p = command("validate", "check every record and the registries")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="report only problems of these files or folders")
-    p.add_argument("--format", choices=list(FORMATS), default="text", help="text (default), json or github")
-    p.add_argument("--today", type=parse_date, help="the date to judge against, YYYY-MM-DD")
+    p = command("validate")
+    p.add_argument("paths", nargs="*", metavar="PATH", help=t("validate:paths"))
+    p.add_argument("--format", choices=list(FORMATS), default="text", help=t("any:format-problems"))
+    p.add_argument("--today", type=parse_date, help=t("any:today-judge"))
     p.set_defaults(func=cmd_validate)
 
-    p = command("init", "create a new company's records repository in DIR")
-    p.add_argument("dir", metavar="DIR", help="a new or empty folder")
-    p.add_argument("--company", required=True, help="the company's name (site name, README, printed copies)")
-    p.add_argument("--today", type=parse_date, help="the first month owed in the example report schedule")
-    p.add_argument("--wheel", help="the Bulletin wheel to pin (default: the one this Bulletin was installed from)")
+    p = command("init")
+    p.add_argument("dir", metavar="DIR", help=t("init:dir"))
+    p.add_argument("--company", required=True, help=t("init:company"))
+    p.add_argument("--today", type=parse_date, help=t("init:today"))
+    p.add_argument("--wheel", help=t("init:wheel"))
     p.set_defaults(func=cmd_init)
 
-    p = command("new", "write a new record with the next free ID; prints its path")
-    p.add_argument("type", metavar="TYPE", help="meeting, notice, capa or report")
-    p.add_argument("--title", required=True, help="the record's title")
-    p.add_argument("--today", type=parse_date, help="the date of the new record (default: today)")
-    p.add_argument("--department", help="department code (site_config/departments.yml)")
-    p.add_argument("--person", help="person id for chair/recorder/owner/author (site_config/people.yml)")
-    p.add_argument("--kind", help="meeting kind or report kind")
-    p.add_argument("--category", help="notice category")
-    p.add_argument("--source", help="CAPA source")
-    p.add_argument("--period", help="report period, e.g. 2026-10 (default: last month)")
+    p = command("new")
+    p.add_argument("type", metavar="TYPE", help=t("new:type"))
+    p.add_argument("--title", required=True, help=t("new:title"))
+    p.add_argument("--today", type=parse_date, help=t("new:today"))
+    for option in ("department", "person", "kind", "category", "source", "period"):
+        p.add_argument(f"--{option}", help=t(f"new:{option}"))
     p.set_defaults(func=cmd_new)
 
     def site_options(p):
-        p.add_argument("--out", default="site", help="output folder (default: site)")
+        p.add_argument("--out", default="site", help=t("site:out"))
         p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
-                       help="who the site is for (default: all-staff; hidden records leave no trace)")
-        p.add_argument("--today", type=parse_date, help="judge overdue/active/expired against this date, YYYY-MM-DD")
+                       help=t("site:audience"))
+        p.add_argument("--today", type=parse_date, help=t("site:today"))
 
-    p = command("build", "validate, then build the bulletin site into a folder (swapped in only on success)")
+    p = command("build")
     site_options(p)
-    p.add_argument("--strict", action="store_true", help="fail on any MkDocs warning (broken links, anchors)")
-    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="a progress line (default: on a terminal, off in CI)")
+    p.add_argument("--strict", action="store_true", help=t("build:strict"))
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None, help=t("build:progress"))
     p.set_defaults(func=cmd_build)
 
-    p = command("serve", "build, serve at http://127.0.0.1:8000, and rebuild (incrementally) on every save")
+    p = command("serve")
     site_options(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.add_argument("--host", default="127.0.0.1", help=t("serve:host"))
+    p.add_argument("--port", type=int, default=8000, help=t("serve:port"))
     p.set_defaults(func=cmd_serve, strict=False)
 
-    p = command("status", "what is owed (overdue items by default), grouped by owner, for one audience")
-    p.add_argument("--today", type=parse_date, help="the date to judge against, YYYY-MM-DD")
+    p = command("status")
+    p.add_argument("--today", type=parse_date, help=t("any:today-judge"))
     p.add_argument("--format", choices=["text", "json", "markdown", "wecom", "dingtalk"], default="text",
-                   help="text (e-mail), json, markdown, or the JSON payload of a WeCom / DingTalk group robot")
+                   help=t("status:format"))
     p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
-                   help="whose records to count (default: all-staff; management and restricted records are left out)")
+                   help=t("status:audience"))
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--person", metavar="ID", help="everything this person owes (an id from site_config/people.yml)")
-    who.add_argument("--department", metavar="CODE", help="everything this department and its people owe")
+    who.add_argument("--person", metavar="ID", help=t("status:person"))
+    who.add_argument("--department", metavar="CODE", help=t("status:department"))
     p.set_defaults(func=cmd_status)
 
-    p = command("check-changes", "change control for a pull request: deleted records, changed IDs, unamended edits")
-    p.add_argument("--base", required=True, metavar="REF", help="the pull request's target, e.g. origin/main")
-    p.add_argument("--format", choices=list(FORMATS), default="text", help="text (default), json or github")
+    p = command("check-changes")
+    p.add_argument("--base", required=True, metavar="REF", help=t("check-changes:base"))
+    p.add_argument("--format", choices=list(FORMATS), default="text", help=t("any:format-problems"))
     p.set_defaults(func=cmd_check_changes)
 
-    p = command("codeowners", "print (or --write) .github/CODEOWNERS from site_config/")
-    p.add_argument("--write", action="store_true", help="write .github/CODEOWNERS instead of printing it")
-    p.add_argument("--check", action="store_true", help="exit 1 when .github/CODEOWNERS is out of date")
+    p = command("codeowners")
+    p.add_argument("--write", action="store_true", help=t("codeowners:write"))
+    p.add_argument("--check", action="store_true", help=t("codeowners:check"))
     p.set_defaults(func=cmd_codeowners)
 
-    p = command("audit-pack", "a zip of one period's records an auditor opens offline (file://)")
-    p.add_argument("--from", dest="start", required=True, metavar="DATE", help="first day of the period, YYYY-MM-DD")
-    p.add_argument("--to", dest="end", required=True, metavar="DATE", help="last day of the period, YYYY-MM-DD")
-    p.add_argument("--out", required=True, metavar="FILE.zip", help="the zip to write (a new file, or an earlier pack)")
+    p = command("audit-pack")
+    p.add_argument("--from", dest="start", required=True, metavar="DATE", help=t("audit-pack:from"))
+    p.add_argument("--to", dest="end", required=True, metavar="DATE", help=t("audit-pack:to"))
+    p.add_argument("--out", required=True, metavar="FILE.zip", help=t("audit-pack:out"))
     p.add_argument("--audience", choices=["all-staff", "management", "restricted"], default="all-staff",
-                   help="who the pack is for (default: all-staff, printed on its cover)")
-    p.add_argument("--today", metavar="DATE", help="judge overdue/open against this date, YYYY-MM-DD")
+                   help=t("audit-pack:audience"))
+    p.add_argument("--today", metavar="DATE", help=t("audit-pack:today"))
     p.set_defaults(func=cmd_audit_pack)
     return parser
 
@@ -452,8 +398,9 @@ def _config_error(exc: ConfigError, lang: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(help_language(argv)).parse_args(argv)
+    args.lang = getattr(args, "lang", None) or args.top_lang
     try:
         return args.func(args)
     except ConfigError as exc:

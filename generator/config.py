@@ -268,6 +268,17 @@ def _entries(data, rel: str, text):
         yield (lines[i] if i < len(lines) else None), entry
 
 
+def site_language(root: Path) -> str:
+    """site.yml's language, read alone (for --help, which must work in any repository): zh when site.yml is
+    missing, unreadable or names no language Bulletin speaks."""
+    try:
+        site, _ = _read(Path(root), "site.yml", required=False, default={})
+    except (ConfigError, OSError):
+        return "zh"
+    language = site.get("language") if isinstance(site, dict) else None
+    return language if language in ("zh", "en") else "zh"
+
+
 def load_config(root: Path, files: dict[str, bytes] | None = None) -> Config:
     """site_config/ under root; or, given files ({"site_config/x.yml": bytes}, e.g. at a Git revision), from those."""
     root = Path(root)

@@ -280,7 +280,7 @@ def test_help_of_every_command(command, tmp_path):
     if command is not None:
         assert re.search(rf"usage: bulletin {re.escape(command)}\b", result.stdout)
         # and an example of its use (the README sends readers to `bulletin COMMAND --help`)
-        assert re.search(rf"(?i)example.*\n?.*bulletin {re.escape(command)}\b", result.stdout), result.stdout
+        assert re.search(rf"(?i)(example|示例).*\n?.*bulletin {re.escape(command)}\b", result.stdout), result.stdout
 
 
 def test_version(tmp_path):

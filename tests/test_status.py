@@ -127,8 +127,9 @@ def test_status_counts_only_what_all_staff_may_see_unless_told(demo):
 
 
 def test_help_no_longer_suggests_posting_everything():
-    text = bulletin("status", "--help", cwd=PROJECT).stdout
-    assert "default: all-staff" in text and "wecom" in text and "dingtalk" in text
+    for lang, default in (("zh", "默认：all-staff"), ("en", "default: all-staff")):
+        text = bulletin("status", "--help", "--lang", lang, cwd=PROJECT).stdout
+        assert default in text and "wecom" in text and "dingtalk" in text
 
 
 # --- the group robots' payloads ------------------------------------------------------------------------------
