@@ -13,15 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from . import state
-from .state import date_of
 from .config import Config
 from .records import Record
+from .state import date_of
 
 DEFAULT_EFFECTIVENESS_DAYS = 90   # a capa type without `effectiveness_days`
 DUE_SOON_DAYS = 30                # a check or review due within this many days is "coming due"
 OWNER_FIELD = {"capa": "owner", "complaint": "received_by"}   # who answers for an overdue record
 DAYS_LATE = {"capa": state.capa_days_late, "complaint": state.complaint_days_late}
-
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

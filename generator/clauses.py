@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import audit, review, state
-from .state import date_of
 from .config import Config
 from .meetings_owed import meetings_owed
 from .receipts import receipts_outstanding
+from .state import date_of
 
 CLAUSES = ("7.4", "7.5.3", "9.1.2", "9.2", "9.3", "10.2")
 SURVEY_EVERY_DAYS = 366     # a customer without a survey received in this many days is a gap (9.1.2)
@@ -50,7 +50,6 @@ def _folder(cfg: Config, rtype: str) -> str | None:
 def _page(cfg: Config, rtype: str, page: str) -> str | None:
     folder = _folder(cfg, rtype)
     return f"{folder}/{page}" if folder else None
-
 
 
 def verification_missing(capa) -> bool:

@@ -11,12 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import state
-from .state import date_of
 from .config import Config
 from .records import Record
+from .state import date_of
 
 REVIEW_KIND = "management-review"     # a meeting's `kind` that makes it a management review
-
 
 
 def is_review(record: Record) -> bool:
@@ -126,45 +125,40 @@ def complaint_open_on(c: Record, day: dt.date) -> bool:
     return not ((answered and answered <= day) or (closed and closed <= day))
 
 
-def _capa_figures(capas: list[Record], p: Period) -> Figures:
+def _figures(records: list[Record], p: Period, *, opened: str, settled_on, due: str, open_on, overdue_on) -> Figures:
+    """New in the period (`opened`), settled in it (`settled_on`) and how many of those by `due`, and the
+    open and overdue ones on the review's date; cancelled records count nowhere."""
     f = Figures()
-    for c in capas:
-        if c.get("status") == "cancelled":
+    for r in records:
+        if r.get("status") == "cancelled":
             continue
-        if p.holds(c.get("opened_on")):
-            f.new.append(c)
-        closed = date_of(c.get("closed_on")) if c.get("status") == "closed" else None
-        if closed and p.holds(closed):
-            f.closed.append(c)
-            due = date_of(c.get("due"))
-            if due and closed <= due:
-                f.on_time.append(c)
-        if capa_open_on(c, p.end):
-            f.open.append(c)
-            if state.overdue_on(c, p.end):
-                f.overdue.append(c)
+        if p.holds(r.get(opened)):
+            f.new.append(r)
+        settled = settled_on(r)
+        if settled and p.holds(settled):
+            f.closed.append(r)
+            by = date_of(r.get(due))
+            if by and settled <= by:
+                f.on_time.append(r)
+        if open_on(r, p.end):
+            f.open.append(r)
+            if overdue_on(r, p.end):
+                f.overdue.append(r)
     return f
+
+
+def _capa_figures(capas: list[Record], p: Period) -> Figures:
+    return _figures(capas, p, opened="opened_on", due="due", open_on=capa_open_on, overdue_on=state.overdue_on,
+                    settled_on=lambda c: date_of(c.get("closed_on")) if c.get("status") == "closed" else None)
 
 
 def _complaint_figures(complaints: list[Record], p: Period) -> Figures:
-    f = Figures()
-    for c in complaints:
-        if c.get("status") == "cancelled":
-            continue
-        if p.holds(c.get("received_on")):
-            f.new.append(c)
-        answered = state.responded_on(c)
-        if answered and p.holds(answered):
-            f.closed.append(c)
-            due = date_of(c.get("response_due"))
-            if due and answered <= due:
-                f.on_time.append(c)
-        if complaint_open_on(c, p.end):
-            f.open.append(c)
-            due = date_of(c.get("response_due"))
-            if due and p.end > due:
-                f.overdue.append(c)
-    return f
+    def past_response_due(c: Record, day: dt.date) -> bool:
+        by = date_of(c.get("response_due"))
+        return bool(by and day > by)
+
+    return _figures(complaints, p, opened="received_on", settled_on=state.responded_on, due="response_due",
+                    open_on=complaint_open_on, overdue_on=past_response_due)
 
 
 def _earlier_actions(earlier: list[Record], p: Period, today: dt.date) -> list[ActionStatus]:
