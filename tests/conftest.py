@@ -32,6 +32,13 @@ def bulletin(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Compl
     return run([BULLETIN, *args], cwd=cwd, env=env)
 
 
+def write_files(root: Path, files: dict[str, str]) -> None:
+    """Write each relative path's text under `root` (UTF-8), making folders as needed."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, "utf-8")
+
+
 def build_site(repo: Path, out: str, today: str, *args: str) -> Path:
     """`bulletin build --out OUT --today TODAY ARGS` in `repo`, which must succeed; the site's folder."""
     result = bulletin("build", "--out", out, "--today", today, *args, cwd=repo)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site, bulletin, copy_demo, git
+from conftest import build_site, bulletin, copy_demo, git, write_files
 
 TODAY = "2026-11-30"
 
@@ -141,9 +141,7 @@ types:
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
     root = copy_demo(tmp_path_factory.mktemp("audit") / "repo")
-    for rel, text in EXTRA.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, "utf-8")
+    write_files(root, EXTRA)
     (root / "site_config/types.yml").write_text(TYPES, "utf-8")
     git("add", "-A", cwd=root)
     git("commit", "-qm", "audit records", cwd=root)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site, bulletin, copy_demo, git
+from conftest import build_site, bulletin, copy_demo, git, write_files
 
 TODAY = "2026-11-24"
 
@@ -35,16 +35,10 @@ status: open
 }
 
 
-def _write(root: Path, files: dict) -> None:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, "utf-8")
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
     root = copy_demo(tmp_path_factory.mktemp("review") / "repo")
-    _write(root, EXTRA)
+    write_files(root, EXTRA)
     git("add", "-A", cwd=root)
     git("commit", "-qm", "review records", cwd=root)
     return root
@@ -245,7 +239,7 @@ def test_missing_items_appear_and_disappear_with_the_records(repo, tmp_path):
         text = path.read_text("utf-8")
         assert old in text
         path.write_text(text.replace(old, new), "utf-8")
-    _write(other, NEW_NC)
+    write_files(other, NEW_NC)
     assert bulletin("validate", cwd=other).returncode == 0
     g = gaps(_build(other, "site"))
     assert ("gap_review_receipts", "MTG-2026-011") not in g["9.3"]

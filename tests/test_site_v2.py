@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build_site, git
+from conftest import build_site, git, write_files
 from test_cases import CASES, build_case
 
 TODAY = "2026-11-24"
@@ -117,9 +117,7 @@ PPM 61。
 def make_repo(dest: Path) -> Path:
     """The v2-valid case plus EXTRA, as a Git repository: the fixture of these tests and the browser's."""
     root = build_case(CASES / "v2-valid", dest)
-    for rel, text in EXTRA.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, "utf-8")
+    write_files(root, EXTRA)
     git("init", "-q", "-b", "main", cwd=root)
     git("add", "-A", cwd=root)
     git("commit", "-qm", "v2 fixture", cwd=root)
