@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 import zlib
@@ -87,15 +88,10 @@ def memo(root: Path, out: Path) -> Memo:
 
 
 def _writers() -> tuple[str, ...]:
-    from importlib.metadata import PackageNotFoundError, version
+    """What else writes the memo's bytes: Python, zlib (the workbooks' deflate) and icalendar."""
+    import icalendar
 
-    out = [sys.version, zlib.ZLIB_RUNTIME_VERSION]
-    for name in ("icalendar",):
-        try:
-            out.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            out.append(name)
-    return tuple(out)
+    return sys.version, zlib.ZLIB_RUNTIME_VERSION, f"icalendar {icalendar.__version__}"
 
 
 def prune_memo(out: Path, since: float) -> None:
@@ -164,8 +160,6 @@ def link_tree(previous: Path, new: Path, rel_paths) -> int:
 def _link(src: str, dst: str, have: int | None = None) -> int:
     """Link src as dst (1), or 0 when src is missing (dst is then missing too). `have`: the inode of dst,
     which exists: it stays when it is src's."""
-    import shutil
-
     if have is not None:
         try:
             if os.stat(src).st_ino == have:
@@ -189,8 +183,6 @@ def recycle(previous: Path, folder: Path, keep: set[str]) -> list[str]:
     (paths relative to it; linked from `previous` unless they are that same file already): every other file
     is unlinked, so the build that follows writes new files and never through a link into `previous`.
     Top-level dot files (the build's marker) stay. Returns the folders that lost files, for drop_empty()."""
-    import shutil
-
     previous, folder = str(previous), str(folder)
     emptied, todo, seen = [], [""], set()
     while todo:
