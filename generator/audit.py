@@ -119,26 +119,47 @@ def _add_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
 
 
+def still_live(record: Record, cfg: Config, today: dt.date, superseders: dict[str, Record]) -> bool:
+    """A record not at the end of its type's flow (and not withdrawn), or a notice in force or scheduled."""
+    rtype = cfg.types.get(record.type)
+    if rtype and rtype.flow and record.get("status") not in (rtype.flow[-1], "cancelled") and not record.withdrawn:
+        return True
+    return record.type == "notice" and state.notice_state(record, today, superseders) in ("active", "scheduled")
+
+
+def first_date(record: Record, names) -> dt.date | None:
+    """The first of these fields that holds a date."""
+    return next((d for d in (date_of(record.get(f)) for f in names) if d), None)
+
+
+def start_fields(record: Record, cfg: Config) -> tuple[str, ...]:
+    """The fields that date a record's start: its type's `starts_from`, then START_FIELDS."""
+    rtype = cfg.types.get(record.type)
+    return ((rtype.starts_from,) if rtype and rtype.starts_from else ()) + START_FIELDS
+
+
+def notice_ended(notice: Record, superseders: dict[str, Record]) -> dt.date | None:
+    """When a notice stopped being in force: its superseder's effective date, else its expiry."""
+    newer = superseders.get(notice.id)
+    return (state.effective_from(newer) if newer else None) or date_of(notice.get("expires_on"))
+
+
+def year_of_id(record: Record) -> dt.date:
+    """1 January of the year in the record's ID: a date for a record that names none."""
+    return dt.date(int(record.id.split("-")[1]), 1, 1)
+
+
 def retention_of(record: Record, cfg: Config, today: dt.date, superseders: dict[str, Record]) -> Retention | None:
     """The record's retention period; None when its type sets none or the record is still live (a CAPA,
     complaint, NC or memo not at the end of its flow; a notice in force or scheduled)."""
     rtype = cfg.types.get(record.type)
-    if rtype is None or not rtype.retention_years:
-        return None
-    status = record.get("status")
-    if rtype.flow and status not in (rtype.flow[-1], "cancelled") and not record.withdrawn:
+    if rtype is None or not rtype.retention_years or still_live(record, cfg, today, superseders):
         return None
     if record.type == "notice":
-        if state.notice_state(record, today, superseders) in ("active", "scheduled"):
-            return None
-        newer = superseders.get(record.id)
-        since = (state.effective_from(newer) if newer else None) or date_of(record.get("expires_on")) \
-            or state.effective_from(record)
+        since = notice_ended(record, superseders) or state.effective_from(record)
     else:
-        names = (*END_FIELDS, *((rtype.starts_from,) if rtype.starts_from else ()), *START_FIELDS)
-        since = next((d for d in (date_of(record.get(f)) for f in names) if d), None)
-    if since is None:
-        since = dt.date(int(record.id.split("-")[1]), 1, 1)
+        since = first_date(record, (*END_FIELDS, *start_fields(record, cfg)))
+    since = since or year_of_id(record)
     return Retention(record, rtype.retention_years, since, _add_years(since, rtype.retention_years))
 
 

@@ -30,14 +30,13 @@ from pathlib import Path
 
 from . import search, state
 from .audience import visible_to
-from .audit import END_FIELDS, START_FIELDS
+from .audit import END_FIELDS, first_date, notice_ended, start_fields, still_live, year_of_id
 from .build import build
 from .config import CONFIG_DIR, Config
 from .labels import Words
 from .pages import nav_of
 from .records import RECORDS_DIR, Record
 from .resources import PACKAGE
-from .state import date_of
 from .urls import review_pack_src, src_of, url_of
 from .validate import Result
 
@@ -74,21 +73,13 @@ def span(record: Record, cfg: Config, today: dt.date, superseders: dict[str, Rec
     """The record's life: from its own date (the type's `starts_from`, else date held, received, found,
     sent, issued, opened) to its closing, approval or submission date. Records not at the end of their flow,
     and notices in force or scheduled, live to `today`; a superseded or expired notice to that day."""
-    rtype = cfg.types.get(record.type)
-    names = ((rtype.starts_from,) if rtype and rtype.starts_from else ()) + START_FIELDS
-    start = next((d for d in (date_of(record.get(f)) for f in names) if d), None) \
-        or date_of(record.get("submitted_on")) or dt.date(int(record.id.split("-")[1]), 1, 1)
-    status = record.get("status")
-    if record.type == "notice":
-        now = state.notice_state(record, today, superseders)
-        if now in ("active", "scheduled"):
-            return start, max(start, today)
-        newer = superseders.get(record.id)
-        end = (state.effective_from(newer) if newer else None) or date_of(record.get("expires_on")) or start
-    elif rtype and rtype.flow and status not in (rtype.flow[-1], "cancelled") and not record.withdrawn:
+    start = first_date(record, (*start_fields(record, cfg), "submitted_on")) or year_of_id(record)
+    if still_live(record, cfg, today, superseders):
         end = today
+    elif record.type == "notice":
+        end = notice_ended(record, superseders) or start
     else:
-        end = next((d for d in (date_of(record.get(f)) for f in END_FIELDS) if d), None) or start
+        end = first_date(record, END_FIELDS) or start
     return start, max(start, end)
 
 
