@@ -69,16 +69,15 @@ def _c74(live, cfg: Config, today: dt.date) -> Clause:
           Evidence("contacts_logged", len(of("contact")), _page(cfg, "contact", "log.md")),
           Evidence("receipts_signed", signed, None),
           Evidence("reports_filed", sum(1 for o in owed if o.state in ("on-time", "late")), "reports/matrix.md")]
-    miss = [Missing("gap_receipts_owed", r.id, {"departments": receipts_outstanding(r, cfg)})
-            for r in live if r.type == "notice" and receipts_outstanding(r, cfg)]
+    miss = [Missing("gap_receipts_owed", r.id, {"departments": owed_by})
+            for r in live if r.type == "notice" and (owed_by := receipts_outstanding(r, cfg))]
     for entry, periods in meetings_owed(cfg, of("meeting"), today):
         miss += [Missing("gap_meeting_missed", f"{entry.department} {p.period}", {"department": entry.department,
                                                                                    "kind": entry.kind})
                  for p in periods if p.state == "missed"]
     miss += [Missing("gap_report_late", f"{o.department} {o.period}", {"department": o.department, "n": o.days_late})
              for o in owed if o.state == "missing"]
-    miss += [Missing("gap_memo_late", m.id, {"n": state.memo_days_late(m, today)})
-             for m in of("memo") if state.memo_days_late(m, today)]
+    miss += [Missing("gap_memo_late", m.id, {"n": n}) for m in of("memo") if (n := state.memo_days_late(m, today))]
     return Clause("7.4", [e for e in ev if e.src or e.count], miss)
 
 
@@ -108,8 +107,8 @@ def _c912(live, cfg: Config, today: dt.date, customer_key) -> Clause:
         got = [d for d in (date_of(s.get("received_on")) for s in surveys if customer_key(s.get("customer")) == cid) if d]
         if not got or (today - max(got)).days > SURVEY_EVERY_DAYS:
             miss.append(Missing("gap_no_survey", cid, {"last": max(got).isoformat() if got else ""}))
-    miss += [Missing("gap_complaint_late", c.id, {"n": state.complaint_days_late(c, today)})
-             for c in complaints if state.complaint_days_late(c, today)]
+    miss += [Missing("gap_complaint_late", c.id, {"n": n})
+             for c in complaints if (n := state.complaint_days_late(c, today))]
     return Clause("9.1.2", ev, miss)
 
 
@@ -131,8 +130,8 @@ def _c93(live, cfg: Config, today: dt.date) -> Clause:
     actions = [a for r in reviews for a in state.actions_of(r, today)]
     ev = [Evidence("reviews_held", len(reviews), "reviews/index.md"),
           Evidence("review_actions", len(actions), "reviews/index.md")]
-    miss = [Missing("gap_review_receipts", r.id, {"departments": receipts_outstanding(r, cfg)})
-            for r in approved if receipts_outstanding(r, cfg)]
+    miss = [Missing("gap_review_receipts", r.id, {"departments": owed_by})
+            for r in approved if (owed_by := receipts_outstanding(r, cfg))]
     miss += [Missing("gap_review_draft", r.id) for r in reviews if r.get("status") != "approved"]
     last = max((r.get("date") for r in reviews), default=None)
     if last is None or (today - last).days > REVIEW_EVERY_DAYS:
@@ -150,8 +149,7 @@ def _c102(live, cfg: Config, today: dt.date, lists=None) -> Clause:
           Evidence("checks_owed", len(checks), "effectiveness/index.md"),
           Evidence("escalated_items", len(escalated), "escalation/index.md")]
     miss = [Missing("gap_capa_unverified", c.id) for c in closed if verification_missing(c)]
-    miss += [Missing("gap_capa_late", c.id, {"n": state.capa_days_late(c, today)})
-             for c in capas if state.capa_days_late(c, today)]
+    miss += [Missing("gap_capa_late", c.id, {"n": n}) for c in capas if (n := state.capa_days_late(c, today))]
     miss += [Missing("gap_check_late", c.record.id, {"n": -c.days_left}) for c in checks if c.overdue]
     return Clause("10.2", ev, miss)
 
