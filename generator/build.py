@@ -1,4 +1,5 @@
-"""`bulletin build`: validate, build with the engine into a temporary folder, swap it into place on success.
+"""`bulletin build`: validate, build with the engine into a temporary folder, swap it into place on success;
+an incremental build writes only what changed into it and moves those files into place (_commit).
 
 Only a folder that is missing, empty, or made by an earlier build (it holds MARKER) is ever replaced;
 anything else is refused before any work (check_out)."""
@@ -126,37 +127,6 @@ def _remove_later(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _claim_spare(out: Path) -> Path | None:
-    """The site the last build into `out` replaced (_keep_spare), renamed beside `out` for this build: its
-    folders are made already (at 10,000 records, making them again took seconds). None when there is none,
-    another build took it, or it cannot be moved here (another file system)."""
-    spare = incremental.spare(out)
-    if not (spare / MARKER).is_file():
-        return None
-    folder = out.parent / f".{out.name}.new-{os.getpid()}-{secrets.token_hex(4)}"
-    try:
-        spare.rename(folder)      # atomic: one build claims it
-    except OSError:
-        return None
-    return folder
-
-
-def _keep_spare(out: Path, folder: Path) -> bool:
-    """Keep `folder`, the site a build into `out` replaced, as the spare the next build is made in; whatever it
-    holds is unlinked or replaced by that build (incremental.recycle)."""
-    spare = incremental.spare(out)
-    try:
-        spare.parent.mkdir(parents=True, exist_ok=True)
-        if spare.exists():      # out of the way first: the removal takes time
-            stale = spare.with_name(f"{spare.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
-            spare.rename(stale)
-            _remove_later(stale)
-        folder.rename(spare)
-        return True
-    except OSError:
-        return False
-
-
 def default_mkdocs_yml() -> Path:
     """For a repository without its own mkdocs.yml: Bulletin's, naming this package's hook, as a file in the cache."""
     text = bulletin_mkdocs_yml(docs_dir=str(PACKAGE / "site_docs"), plugin=False)
@@ -178,36 +148,112 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
     started = time.time()
     config_file = mkdocs_file(root) or default_mkdocs_yml()
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(out)
-    manifest = incremental.load(out) if incremental_ok and out.is_dir() else None
-    tmp = _claim_spare(out) if manifest is not None else None
-    recycled = tmp is not None
-    tmp = tmp or _new_folder(out, "new")
-    (tmp / f"{MARKER}.new").write_text(MARKER_TEXT, "utf-8")
-    os.replace(tmp / f"{MARKER}.new", tmp / MARKER)   # the folder's time changes: serve.py's version
-    try:
-        done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
-                            today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress,
-                            recycled=recycled)
-        if done is None:      # Bulletin's plugin is not in mkdocs.yml, or never ran: a site without records
-            raise Refused("mkdocs-no-bulletin", path=config_file)
-    except BaseException:
-        if recycled:      # not kept as the spare: whatever made it fail stays out of the next build
-            old = _new_folder(out, "old")
-            tmp.rename(old / out.name)
-            _remove_later(old)
-        else:
+    with incremental.locked(out):
+        _remove_stale(out)
+        cut_short = incremental.journal(out).exists()
+        manifest = incremental.load(out) if incremental_ok and out.is_dir() and not cut_short else None
+        tmp = _new_folder(out, "new")
+        _mark(tmp)
+        try:
+            done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
+                                today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress)
+            if done is None:      # Bulletin's plugin is not in mkdocs.yml, or never ran: a site without records
+                raise Refused("mkdocs-no-bulletin", path=config_file)
+            written = incremental.listing(tmp)
+        except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if out.exists() and not _keep_spare(out, out):
-        old = _new_folder(out, "old")
-        out.rename(old / out.name)
-    tmp.rename(out)
-    if old:
-        _remove_later(old)
-    incremental.save(out, done.made)
+            raise
+        if done.kept is None:     # a full build: its folder replaces `out`
+            done.made.outputs = written
+            _swap(out, tmp)
+        else:
+            done.made.outputs = sorted(done.kept.union(written))
+            _commit(out, tmp, written, sorted(set(manifest.outputs).difference(done.made.outputs)))
+        incremental.save(out, done.made)
+        incremental.journal(out).unlink(missing_ok=True)
     if not done.stats.get("generated_kept"):    # the generated files were made: the memo holds what they need
         incremental.prune_memo(out, started)
     stage2.settle(root)
     return done.stats
+
+
+def _mark(folder: Path) -> None:
+    """The marker, replaced: the folder's time changes (serve.py's version of the site)."""
+    (folder / f"{MARKER}.new").write_text(MARKER_TEXT, "utf-8")
+    os.replace(folder / f"{MARKER}.new", folder / MARKER)
+
+
+def _swap(out: Path, new: Path) -> None:
+    """`new` becomes `out`; the folder it replaces is removed in the background."""
+    old = None
+    if out.exists():
+        old = _new_folder(out, "old")
+        out.rename(old / out.name)
+    new.rename(out)
+    if old:
+        _remove_later(old)
+
+
+def _commit(out: Path, new: Path, written: list[str], gone: list[str]) -> None:
+    """An incremental build's files, from its folder `new` into the live site `out`: each replaces the live
+    file at once (a reader sees the old file or the new one), the files no longer made go, then folders left
+    empty. The replaced files wait in a backup folder until every step succeeded; on any failure every one is
+    put back. A journal in the cache marks the commit until the manifest is saved (build()): a build killed
+    meanwhile leaves it, and the next build is a full one."""
+    backup = _new_folder(out, "old")
+    _mark(backup)
+    journal = incremental.journal(out)
+    journal.write_text(f"{out}\n{new}\n{backup}\n", "utf-8")
+    moved: list[tuple[str, bool]] = []      # (path, whether the live file was kept in backup)
+    try:
+        for rel in written:
+            had = _keep(out, backup, rel, move=False)
+            os.makedirs(os.path.dirname(os.path.join(out, rel)), exist_ok=True)
+            os.replace(os.path.join(new, rel), os.path.join(out, rel))
+            moved.append((rel, had))
+        for rel in gone:
+            moved.append((rel, _keep(out, backup, rel, move=True)))
+        _mark(out)
+    except BaseException:
+        _roll_back(out, backup, moved)
+        incremental.forget(out)     # whatever made it fail, the next build starts afresh
+        shutil.rmtree(new, ignore_errors=True)
+        shutil.rmtree(backup, ignore_errors=True)
+        journal.unlink(missing_ok=True)
+        raise
+    _drop_empty(out, gone)
+    shutil.rmtree(new, ignore_errors=True)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _keep(out: Path, backup: Path, rel: str, *, move: bool) -> bool:
+    """The live file `rel`, if there is one, into the backup folder: moved, or linked (it stays live)."""
+    src, dst = os.path.join(out, rel), os.path.join(backup, rel)
+    if not os.path.lexists(src):
+        return False
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    (os.replace if move else os.link)(src, dst)
+    return True
+
+
+def _roll_back(out: Path, backup: Path, moved: list[tuple[str, bool]]) -> None:
+    """Every live file as it was before _commit(): from the backup, or removed when it is new."""
+    for rel, had in reversed(moved):
+        if had:
+            os.makedirs(os.path.dirname(os.path.join(out, rel)), exist_ok=True)
+            os.replace(os.path.join(backup, rel), os.path.join(out, rel))
+        else:
+            os.unlink(os.path.join(out, rel))
+    _drop_empty(out, [rel for rel, had in moved if not had])
+
+
+def _drop_empty(out: Path, removed: list[str]) -> None:
+    """Folders left empty by removed files go, and their parents left empty, as in a fresh build."""
+    for rel in removed:
+        rel_dir = rel.rpartition("/")[0]
+        while rel_dir:
+            try:
+                os.rmdir(os.path.join(out, rel_dir))
+            except OSError:
+                break
+            rel_dir = rel_dir.rpartition("/")[0]

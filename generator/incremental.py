@@ -6,12 +6,12 @@ the digest of each published attachment, each page's search entry, and a digest 
 files (boards, indexes, archives, feeds) are made from. The next build into the same folder re-renders
 only the record pages whose digest changed; generated files are not made again at all when their inputs
 are unchanged (an edit of a record's body), and otherwise only the pages whose HTML changed go through
-MkDocs. Files it does not render are linked from the previous output; the search index is patched
+MkDocs. Such a build writes only what it renders, into a scratch folder, and build.py moves those files
+into the live site (files it does not render stay where they are); the search index is patched
 (search.patch) when the pages are the same, else rebuilt from the kept entries. Anything site-wide that
 changed means a full build. The costly data files (each type's workbook and CSV, the calendar,
 records.json) are kept beside the manifest by their inputs (stage2.Memo): an edit makes again only those
-whose rows changed. The site a build replaced is kept beside the manifest too (spare): the next build is made
-in its folders (recycle), not in ten thousand new ones.
+whose rows changed.
 """
 
 from __future__ import annotations
@@ -19,17 +19,22 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
 import sys
 import tempfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:      # Windows: no lock
+    fcntl = None
 
 from .resources import template_dirs
 from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune
 
-VERSION = 2
+VERSION = 3
 
 
 @dataclass
@@ -42,6 +47,7 @@ class Manifest:
     inputs: str = ""                                            # what the generated files are made from
     files: list[str] = field(default_factory=list)              # every generated file's src
     index: object = None                                        # search.Built: the index, to patch
+    outputs: list[str] = field(default_factory=list)            # every file of the site (listing())
 
 
 def fingerprint(root: Path, config_file: Path, site, nav, engine: tuple[str, ...]) -> str:
@@ -129,92 +135,41 @@ def forget(out: Path) -> None:
 
 
 def _stamp(out: Path) -> tuple:
-    """Identifies one build's output folder: a later change of hands makes the manifest void."""
+    """Identifies one build's output folder as that build left it: a later change of hands, or a file added
+    or removed at its top, makes the manifest void."""
     st = Path(out).stat()
     marker = Path(out) / "index.html"
     mt = marker.stat().st_mtime_ns if marker.exists() else 0
-    return (st.st_ino, mt)
+    return (st.st_ino, st.st_mtime_ns, mt)
 
 
-def spare(out: Path) -> Path:
-    """Where the site replaced by the last build into `out` waits (build.py): the next build is made in it, so
-    the folders of unchanged pages are not made again."""
-    return _path(out).with_suffix(".spare")
+def journal(out: Path) -> Path:
+    """Written while a build's files move into `out` (build.py's commit), removed once the manifest is saved:
+    when the next build finds it, that commit was cut short and `out` is built again in full."""
+    return _path(out).with_suffix(".journal")
 
 
-def link_tree(previous: Path, new: Path, rel_paths) -> int:
-    """Hard-link (or copy) the given files of the previous output into the new one. A file the new folder
-    holds already stays when it is that same file, else it is replaced: never written through."""
-    count, made = 0, set()
-    previous, new = str(previous), str(new)
-    for rel in rel_paths:
-        src, dst = os.path.join(previous, rel), os.path.join(new, rel)
-        folder = os.path.dirname(dst)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        count += _link(src, dst)
-    return count
+@contextmanager
+def locked(out: Path):
+    """One build into `out` at a time: another waits for this one to end (a lock file in the cache)."""
+    path = _path(out).with_suffix(".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
+        if fcntl is not None:
+            fcntl.flock(f, fcntl.LOCK_EX)
+        yield
 
 
-def _link(src: str, dst: str, have: int | None = None) -> int:
-    """Link src as dst (1), or 0 when src is missing (dst is then missing too). `have`: the inode of dst,
-    which exists: it stays when it is src's."""
-    if have is not None:
-        try:
-            if os.stat(src).st_ino == have:
-                return 1
-        except FileNotFoundError:
-            pass
-        os.unlink(dst)
-    try:
-        os.link(src, dst)
-    except FileNotFoundError:
-        return 0
-    except FileExistsError:
-        return _link(src, dst, os.stat(dst).st_ino)
-    except OSError:
-        shutil.copy2(src, dst)
-    return 1
-
-
-def recycle(previous: Path, folder: Path, keep: set[str]) -> list[str]:
-    """Make `folder`, an older build's output, hold of its files only those of `previous` named in `keep`
-    (paths relative to it; linked from `previous` unless they are that same file already): every other file
-    is unlinked, so the build that follows writes new files and never through a link into `previous`.
-    Top-level dot files (the build's marker) stay. Returns the folders that lost files, for drop_empty()."""
-    previous, folder = str(previous), str(folder)
-    emptied, todo, seen = [], [""], set()
+def listing(folder: Path) -> list[str]:
+    """Every file under `folder`, relative to it, but the top-level dot files (the build's marker)."""
+    files, todo = [], [""]
     while todo:
         rel_dir = todo.pop()
-        lost = False
         with os.scandir(os.path.join(folder, rel_dir)) as it:
             for e in it:
                 rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
-                if e.is_dir(follow_symlinks=False) and rel not in keep:
+                if e.is_dir(follow_symlinks=False):
                     todo.append(rel)
-                elif e.is_dir(follow_symlinks=False):     # a folder where a file is to be linked
-                    shutil.rmtree(e.path)
-                    lost = True
-                elif rel in keep:
-                    seen.add(rel)
-                    if not _link(os.path.join(previous, rel), e.path, e.inode()):
-                        lost = True
-                elif not (rel_dir == "" and e.name.startswith(".")):
-                    os.unlink(e.path)
-                    lost = True
-        if lost:
-            emptied.append(rel_dir)
-    link_tree(Path(previous), Path(folder), [rel for rel in keep if rel not in seen])
-    return emptied
-
-
-def drop_empty(folder: Path, emptied: list[str]) -> None:
-    """After the build: the folders recycle() emptied that stayed empty go, and so do parents left empty."""
-    for rel_dir in sorted(emptied, key=lambda r: -r.count("/")):
-        while rel_dir:
-            try:
-                os.rmdir(os.path.join(folder, rel_dir))
-            except OSError:
-                break
-            rel_dir = rel_dir.rpartition("/")[0]
+                elif rel_dir or not e.name.startswith("."):
+                    files.append(rel)
+    return files

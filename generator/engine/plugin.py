@@ -51,9 +51,9 @@ class Job:
     manifest: incremental.Manifest | None = None   # the previous build's, if it is still in `previous`
     previous: Path | None = None          # the output folder being replaced
     progress: object = None               # progress(text), or None
-    recycled: bool = False                # site_dir holds an older build's files (reuse.recycle)
     made: incremental.Manifest | None = None       # out: the manifest of this build
     stats: dict = field(default_factory=dict)      # out: pages, reused, generated_kept, search_patched
+    kept: set | None = None               # out: files of `previous` left as they are; None: a full build
 
 
 @dataclass
@@ -75,8 +75,7 @@ class State:
     parts: dict = field(default_factory=dict)              # record page src -> render.RecordPage being built
     search_docs: dict = field(default_factory=dict)        # page src -> search.SearchDoc
     nav: object = None                                     # MkDocs' Navigation
-    recycle: set | None = None                             # files to link into a recycled site_dir
-    emptied: list = field(default_factory=list)            # its folders that lost files
+    kept: set = field(default_factory=set)                 # files of the previous output not written again
 
 
 class BulletinPlugin(BasePlugin):
@@ -115,7 +114,7 @@ class BulletinPlugin(BasePlugin):
                                 "all-staff", today=today, history=history, shallow=shallow,
                                 extra_pages=pages.load_extra_pages(root, cfg.language))
         sources = [rel.split("/", 1)[1] for rel in (*result.tree.record_files, *sorted(result.tree.attachments))]
-        s = self.state = State(site, root, sources, job, recycle=set() if job and job.recycled else None)
+        s = self.state = State(site, root, sources, job)
         config["site_name"] = cfg.site_name or config["site_name"]
         config.theme["language"] = cfg.language
         if str(OVERRIDES) not in config.theme.dirs:  # our search box in Material's header, wherever mkdocs.yml is
@@ -162,9 +161,9 @@ class BulletinPlugin(BasePlugin):
             files.append(File.generated(config, src, content=content))
         reuse.keep_generated(s, files, config)
         reuse.keep_all_generated(s, files, config)
-        reuse.recycle(s, config)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
+        reuse.keep_static(s, files, config, os.path.join(os.path.normpath(self._records_dir()), ""))
         return files
 
     def _records_dir(self) -> str:
@@ -250,8 +249,8 @@ class BulletinPlugin(BasePlugin):
             search.write_files(Path(config["site_dir"]) / "search", changed)
         else:
             index = search.write_index(docs, Path(config["site_dir"]), s.site.lang)
-        reuse.drop_empty(s, config)
         if s.job is not None:
+            s.job.kept = s.kept if previous is not None else None
             s.job.stats = {"reused": len(s.reuse), "pages": len(s.site.record_src),
                            "generated_kept": bool(s.kept_files), "search_patched": patched is not None}
             s.job.made = incremental.Manifest(

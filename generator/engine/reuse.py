@@ -1,11 +1,12 @@
 """Incremental builds on MkDocs' files: what the previous build made and this one need not make again.
 
 incremental.py decides what an edit can change (the manifest, digests); here the files MkDocs would
-build are marked to skip (private.skip) and their output is linked from the previous build instead.
+build are marked to skip (private.skip) and named as kept from the previous build instead (State.kept).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from mkdocs.structure.files import File
@@ -18,25 +19,23 @@ SEARCHED_GENERATED = {"index.md"}   # generated pages in the search index: the b
 
 
 def link_previous(state, config, rel_paths) -> None:
-    """Hard-link these files of the previous output into the site being built; into an older build's folder
-    (Job.recycled) only once every file to link is known: recycle()."""
-    if state.recycle is not None:
-        state.recycle.update(rel_paths)
-    else:
-        incremental.link_tree(Path(state.job.previous), Path(config["site_dir"]), rel_paths)
+    """These files of the previous output stay as they are: this build does not write them (build.py moves
+    only what it writes into the live site, and removes what neither it writes nor this keeps)."""
+    state.kept.update(rel_paths)
 
 
-def recycle(state, config) -> None:
-    """After on_files: the older build's folder holds only the files linked from the previous output, before
-    anything is written into it."""
-    if state.recycle is not None:
-        keep, state.recycle = state.recycle, None
-        state.emptied = incremental.recycle(Path(state.job.previous), Path(config["site_dir"]), keep)
-
-
-def drop_empty(state, config) -> None:
-    """After the last file is written: folders of pages no longer built go, as in a fresh folder."""
-    incremental.drop_empty(Path(config["site_dir"]), state.emptied)
+def keep_static(state, files, config, records_dir: str) -> None:
+    """The theme's files and Bulletin's assets (their versions and bytes are in the fingerprint) as the
+    previous build copied them: not copied again."""
+    if state.previous is None:
+        return
+    kept = []
+    for f in files:
+        if f.abs_src_path and not f.is_documentation_page() and \
+                not os.path.normpath(f.abs_src_path).startswith(records_dir):
+            private.skip(f)
+            kept.append(f.dest_uri)
+    link_previous(state, config, kept)
 
 
 def keep_previous(state, files, config) -> None:
