@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import hashlib
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -213,97 +216,112 @@ def test_a_title_edit_makes_only_the_data_files_it_changes_again(repo, tmp_path)
     assert all(after[name] == ino for name, ino in before.items() if name in after), "the others are not rewritten"
 
 
-def _folder_inodes(site) -> dict:
-    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_dir()}
+def _inodes(site) -> dict:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*")}
 
 
-def test_each_build_is_made_in_the_folders_of_the_build_before_the_previous(repo, tmp_path):
-    """The site a build replaces is kept (in the cache) and the next build is made in it: the folders of
-    unchanged pages are not made again, and edit after edit (a body, a title, a record removed, one added)
-    each site is byte for byte a full build, with no folder or file left from an older one."""
+def _state(site) -> str:
+    """Every path under the site and every file's bytes."""
+    h = hashlib.sha256()
+    for p in sorted(site.rglob("*")):
+        h.update(p.relative_to(site).as_posix().encode() + b"\0")
+        if p.is_file():
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _page(site, repo, path) -> Path:
+    """The built page of the record at `path` (under records/)."""
+    rel = path.relative_to(repo / "records").with_suffix("")
+    return site / rel / "index.html"
+
+
+def test_an_edit_is_committed_into_the_live_site_in_place(repo, tmp_path):
+    """Edit after edit (a body, a title, a record removed, one added, a body again) the build writes only
+    what changed into the live site: its folders and unchanged files stay (the same inodes), the edited
+    page is a new file, a removed record's files and folder are gone, and each site is byte for byte a
+    full build."""
     site, full = tmp_path / "site", tmp_path / "full"
     _build(repo, site)
-    first = _folder_inodes(site)
-    _build(repo, site)
-    assert not set(_folder_inodes(site).values()) & set(first.values()), "the second build: a new folder"
+    live = site.stat().st_ino
     for edit in (edit_body_only, edit_title, delete_record, add_record, edit_body_only):
-        before = _folder_inodes(site)
+        before = _inodes(site)
+        removed = set(_records(repo))
         edit(repo)
+        removed -= set(_records(repo))
         stats = _build(repo, site)
         assert stats["reused"] > 0, edit.__name__
-        now = _folder_inodes(site)
-        kept = [rel for rel, ino in now.items() if rel in first and ino == first[rel]]
-        assert len(kept) > len(now) // 2, (edit.__name__, len(kept), len(now))
-        assert not set(now.values()) & set(before.values()), "never the live site's folders"
+        now = _inodes(site)
+        same = [rel for rel, ino in now.items() if before.get(rel) == ino]
+        assert len(same) > len(now) * 9 // 10, (edit.__name__, len(same), len(now))
+        assert site.stat().st_ino == live, "the same folder"
+        for path in removed:
+            assert not _page(site, repo, path).parent.exists(), "a removed record's page and folder are gone"
         _build(repo, full, incremental_ok=False)
         assert _differences(site, full) == [], edit.__name__
-        first = before        # the folder of two builds ago, for the next round
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")], "no scratch or backup folder left"
 
 
 def test_a_build_that_fails_after_writing_leaves_the_previous_site_untouched(repo, tmp_path):
-    """A build made in a recycled folder shares files with the live site by hard links: it fails after
-    writing every file (strict mode, a broken link) and the live site keeps every byte; the next build is
-    right."""
-    import hashlib
-
+    """A build fails after writing every file (strict mode, a broken link): the live site keeps every
+    byte; the next build is right."""
     site, full = tmp_path / "site", tmp_path / "full"
     _build(repo, site)
-    _build(repo, site)
-
-    def state() -> str:
-        h = hashlib.sha256()
-        for p in sorted(site.rglob("*")):
-            h.update(p.relative_to(site).as_posix().encode() + b"\0")
-            if p.is_file():
-                h.update(hashlib.sha256(p.read_bytes()).digest())
-        return h.hexdigest()
-
-    before = state()
+    before = _state(site)
     edit_body_only(repo)
     edit_title(repo)
     guide = repo / "docs" / "contributing.md"
     guide.write_text(guide.read_text("utf-8") + "\n[模板](missing-template.md)\n", "utf-8")
     with pytest.raises(SystemExit, match="strict mode"):      # MkDocs: after every file is written
         _build(repo, site, strict=True)
-    assert state() == before
+    assert _state(site) == before
     guide.write_text(guide.read_text("utf-8").replace("[模板](missing-template.md)", "模板"), "utf-8")
     _build(repo, site)
     _build(repo, full, incremental_ok=False)
     assert _differences(site, full) == []
 
 
-def test_recycling_a_folder_never_touches_the_live_sites_files(tmp_path):
-    """incremental.recycle on real folders: a file shared with the live site stays, a stale one is replaced by
-    a link, a folder where a file is to be linked goes, everything else is unlinked (the live site's bytes
-    stay), and drop_empty() removes only the folders left empty."""
-    import os
+def test_a_commit_that_fails_midway_puts_every_live_file_back(repo, tmp_path):
+    """Two records' bodies edited; the second one's page cannot be replaced (a folder stands where it goes),
+    so moving the new files into the live site fails after the first page was replaced: every live file is
+    put back byte for byte, and once the obstacle is gone the next build equals a full build."""
+    site, full = tmp_path / "site", tmp_path / "full"
+    _build(repo, site)
+    meetings = sorted(p for p in _records(repo) if "/meetings/" in p.as_posix())[:2]
+    for path in meetings:
+        path.write_text(path.read_text("utf-8") + "\n会后补充：已归档。\n", "utf-8")
+    blocked = _page(site, repo, meetings[1])
+    original = blocked.read_bytes()
+    blocked.unlink()
+    (blocked / "obstacle").mkdir(parents=True)
+    first_page = _page(site, repo, meetings[0]).read_bytes()
+    before = _state(site)
+    with pytest.raises(OSError):
+        _build(repo, site)
+    assert _state(site) == before, "every live file as it was"
+    assert _page(site, repo, meetings[0]).read_bytes() == first_page
+    shutil.rmtree(blocked)
+    blocked.write_bytes(original)
+    _build(repo, site)
+    _build(repo, full, incremental_ok=False)
+    assert _differences(site, full) == []
 
+
+def test_a_build_killed_while_committing_is_followed_by_a_full_build(repo, tmp_path):
+    """A build killed while it moved its files into the live site leaves its journal and a half-changed
+    site (here: one page half written, another gone): the next build builds in full, and the site is
+    byte for byte a full build."""
     from generator import incremental
 
-    live, older = tmp_path / "live", tmp_path / "older"
-    for rel, text in {"a/index.html": "A", "b/index.html": "B2", "c/x.png": "X", "d/index.html": "D"}.items():
-        (live / rel).parent.mkdir(parents=True, exist_ok=True)
-        (live / rel).write_text(text)
-    (older / "a").mkdir(parents=True)
-    os.link(live / "a/index.html", older / "a/index.html")        # shared: kept as it is
-    (older / "b").mkdir()
-    (older / "b/index.html").write_text("B1")                       # stale: replaced by the live one
-    (older / "c/x.png").mkdir(parents=True)                         # a folder where a file goes
-    (older / "c/x.png/index.html").write_text("old page")
-    os.link(live / "d/index.html", older / "d.html")                # shared, not kept: unlinked, never written
-    (older / "gone/deep").mkdir(parents=True)
-    (older / "gone/deep/index.html").write_text("removed record")
-    (older / ".bulletin-site").write_text("marker")
-
-    emptied = incremental.recycle(live, older, {"a/index.html", "b/index.html", "c/x.png"})
-    assert (older / "a/index.html").stat().st_ino == (live / "a/index.html").stat().st_ino
-    assert (older / "b/index.html").stat().st_ino == (live / "b/index.html").stat().st_ino
-    assert (older / "c/x.png").read_text() == "X"
-    assert not (older / "d.html").exists()
-    assert (older / ".bulletin-site").is_file()
-    (older / "d.html").write_text("written by the build")        # what a build writes now is its own file
-    assert (live / "d/index.html").read_text() == "D"
-    incremental.drop_empty(older, emptied)
-    assert not (older / "gone").exists()
-    assert sorted(p.relative_to(older).as_posix() for p in older.rglob("*")) == [
-        ".bulletin-site", "a", "a/index.html", "b", "b/index.html", "c", "c/x.png", "d.html"]
+    site, full = tmp_path / "site", tmp_path / "full"
+    _build(repo, site)
+    edit_body_only(repo)
+    pages = sorted(p for p in site.rglob("index.html") if p.parent != site)
+    pages[0].write_bytes(pages[0].read_bytes()[:100])
+    pages[1].unlink()
+    incremental.journal(site).write_text("cut short\n", "utf-8")
+    stats = _build(repo, site)
+    assert stats["reused"] == 0, "a full build"
+    assert not incremental.journal(site).exists()
+    _build(repo, full, incremental_ok=False)
+    assert _differences(site, full) == []
