@@ -32,7 +32,7 @@ except ImportError:      # Windows: no lock
     fcntl = None
 
 from .resources import template_dirs
-from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune
+from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune, unpickle
 
 VERSION = 3
 
@@ -109,7 +109,7 @@ def load(out: Path) -> Manifest | None:
     """The manifest of the build now in `out`, if that build is still there unchanged."""
     try:
         with open(_path(out), "rb") as f:
-            manifest, stamp = pickle.load(f)
+            manifest, stamp = unpickle(f)
         return manifest if stamp == _stamp(out) else None
     except Exception:
         return None
