@@ -25,16 +25,21 @@ def link_previous(state, config, rel_paths) -> None:
 
 
 def keep_static(state, files, config, records_dir: str) -> None:
-    """The theme's files and Bulletin's assets (their versions and bytes are in the fingerprint) as the
-    previous build copied them: not copied again."""
+    """The theme's files and Bulletin's assets that the previous build copied and that have not changed
+    since (MkDocs' own rule: the copy is not older than its source): not copied again."""
     if state.previous is None:
         return
-    kept = []
+    kept, live = [], str(state.job.previous)
     for f in files:
         if f.abs_src_path and not f.is_documentation_page() and \
                 not os.path.normpath(f.abs_src_path).startswith(records_dir):
-            private.skip(f)
-            kept.append(f.dest_uri)
+            try:
+                fresh = os.stat(os.path.join(live, f.dest_uri)).st_mtime_ns >= os.stat(f.abs_src_path).st_mtime_ns
+            except OSError:
+                fresh = False
+            if fresh:
+                private.skip(f)
+                kept.append(f.dest_uri)
     link_previous(state, config, kept)
 
 
