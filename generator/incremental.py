@@ -42,6 +42,7 @@ class Manifest:
     inputs: str = ""                                            # what the generated files are made from
     files: list[str] = field(default_factory=list)              # every generated file's src
     index: object = None                                        # search.Built: the index, to patch
+    deps: object = None                                         # deps.Deps: what each generated page read
 
 
 def fingerprint(root: Path, config_file: Path, site, nav, engine: tuple[str, ...]) -> str:
