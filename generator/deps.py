@@ -21,7 +21,7 @@ class Reads:
 
     def __init__(self):
         self.stack: list[set] = [set()]
-        self.on = True
+        self.on = False
 
     def add(self, key) -> None:
         if self.on:

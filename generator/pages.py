@@ -73,12 +73,14 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     words = Words(cfg.language)
     shown = {r.id for r in records if visible_to(audience, r)}
     mask = Mask(records, shown, cfg.types, words("hidden_ref"), cfg.site_url)
-    reads = deps.Reads()
+    reads = deps.Reads()    # not on until generate: the rest of the site model is for record pages (page_keys)
     visible = Records(deps.tracked([mask.record(r) for r in records if r.id in shown], reads))
     site = Site(audience, today, cfg.language, visible, history=history or {}, shallow=shallow, mask=mask,
                 reads=reads)
     site.record_src = {src_of(r): r for r in visible}
+    reads.on = True         # notices' states are on generated pages too: a site-wide read
     site.superseders = state.superseded_by(visible.of_type("notice"), today)
+    reads.on = False
     hidden = [r for r in records if r.id not in shown]
     site.hidden_src = {src_of(r) for r in hidden}
     site.hidden_ids = {r.id for r in hidden} | {f for r in hidden for f in (r.get("former_ids") or [])}
@@ -94,9 +96,10 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders, reps)
     site.renderer.env.globals["review_pack_of"] = \
         lambda r: review_packs(site).get(r.id) if review.is_review(r) else None    # packs only for a review's page
-    live = [r for r in visible if state.counts(r)]       # the CAPA board's and person pages' checks, escalations
-    site.renderer.env.globals["audit_lists"] = reads.shared(
-        lambda: (audit.effectiveness_checks(live, cfg, today), audit.escalations(live, cfg, today)))
+    def audit_lists():     # the CAPA board's and person pages' checks, escalations
+        live = [r for r in visible if state.counts(r)]
+        return audit.effectiveness_checks(live, cfg, today), audit.escalations(live, cfg, today)
+    site.renderer.env.globals["audit_lists"] = reads.shared(audit_lists)
     site.extra_pages = extra_pages or {}
     site.nav = nav_of(cfg, words, site.extra_pages)
     site.next_ids = next_ids(records, cfg, today)
@@ -109,7 +112,7 @@ def generate(site: Site, previous: deps.Deps | None = None) -> None:
     """Every generated page and file (boards, indexes, archives, people, KPIs, feeds) into site.files. With the
     previous build's deps (site.deps), only the pages that read a value changed since: the others go to site.kept
     (the previous build's files are theirs)."""
-    changed = None
+    changed, site.reads.on = None, True
     made = site.deps = deps.Deps(shape=site.shape)
     if previous is not None and previous.shape == site.shape:
         changed = deps.changed_keys(previous, site.records, made)
