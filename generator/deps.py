@@ -16,43 +16,55 @@ from dataclasses import dataclass, field
 ALL = "*"   # a read of the whole record (its fields iterated)
 
 
-class Reads:
-    """One build's record of reads: a stack of sets, the bottom one site-wide."""
+class Frame:
+    """The reads of one page or shared value: (ID, field) keys, and the names of the shared values it used."""
+    __slots__ = ("keys", "uses")
 
     def __init__(self):
-        self.stack: list[set] = [set()]
+        self.keys: set = set()
+        self.uses: set = set()
+
+    def frozen(self) -> tuple:
+        return frozenset(self.keys), frozenset(self.uses)
+
+
+class Reads:
+    """One build's record of reads: a stack of frames, the bottom one site-wide; shared values by name."""
+
+    def __init__(self):
+        self.stack: list[Frame] = [Frame()]
+        self.shared_reads: dict = {}      # name -> (keys, uses) of each shared value made
         self.on = False
 
     def add(self, key) -> None:
         if self.on:
-            self.stack[-1].add(key)
+            self.stack[-1].keys.add(key)
 
     @contextmanager
     def frame(self):
-        """Reads inside go to a set of their own (yielded)."""
-        reads: set = set()
-        self.stack.append(reads)
+        """Reads inside go to a frame of their own (yielded)."""
+        frame = Frame()
+        self.stack.append(frame)
         try:
-            yield reads
+            yield frame
         finally:
             self.stack.pop()
 
-    def shared(self, make):
-        """make() once; its value and, on every call, its reads in the caller's set."""
+    def shared(self, name: str, make):
+        """make() once; every caller's frame uses it by name (its reads are kept once, in shared_reads)."""
         box: list = []
 
         def get():
             if not box:
-                with self.frame() as reads:
-                    value = make()
-                box.append((value, frozenset(reads)))
-            value, reads = box[0]
-            self.stack[-1].update(reads)
-            return value
+                with self.frame() as frame:
+                    box.append(make())
+                self.shared_reads[name] = frame.frozen()
+            self.stack[-1].uses.add(name)
+            return box[0]
         return get
 
     @property
-    def site_wide(self) -> set:
+    def site_wide(self) -> Frame:
         return self.stack[0]
 
 
@@ -134,8 +146,9 @@ class Deps:
     shape: str = ""                                    # digest of what every page depends on (ids, paths, ...)
     front: dict = field(default_factory=dict)          # record ID -> digest of its front matter
     values: dict = field(default_factory=dict)         # record ID -> {field: digest}
-    site_wide: frozenset = frozenset()                 # reads outside any page
-    pages: dict = field(default_factory=dict)          # generated page src -> frozenset of reads
+    site_wide: tuple = (frozenset(), frozenset())      # reads outside any page: (keys, uses)
+    shared: dict = field(default_factory=dict)         # shared value's name -> (keys, uses)
+    pages: dict = field(default_factory=dict)          # generated page src -> (keys, uses)
 
 
 def digests(records) -> tuple[dict, dict]:
@@ -161,9 +174,22 @@ def changed_keys(previous: Deps, records, made: Deps) -> set | None:
     return out
 
 
-def touched(reads, changed: set) -> bool:
-    """Whether a page that read `reads` can show one of the changed values."""
-    if not changed:
-        return False
-    ids = {rid for rid, _ in changed}
-    return any(key in changed or (key[1] == ALL and key[0] in ids) for key in reads)
+class Touched:
+    """Which pages and shared values read a changed value: `touched((keys, uses))`."""
+
+    def __init__(self, changed: set, shared: dict):
+        self.changed, self.ids = changed, {rid for rid, _ in changed}
+        self.shared, self.known = shared, {}
+
+    def keys(self, keys) -> bool:
+        return bool(self.changed) and any(k in self.changed or (k[1] == ALL and k[0] in self.ids) for k in keys)
+
+    def __call__(self, reads) -> bool:
+        keys, uses = reads
+        return self.keys(keys) or any(self.used(name) for name in uses)
+
+    def used(self, name: str) -> bool:
+        if name not in self.known:
+            self.known[name] = True    # a value that uses itself: changed (never made so)
+            self.known[name] = name not in self.shared or self(self.shared[name])
+        return self.known[name]

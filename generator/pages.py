@@ -99,7 +99,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     def audit_lists():     # the CAPA board's and person pages' checks, escalations
         live = [r for r in visible if state.counts(r)]
         return audit.effectiveness_checks(live, cfg, today), audit.escalations(live, cfg, today)
-    site.renderer.env.globals["audit_lists"] = reads.shared(audit_lists)
+    site.renderer.env.globals["audit_lists"] = reads.shared("audit_lists", audit_lists)
     site.extra_pages = extra_pages or {}
     site.nav = nav_of(cfg, words, site.extra_pages)
     site.next_ids = next_ids(records, cfg, today)
@@ -116,15 +116,19 @@ def generate(site: Site, previous: deps.Deps | None = None) -> None:
     made = site.deps = deps.Deps(shape=site.shape)
     if previous is not None and previous.shape == site.shape:
         changed = deps.changed_keys(previous, site.records, made)
-        if changed is not None and deps.touched(previous.site_wide, changed):
+        touched = deps.Touched(changed or set(), previous.shared)
+        if changed is not None and touched(previous.site_wide):
             changed = None
     if changed is None:
         made.front, made.values = deps.digests(site.records)
     else:
-        site.only = {src for src, reads in previous.pages.items() if deps.touched(reads, changed)}
+        site.only = {src for src, reads in previous.pages.items() if touched(reads)}
         site.before = previous.pages
+        made.shared.update(previous.shared)
     _generate(site, site.renderer.cfg, site.renderer.w, site.extra_pages)
-    made.site_wide = frozenset(site.reads.site_wide | (previous.site_wide if changed is not None else set()))
+    made.shared.update(site.reads.shared_reads)
+    here = site.reads.site_wide.frozen()
+    made.site_wide = here if changed is None else (here[0] | previous.site_wide[0], here[1] | previous.site_wide[1])
     site.reads.on = False      # record pages are not generated pages: their inputs are in page_keys
 
 
@@ -206,9 +210,9 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     # the data files (feeds, index rows, CSV) in a second process while this one renders the pages
     data = prerender.background(lambda: _data_files(site, cfg, w, live, notices, by_type)) \
         if len(recs) >= BACKGROUND_ABOVE else None
-    owed = shared(lambda: state.reports_owed(cfg, [r for r in live if r.type == "report"], today))
-    actions = shared(lambda: state.open_actions(live, today))
-    kpis = shared(lambda: state.kpis(live, today))
+    owed = shared("owed", lambda: state.reports_owed(cfg, [r for r in live if r.type == "report"], today))
+    actions = shared("actions", lambda: state.open_actions(live, today))
+    kpis = shared("kpis", lambda: state.kpis(live, today))
 
     put("index.md", lambda: rd.page(
         "board.html", "index.md", w("board"), board=state.board(notices, today),
@@ -248,9 +252,9 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
             for pid in _people_of(r):
                 owned_by[pid].append(r)
         return actions_of, dept_actions, owned_by, dept_owns
-    by_owner = shared(by_owner)
+    by_owner = shared("by_owner", by_owner)
     comm = _communication(site, cfg, w, live, by_type, kpis)
-    owed_of = shared(lambda: _owed_lists(cfg, state.owed(live, cfg, today)))
+    owed_of = shared("owed_of", lambda: _owed_lists(cfg, state.owed(live, cfg, today)))
     for code, dept in cfg.departments.items():
         src = f"departments/{code}.md"
 
@@ -277,7 +281,7 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
             for p in dict.fromkeys(e.to):
                 to_of[p].append(e)
         return checks_of, up_of, to_of
-    checks_by_person = shared(checks_by_person)
+    checks_by_person = shared("checks_by_person", checks_by_person)
     for pid, person in cfg.people.items():
         src = f"people/{pid}.md"
 
@@ -313,7 +317,7 @@ def _put(site: Site, src: str, make) -> None:
         return
     with site.reads.frame() as reads:
         site.files[src] = make()
-    site.deps.pages[src] = frozenset(reads)
+    site.deps.pages[src] = reads.frozen()
 
 
 def _owed_lists(cfg: Config, owed_today: list) -> dict:
@@ -360,13 +364,13 @@ REVIEW_PAGES = (("audit_index", "audit/index.md"), ("review_packs", "reviews/ind
 def review_packs(site: Site) -> dict:
     """Review ID -> review.ReviewPack over the records this audience sees, made once per build."""
     if site.packs is None:
-        site.packs = site.reads.shared(lambda: review.packs(site.records, site.renderer.cfg, site.today))
+        site.packs = site.reads.shared("packs", lambda: review.packs(site.records, site.renderer.cfg, site.today))
     return site.packs()
 
 
 def audit_index(site: Site) -> list:
     if site.clauses is None:
-        site.clauses = site.reads.shared(lambda: clauses.index(
+        site.clauses = site.reads.shared("clauses", lambda: clauses.index(
             site.records, site.renderer.cfg, site.today, site.superseders, customer_key(site.renderer.cfg),
             site.renderer.env.globals["audit_lists"]()))
     return site.clauses()
@@ -487,7 +491,7 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
     put = functools.partial(_put, site)
     of = {t: [r for r in live if r.type == t] for t in ("complaint", "nc", "survey", "memo", "contact", "capa")}
     ckey = customer_key(cfg)
-    trends = shared(lambda: state.survey_trends(of["survey"], ckey))
+    trends = shared("trends", lambda: state.survey_trends(of["survey"], ckey))
     if "complaint" in cfg.types:
         src = f"{cfg.types['complaint'].folder}/board.md"
         put(src, lambda: rd.page("complaint_board.html", src, w("complaint_board"), complaints=of["complaint"],
@@ -509,7 +513,7 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
             if m.get("status") != "closed" and isinstance(m.get("department"), str):
                 memos_from[m.get("department")].append(m)
         return memos_to, memos_from
-    memos = shared(memos)
+    memos = shared("memos", memos)
     if "memo" in cfg.types:
         src = f"{cfg.types['memo'].folder}/board.md"
         put(src, lambda: rd.page("memo_board.html", src, w("memo_board"), memos_to=memos()[0], memos_from=memos()[1]))
@@ -517,7 +521,7 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
         src = f"{cfg.types['contact'].folder}/log.md"
         put(src, lambda: rd.page("contact_log.html", src, w("contact_log"),
                                  groups=_contact_groups(of["contact"], ckey)))
-    objectives = shared(lambda: [(o, state.objective_values(o, by_type.get("report", [])))
+    objectives = shared("objectives", lambda: [(o, state.objective_values(o, by_type.get("report", [])))
                                  for o in cfg.objectives.values()])
     if cfg.objectives:
         put("objectives/index.md", lambda: rd.page("objectives.html", "objectives/index.md", w("objectives"),
@@ -538,12 +542,12 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
                 if r.get("party_kind") == "customer":
                     of_customer["contact"][ckey(r.get("party"))].append(r)
             return of_customer
-        by_customer = shared(by_customer)
+        by_customer = shared("by_customer", by_customer)
         for cid, customer in cfg.customers.items():
             src = f"customers/{cid}.md"
             put(src, lambda cid=cid, customer=customer, src=src: _customer_page(
                 site, cfg, w, src, cid, customer, by_customer(), {t.customer: t for t in trends()}))
-    return shared(lambda: Communication(*memos(), objectives(), state.comm_kpis(live, today, kpis().months)))
+    return shared("communication", lambda: Communication(*memos(), objectives(), state.comm_kpis(live, today, kpis().months)))
 
 
 def _customer_page(site: Site, cfg: Config, w: Words, src: str, cid: str, customer, of_customer, trend_of) -> str:

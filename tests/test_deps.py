@@ -127,3 +127,23 @@ def test_a_notice_body_edit_remakes_no_page_but_the_feeds(demo):
     full = _make(records, result.config)
     assert _site_files(edit, first) == full.files
     assert edit.html_pages == {}
+
+
+def test_bulletin_build_after_a_title_edit_remakes_few_generated_pages_and_equals_a_full_build(tmp_path):
+    """Through `bulletin build` (MkDocs, the manifest): the pages kept are the previous output's files."""
+    from benchmarks.synth import generate
+    from generator.build import build
+    from test_incremental import _differences, edit_title
+
+    repo = tmp_path / "repo"
+    generate(repo, 240, seed=11)
+
+    def run(out, **kw):
+        return build(repo, load_repository(repo), out, audience="all-staff", today=TODAY, **kw)
+
+    first = run(tmp_path / "site")
+    edit_title(repo)
+    again = run(tmp_path / "site")
+    assert 0 < again["generated_made"] < first["generated_made"] / 2, (again, first)
+    run(tmp_path / "full", incremental_ok=False)
+    assert _differences(tmp_path / "site", tmp_path / "full") == []

@@ -253,7 +253,8 @@ class BulletinPlugin(BasePlugin):
         reuse.drop_empty(s, config)
         if s.job is not None:
             s.job.stats = {"reused": len(s.reuse), "pages": len(s.site.record_src),
-                           "generated_kept": bool(s.kept_files), "search_patched": patched is not None}
+                           "generated_kept": bool(s.kept_files), "search_patched": patched is not None,
+                           "generated_made": len(s.site.html_pages)}
             s.job.made = incremental.Manifest(
                 fingerprint=s.fingerprint, pages=s.page_keys, attachments=s.attachment_digests,
                 search=dict(s.search_docs), generated=s.generated_digests, inputs=s.site.inputs,
