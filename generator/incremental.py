@@ -48,6 +48,7 @@ class Manifest:
     files: list[str] = field(default_factory=list)              # every generated file's src
     index: object = None                                        # search.Built: the index, to patch
     outputs: list[str] = field(default_factory=list)            # every file of the site (listing())
+    deps: object = None                                         # deps.Deps: what each generated page read
 
 
 def fingerprint(root: Path, config_file: Path, site, nav, engine: tuple[str, ...]) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import approvals, audit, charts, clauses, feeds, prerender, review, state
+from . import approvals, audit, charts, clauses, deps, feeds, prerender, review, state
 from .audience import AUDIENCES, Mask, refs_of, visible_to
 from .config import Config
 from .labels import Words
@@ -51,10 +51,16 @@ class Site:
     html_pages: dict = field(default_factory=dict)         # generated page src -> (title, HTML): no Markdown needed
     approvals: dict = field(default_factory=dict)          # record path -> approvals.Table: who committed each approval
     next_ids: dict = field(default_factory=dict)           # type -> the next free ID of today's year (new/<type>/)
-    packs: dict | None = None                              # review ID -> review.ReviewPack (review_packs)
-    clauses: list | None = None                            # the auditor's index (audit_index)
+    packs: object = None                                   # () -> {review ID -> review.ReviewPack} (review_packs)
+    clauses: object = None                                 # () -> the auditor's index (audit_index)
     memo: Memo = field(default_factory=Memo)               # the data files (workbooks, CSV, calendar) by their inputs
     refs: dict = field(default_factory=dict)               # visible record ID -> [(field, referenced ID)] (refs_of)
+    reads: deps.Reads = field(default_factory=deps.Reads)  # what each generated page reads of the records
+    deps: deps.Deps | None = None                          # out: those reads, for the next build
+    kept: list = field(default_factory=list)               # generated pages the previous build made as they are
+    shape: str = ""                                        # pages._shape
+    only: set | None = None                                # generated pages to make again (None: all)
+    before: dict = field(default_factory=dict)             # the previous build's reads of each generated page
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -67,10 +73,14 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     words = Words(cfg.language)
     shown = {r.id for r in records if visible_to(audience, r)}
     mask = Mask(records, shown, cfg.types, words("hidden_ref"), cfg.site_url)
-    visible = Records([mask.record(r) for r in records if r.id in shown])
-    site = Site(audience, today, cfg.language, visible, history=history or {}, shallow=shallow, mask=mask)
+    reads = deps.Reads()    # not on until generate: the rest of the site model is for record pages (page_keys)
+    visible = Records(deps.tracked([mask.record(r) for r in records if r.id in shown], reads))
+    site = Site(audience, today, cfg.language, visible, history=history or {}, shallow=shallow, mask=mask,
+                reads=reads)
     site.record_src = {src_of(r): r for r in visible}
+    reads.on = True         # notices' states are on generated pages too: a site-wide read
     site.superseders = state.superseded_by(visible.of_type("notice"), today)
+    reads.on = False
     hidden = [r for r in records if r.id not in shown]
     site.hidden_src = {src_of(r) for r in hidden}
     site.hidden_ids = {r.id for r in hidden} | {f for r in hidden for f in (r.get("former_ids") or [])}
@@ -86,19 +96,54 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.renderer.env.globals["audit_of"] = lambda r: audit.record_audit(r, cfg, today, site.superseders, reps)
     site.renderer.env.globals["review_pack_of"] = \
         lambda r: review_packs(site).get(r.id) if review.is_review(r) else None    # packs only for a review's page
-    live = [r for r in visible if state.counts(r)]       # the CAPA board's and person pages' checks, escalations
-    site.renderer.env.globals["audit_lists"] = functools.cache(
-        lambda: (audit.effectiveness_checks(live, cfg, today), audit.escalations(live, cfg, today)))
+    def audit_lists():     # the CAPA board's and person pages' checks, escalations
+        live = [r for r in visible if state.counts(r)]
+        return audit.effectiveness_checks(live, cfg, today), audit.escalations(live, cfg, today)
+    site.renderer.env.globals["audit_lists"] = reads.shared("audit_lists", audit_lists)
     site.extra_pages = extra_pages or {}
     site.nav = nav_of(cfg, words, site.extra_pages)
     site.next_ids = next_ids(records, cfg, today)
     site.inputs = generated_inputs(records, site)
+    site.shape = _shape(records, site)
     return site
 
 
-def generate(site: Site) -> None:
-    """Every generated page and file (boards, indexes, archives, people, KPIs, feeds) into site.files."""
+def generate(site: Site, previous: deps.Deps | None = None) -> None:
+    """Every generated page and file (boards, indexes, archives, people, KPIs, feeds) into site.files. With the
+    previous build's deps (site.deps), only the pages that read a value changed since: the others go to site.kept
+    (the previous build's files are theirs)."""
+    changed, site.reads.on = None, True
+    made = site.deps = deps.Deps(shape=site.shape)
+    if previous is not None and previous.shape == site.shape:
+        changed = deps.changed_keys(previous, site.records, made)
+        touched = deps.Touched(changed or set(), previous.shared)
+        if changed is not None and touched(previous.site_wide):
+            changed = None
+    if changed is None:
+        made.front, made.values = deps.digests(site.records)
+    else:
+        site.only = {src for src, reads in previous.pages.items() if touched(reads)}
+        site.before = previous.pages
+        made.shared.update(previous.shared)
     _generate(site, site.renderer.cfg, site.renderer.w, site.extra_pages)
+    made.shared.update(site.reads.shared_reads)
+    here = site.reads.site_wide.frozen()
+    made.site_wide = here if changed is None else (here[0] | previous.site_wide[0], here[1] | previous.site_wide[1])
+    site.reads.on = False      # record pages are not generated pages: their inputs are in page_keys
+
+
+def _shape(records: Records, site: Site) -> str:
+    """What every generated page depends on besides the visible records' fields: the records there are (their
+    IDs and paths), hidden records' front matter, the next free IDs, the hand-written pages, audience and date."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{site.audience}\0{site.today.isoformat()}\0{site.lang}\0{site.shallow}\0{site.next_ids!r}".encode())
+    for r in records:
+        h.update(f"\0\0{r.id}\0{r.path}".encode())
+        if r.id not in site.records.by_id:
+            h.update(f"\0{r.front_matter}".encode())
+    for src, (title, markdown) in sorted(site.extra_pages.items()):
+        h.update(f"\0\0{src}\0{title}\0{markdown}".encode())
+    return h.hexdigest()
 
 
 def generated_inputs(records: Records, site: Site) -> str:
@@ -158,86 +203,121 @@ def _backlinks(visible: Records, refs: dict) -> dict[str, list]:
 
 def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     rd, recs, today = site.renderer, site.records, site.today
+    shared, put = site.reads.shared, functools.partial(_put, site)
     live = [r for r in recs if state.counts(r)]
     by_type = {t: [r for r in recs if r.type == t] for t in cfg.types}
     notices = by_type.get("notice", [])
     # the data files (feeds, index rows, CSV) in a second process while this one renders the pages
     data = prerender.background(lambda: _data_files(site, cfg, w, live, notices, by_type)) \
         if len(recs) >= BACKGROUND_ABOVE else None
-    owed = state.reports_owed(cfg, [r for r in live if r.type == "report"], today)
-    actions = state.open_actions(live, today)
-    kpis = state.kpis(live, today)
+    owed = shared("owed", lambda: state.reports_owed(cfg, [r for r in live if r.type == "report"], today))
+    actions = shared("actions", lambda: state.open_actions(live, today))
+    kpis = shared("kpis", lambda: state.kpis(live, today))
 
-    f = site.files
-    f["index.md"] = rd.page("board.html", "index.md", w("board"), board=state.board(notices, today),
-                            meetings=sorted([r for r in live if r.type == "meeting"],
-                                            key=lambda r: (r.get("date"), r.id), reverse=True)[:5],
-                            totals=kpis.totals, closed_this_month=_closed_in_month(live, today),
-                            audit_missing=sum(len(c.missing) for c in audit_index(site)))
+    put("index.md", lambda: rd.page(
+        "board.html", "index.md", w("board"), board=state.board(notices, today),
+        meetings=sorted([r for r in live if r.type == "meeting"], key=lambda r: (r.get("date"), r.id), reverse=True)[:5],
+        totals=kpis().totals, closed_this_month=_closed_in_month(live, today),
+        audit_missing=sum(len(c.missing) for c in audit_index(site))))
     for rtype, rt in cfg.types.items():
         src = f"{rt.folder}/index.md"
-        f[src] = rd.page("index_table.html", src, rt.title(cfg.language), rtype=rtype,
-                         count=len(by_type[rtype]), csv=f"exports/{rtype}.csv", xlsx=f"exports/{rtype}.xlsx")
-    capas = [r for r in live if r.type == "capa"]
-    f["capa/board.md"] = rd.page("capa_board.html", "capa/board.md", w("capa_board"), capas=capas)
-    f["actions.md"] = rd.page("actions.html", "actions.md", w("actions"), actions=actions)
-    f["reports/matrix.md"] = rd.page("matrix.html", "reports/matrix.md", w("report_matrix"),
-                                     matrix=_matrix(owed), meetings=_meeting_matrix(cfg, live, today))
+        put(src, lambda rtype=rtype, rt=rt, src=src: rd.page(
+            "index_table.html", src, rt.title(cfg.language), rtype=rtype, count=len(by_type[rtype]),
+            csv=f"exports/{rtype}.csv", xlsx=f"exports/{rtype}.xlsx"))
+    put("capa/board.md", lambda: rd.page("capa_board.html", "capa/board.md", w("capa_board"),
+                                         capas=[r for r in live if r.type == "capa"]))
+    put("actions.md", lambda: rd.page("actions.html", "actions.md", w("actions"), actions=actions()))
+    put("reports/matrix.md", lambda: rd.page("matrix.html", "reports/matrix.md", w("report_matrix"),
+                                             matrix=_matrix(owed()), meetings=_meeting_matrix(cfg, live, today)))
     years = sorted({int(r.id.split("-")[1]) for r in recs}, reverse=True)
-    f["archive/index.md"] = rd.page("archive.html", "archive/index.md", w("archive"), years=years,
-                                    counts=_year_counts(recs), departments=cfg.departments)
+    put("archive/index.md", lambda: rd.page("archive.html", "archive/index.md", w("archive"), years=years,
+                                            counts=_year_counts(recs), departments=cfg.departments))
     of_year = defaultdict(list)
     for r in recs:
         of_year[(int(r.id.split("-")[1]), r.type)].append(r)
     for y in years:
         src = f"archive/{y}.md"
-        f[src] = rd.page("archive_year.html", src, f"{w('archive')} · {y}", year=y,
-                         groups=[(cfg.types[t], of_year[(y, t)]) for t in cfg.types])
-    f["departments/index.md"] = rd.page("directory.html", "departments/index.md", w("departments"),
-                                        kind="departments")
-    actions_of, dept_actions, owned_by, dept_owns = (defaultdict(list) for _ in range(4))
-    for a in actions:
-        actions_of[a.owner].append(a)
-        dept_actions[_dept_of(cfg, a.owner)].append(a)
-    for r in recs:
-        dept_owns[r.get("department") if isinstance(r.get("department"), str) else None].append(r)
-        for pid in _people_of(r):
-            owned_by[pid].append(r)
+        put(src, lambda y=y, src=src: rd.page("archive_year.html", src, f"{w('archive')} · {y}", year=y,
+                                              groups=[(cfg.types[t], of_year[(y, t)]) for t in cfg.types]))
+    put("departments/index.md", lambda: rd.page("directory.html", "departments/index.md", w("departments"),
+                                                kind="departments"))
+
+    def by_owner():
+        actions_of, dept_actions, owned_by, dept_owns = (defaultdict(list) for _ in range(4))
+        for a in actions():
+            actions_of[a.owner].append(a)
+            dept_actions[_dept_of(cfg, a.owner)].append(a)
+        for r in recs:
+            dept_owns[r.get("department") if isinstance(r.get("department"), str) else None].append(r)
+            for pid in _people_of(r):
+                owned_by[pid].append(r)
+        return actions_of, dept_actions, owned_by, dept_owns
+    by_owner = shared("by_owner", by_owner)
     comm = _communication(site, cfg, w, live, by_type, kpis)
-    owed_of = _owed_lists(cfg, state.owed(live, cfg, today))
+    owed_of = shared("owed_of", lambda: _owed_lists(cfg, state.owed(live, cfg, today)))
     for code, dept in cfg.departments.items():
         src = f"departments/{code}.md"
-        mine = owed_of["department"].get(code, [])
-        f[src] = rd.page("department.html", src, dept.name if cfg.language == "zh" else (dept.name_en or dept.name),
-                         department=dept, actions=dept_actions[code], owned=dept_owns[code],
-                         owed_groups=owed_groups(cfg, mine, code), owed_count=len(mine), who_id=code,
-                         memos_in=comm.memos_to[code], memos_out=comm.memos_from[code],
-                         objectives=[o for o in comm.objectives if o[0].department == code])
-    f["people/index.md"] = rd.page("directory.html", "people/index.md", w("people"), kind="people")
-    checks, escalated = rd.env.globals["audit_lists"]()
-    checks_of, up_of, to_of = (defaultdict(list) for _ in range(3))
-    for ch in checks:
-        if ch.record.type == "capa":
-            checks_of[ch.record.fields.get("owner")].append(ch)
-    for e in escalated:
-        up_of[e.owner].append(e)
-        for p in dict.fromkeys(e.to):
-            to_of[p].append(e)
+
+        def department(code=code, dept=dept, src=src):
+            mine = owed_of()["department"].get(code, [])
+            _, dept_actions, _, dept_owns = by_owner()
+            c = comm()
+            return rd.page("department.html", src, dept.name if cfg.language == "zh" else (dept.name_en or dept.name),
+                           department=dept, actions=dept_actions[code], owned=dept_owns[code],
+                           owed_groups=owed_groups(cfg, mine, code), owed_count=len(mine), who_id=code,
+                           memos_in=c.memos_to[code], memos_out=c.memos_from[code],
+                           objectives=[o for o in c.objectives if o[0].department == code])
+        put(src, department)
+    put("people/index.md", lambda: rd.page("directory.html", "people/index.md", w("people"), kind="people"))
+
+    def checks_by_person():
+        checks, escalated = rd.env.globals["audit_lists"]()
+        checks_of, up_of, to_of = (defaultdict(list) for _ in range(3))
+        for ch in checks:
+            if ch.record.type == "capa":
+                checks_of[ch.record.fields.get("owner")].append(ch)
+        for e in escalated:
+            up_of[e.owner].append(e)
+            for p in dict.fromkeys(e.to):
+                to_of[p].append(e)
+        return checks_of, up_of, to_of
+    checks_by_person = shared("checks_by_person", checks_by_person)
     for pid, person in cfg.people.items():
         src = f"people/{pid}.md"
-        mine = owed_of["person"].get(pid, [])
-        f[src] = rd.page("person.html", src, person.name, who=person, actions=actions_of[pid], owned=owned_by[pid],
-                         owed_groups=owed_groups(cfg, mine, pid), owed_count=len(mine), who_id=pid,
-                         my_checks=checks_of[pid], my_escalations=up_of[pid], escalated_to_me=to_of[pid])
-    f["exports.md"] = rd.page("exports.html", "exports.md", w("exports"), types=cfg.types)
-    f["kpi.md"] = rd.page("kpi.html", "kpi.md", w("kpi"), k=kpis, c=comm.kpis, objectives=comm.objectives,
-                          charts=_charts(kpis, w) + _comm_charts(kpis.months, comm.kpis, w))
+
+        def person_page(pid=pid, person=person, src=src):
+            mine = owed_of()["person"].get(pid, [])
+            actions_of, _, owned_by, _ = by_owner()
+            checks_of, up_of, to_of = checks_by_person()
+            return rd.page("person.html", src, person.name, who=person, actions=actions_of[pid], owned=owned_by[pid],
+                           owed_groups=owed_groups(cfg, mine, pid), owed_count=len(mine), who_id=pid,
+                           my_checks=checks_of[pid], my_escalations=up_of[pid], escalated_to_me=to_of[pid])
+        put(src, person_page)
+    put("exports.md", lambda: rd.page("exports.html", "exports.md", w("exports"), types=cfg.types))
+    put("kpi.md", lambda: rd.page("kpi.html", "kpi.md", w("kpi"), k=kpis(), c=comm().kpis,
+                                  objectives=comm().objectives,
+                                  charts=_charts(kpis(), w) + _comm_charts(kpis().months, comm().kpis, w)))
     _forms(site, cfg, w)
     _audit_pages(site, cfg, w, live)
     _review_pages(site, cfg, w)
     for src, (title, markdown) in extra_pages.items():
-        f[src] = f"# {title}\n\n{markdown}" if not markdown.lstrip().startswith("# ") else markdown
-    f.update(data.result() if data else _data_files(site, cfg, w, live, notices, by_type))
+        site.files[src] = f"# {title}\n\n{markdown}" if not markdown.lstrip().startswith("# ") else markdown
+    if data:
+        site.files.update(data.result())
+    else:
+        with site.reads.frame():    # data files are made again every build: their reads keep no page
+            site.files.update(_data_files(site, cfg, w, live, notices, by_type))
+
+
+def _put(site: Site, src: str, make) -> None:
+    """site.files[src] = make(), and what it read; or, when none of that changed, the previous build's page."""
+    if site.only is not None and src not in site.only and src in site.before:
+        site.kept.append(src)
+        site.deps.pages[src] = site.before[src]
+        return
+    with site.reads.frame() as reads:
+        site.files[src] = make()
+    site.deps.pages[src] = reads.frozen()
 
 
 def _owed_lists(cfg: Config, owed_today: list) -> dict:
@@ -260,20 +340,20 @@ AUDIT_PAGES = (("register", "register/index.md"), ("retention", "retention/index
 
 def _audit_pages(site: Site, cfg: Config, w: Words, live) -> None:
     """The document register, retention, effectiveness checks and escalations (audit.py)."""
-    rd, today, f = site.renderer, site.today, site.files
-    due, decided = audit.past_retention(site.records, cfg, today, site.superseders)
-    checks, escalated = rd.env.globals["audit_lists"]()     # the lists the CAPA board and person pages use
+    rd, today = site.renderer, site.today
+    lists = rd.env.globals["audit_lists"]     # the lists the CAPA board and person pages use
     capa = cfg.types.get("capa")
     pages = {
-        "register": dict(documents=audit.documents([r for r in live if r.type == "notice"], cfg, today,
-                                                   site.superseders)),
-        "retention": dict(due=due, decided=decided),
-        "effectiveness": dict(checks=checks,
-                              days=(capa.effectiveness_days if capa else None) or audit.DEFAULT_EFFECTIVENESS_DAYS),
-        "escalation": dict(items=escalated),
+        "register": lambda: dict(documents=audit.documents([r for r in live if r.type == "notice"], cfg, today,
+                                                           site.superseders)),
+        "retention": lambda: dict(zip(("due", "decided"),
+                                      audit.past_retention(site.records, cfg, today, site.superseders))),
+        "effectiveness": lambda: dict(checks=lists()[0], days=(capa.effectiveness_days if capa else None)
+                                      or audit.DEFAULT_EFFECTIVENESS_DAYS),
+        "escalation": lambda: dict(items=lists()[1]),
     }
     for key, src in AUDIT_PAGES:
-        f[src] = rd.page(f"{key}.html", src, w(key), **pages[key])
+        _put(site, src, lambda key=key, src=src: rd.page(f"{key}.html", src, w(key), **pages[key]()))
 
 
 # --- review14: the management-review packs (9.3) and the auditor's index -------------------------------------
@@ -284,27 +364,34 @@ REVIEW_PAGES = (("audit_index", "audit/index.md"), ("review_packs", "reviews/ind
 def review_packs(site: Site) -> dict:
     """Review ID -> review.ReviewPack over the records this audience sees, made once per build."""
     if site.packs is None:
-        site.packs = review.packs(site.records, site.renderer.cfg, site.today)
-    return site.packs
+        site.packs = site.reads.shared("packs", lambda: review.packs(site.records, site.renderer.cfg, site.today))
+    return site.packs()
 
 
 def audit_index(site: Site) -> list:
     if site.clauses is None:
-        site.clauses = clauses.index(site.records, site.renderer.cfg, site.today, site.superseders,
-                                     customer_key(site.renderer.cfg), site.renderer.env.globals["audit_lists"]())
-    return site.clauses
+        site.clauses = site.reads.shared("clauses", lambda: clauses.index(
+            site.records, site.renderer.cfg, site.today, site.superseders, customer_key(site.renderer.cfg),
+            site.renderer.env.globals["audit_lists"]()))
+    return site.clauses()
 
 
 def _review_pages(site: Site, cfg: Config, w: Words) -> None:
     """audit/index.md (the auditor's index), reviews/index.md and a page per management review's pack."""
-    rd, f = site.renderer, site.files
-    packs = list(review_packs(site).values())
-    f["audit/index.md"] = rd.page("audit_index.html", "audit/index.md", w("audit_index"),
-                                  clauses=audit_index(site), packs=packs)
-    f["reviews/index.md"] = rd.page("review_packs.html", "reviews/index.md", w("review_packs"), packs=packs)
-    for p in packs:
-        src = review_pack_src(p.review.id)
-        f[src] = rd.page("review_pack.html", src, f"{w('review_pack')} · {p.review.id} {p.review.title}", p=p, hx="h2")
+    rd, put = site.renderer, functools.partial(_put, site)
+    put("audit/index.md", lambda: rd.page("audit_index.html", "audit/index.md", w("audit_index"),
+                                          clauses=audit_index(site), packs=list(review_packs(site).values())))
+    put("reviews/index.md", lambda: rd.page("review_packs.html", "reviews/index.md", w("review_packs"),
+                                            packs=list(review_packs(site).values())))
+    for r in site.records:
+        if review.is_review(r):
+            src = review_pack_src(r.id)
+            put(src, lambda rid=r.id, src=src: _review_pack_page(site, w, src, review_packs(site)[rid]))
+
+
+def _review_pack_page(site: Site, w: Words, src: str, p) -> str:
+    return site.renderer.page("review_pack.html", src, f"{w('review_pack')} · {p.review.id} {p.review.title}",
+                              p=p, hx="h2")
 
 
 BACKGROUND_ABOVE = 2000   # records before a second process for the data files pays for itself
@@ -397,68 +484,87 @@ def customer_key(cfg: Config):
     return key
 
 
-def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis) -> Communication:
-    """The complaint and NC boards, survey trends, memo board, contact log, customer and objective pages."""
-    rd, today, f = site.renderer, site.today, site.files
+def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
+    """The complaint and NC boards, survey trends, memo board, contact log, customer and objective pages; what
+    the department pages and the KPI page take from them (a shared getter of Communication)."""
+    rd, today, shared = site.renderer, site.today, site.reads.shared
+    put = functools.partial(_put, site)
     of = {t: [r for r in live if r.type == t] for t in ("complaint", "nc", "survey", "memo", "contact", "capa")}
     ckey = customer_key(cfg)
-    trends = state.survey_trends(of["survey"], ckey)
+    trends = shared("trends", lambda: state.survey_trends(of["survey"], ckey))
     if "complaint" in cfg.types:
         src = f"{cfg.types['complaint'].folder}/board.md"
-        f[src] = rd.page("complaint_board.html", src, w("complaint_board"), complaints=of["complaint"],
-                         c=state.comm_kpis(of["complaint"], today, []))
+        put(src, lambda: rd.page("complaint_board.html", src, w("complaint_board"), complaints=of["complaint"],
+                                 c=state.comm_kpis(of["complaint"], today, [])))
     if "nc" in cfg.types:
         src = f"{cfg.types['nc'].folder}/board.md"
-        f[src] = rd.page("nc_board.html", src, w("nc_board"), audits=_audits(of["nc"]))
+        put(src, lambda: rd.page("nc_board.html", src, w("nc_board"), audits=_audits(of["nc"])))
     if "survey" in cfg.types:
         src = f"{cfg.types['survey'].folder}/trend.md"
-        f[src] = rd.page("survey_trend.html", src, w("survey_trend"), trends=trends,
-                         charts={t.customer: _trend_chart(t, w) for t in trends if len(t.rows) > 1})
-    memos_to, memos_from = defaultdict(list), defaultdict(list)
-    for m in sorted(of["memo"], key=lambda m: m.id, reverse=True):
-        if m.get("status") == "open":
-            for d in dict.fromkeys(x for x in (m.get("to") or []) if isinstance(x, str)):
-                memos_to[d].append(m)
-        if m.get("status") != "closed" and isinstance(m.get("department"), str):
-            memos_from[m.get("department")].append(m)
+        put(src, lambda: rd.page("survey_trend.html", src, w("survey_trend"), trends=trends(),
+                                 charts={t.customer: _trend_chart(t, w) for t in trends() if len(t.rows) > 1}))
+
+    def memos():
+        memos_to, memos_from = defaultdict(list), defaultdict(list)
+        for m in sorted(of["memo"], key=lambda m: m.id, reverse=True):
+            if m.get("status") == "open":
+                for d in dict.fromkeys(x for x in (m.get("to") or []) if isinstance(x, str)):
+                    memos_to[d].append(m)
+            if m.get("status") != "closed" and isinstance(m.get("department"), str):
+                memos_from[m.get("department")].append(m)
+        return memos_to, memos_from
+    memos = shared("memos", memos)
     if "memo" in cfg.types:
         src = f"{cfg.types['memo'].folder}/board.md"
-        f[src] = rd.page("memo_board.html", src, w("memo_board"), memos_to=memos_to, memos_from=memos_from)
+        put(src, lambda: rd.page("memo_board.html", src, w("memo_board"), memos_to=memos()[0], memos_from=memos()[1]))
     if "contact" in cfg.types:
         src = f"{cfg.types['contact'].folder}/log.md"
-        f[src] = rd.page("contact_log.html", src, w("contact_log"), groups=_contact_groups(of["contact"], ckey))
-    objectives = [(o, state.objective_values(o, by_type.get("report", []))) for o in cfg.objectives.values()]
-    if objectives:
-        f["objectives/index.md"] = rd.page("objectives.html", "objectives/index.md", w("objectives"),
-                                           objectives=objectives)
-        for o, values in objectives:
+        put(src, lambda: rd.page("contact_log.html", src, w("contact_log"),
+                                 groups=_contact_groups(of["contact"], ckey)))
+    objectives = shared("objectives", lambda: [(o, state.objective_values(o, by_type.get("report", [])))
+                                 for o in cfg.objectives.values()])
+    if cfg.objectives:
+        put("objectives/index.md", lambda: rd.page("objectives.html", "objectives/index.md", w("objectives"),
+                                                   objectives=objectives()))
+        for n, o in enumerate(cfg.objectives.values()):
             src = f"objectives/{o.id}.md"
-            f[src] = rd.page("objective.html", src, o.name, o=o, values=values, chart=_objective_chart(o, values, w))
+            put(src, lambda n=n, o=o, src=src: rd.page("objective.html", src, o.name, o=o, values=objectives()[n][1],
+                                                       chart=_objective_chart(o, objectives()[n][1], w)))
     if cfg.customers:
-        f["customers/index.md"] = rd.page("customers.html", "customers/index.md", w("customers"))
-        trend_of = {t.customer: t for t in trends}
-        of_customer = {t: defaultdict(list) for t in ("complaint", "capa", "contact")}
-        for t in ("complaint", "capa"):
-            for r in of[t]:
-                of_customer[t][ckey(r.get("customer"))].append(r)
-        for r in of["contact"]:
-            if r.get("party_kind") == "customer":
-                of_customer["contact"][ckey(r.get("party"))].append(r)
+        put("customers/index.md", lambda: rd.page("customers.html", "customers/index.md", w("customers")))
+
+        def by_customer():
+            of_customer = {t: defaultdict(list) for t in ("complaint", "capa", "contact")}
+            for t in ("complaint", "capa"):
+                for r in of[t]:
+                    of_customer[t][ckey(r.get("customer"))].append(r)
+            for r in of["contact"]:
+                if r.get("party_kind") == "customer":
+                    of_customer["contact"][ckey(r.get("party"))].append(r)
+            return of_customer
+        by_customer = shared("by_customer", by_customer)
         for cid, customer in cfg.customers.items():
             src = f"customers/{cid}.md"
-            mine = {t: of_customer[t][cid] for t in ("complaint", "capa")}
-            contacts = of_customer["contact"][cid]
-            answered = [n for n in map(state.days_to_respond, mine["complaint"]) if n is not None]
-            f[src] = rd.page("customer.html", src, customer.name_en if cfg.language == "en" and customer.name_en
-                             else customer.name, cust=customer, complaints=mine["complaint"], capas=mine["capa"],
-                             contacts=sorted(contacts, key=lambda r: (r.get("date"), r.id), reverse=True),
-                             trend=trend_of.get(cid), chart=_trend_chart(trend_of[cid], w) if len(getattr(trend_of.get(cid), "rows", ())) > 1 else "",
-                             mean_days=round(sum(answered) / len(answered), 1) if answered else None,
-                             overdue=[c.id for c in mine["complaint"] if state.complaint_days_late(c, today)],
-                             on_time=sum(1 for c in mine["complaint"] if _responded_in_time(c)),
-                             with_due=sum(1 for c in mine["complaint"] if state.responded_on(c)
-                                          and isinstance(c.get("response_due"), dt.date)))
-    return Communication(memos_to, memos_from, objectives, state.comm_kpis(live, today, kpis.months))
+            put(src, lambda cid=cid, customer=customer, src=src: _customer_page(
+                site, cfg, w, src, cid, customer, by_customer(), {t.customer: t for t in trends()}))
+    return shared("communication", lambda: Communication(*memos(), objectives(), state.comm_kpis(live, today, kpis().months)))
+
+
+def _customer_page(site: Site, cfg: Config, w: Words, src: str, cid: str, customer, of_customer, trend_of) -> str:
+    today = site.today
+    mine = {t: of_customer[t][cid] for t in ("complaint", "capa")}
+    contacts = of_customer["contact"][cid]
+    answered = [n for n in map(state.days_to_respond, mine["complaint"]) if n is not None]
+    return site.renderer.page(
+        "customer.html", src, customer.name_en if cfg.language == "en" and customer.name_en else customer.name,
+        cust=customer, complaints=mine["complaint"], capas=mine["capa"],
+        contacts=sorted(contacts, key=lambda r: (r.get("date"), r.id), reverse=True),
+        trend=trend_of.get(cid), chart=_trend_chart(trend_of[cid], w) if len(getattr(trend_of.get(cid), "rows", ())) > 1 else "",
+        mean_days=round(sum(answered) / len(answered), 1) if answered else None,
+        overdue=[c.id for c in mine["complaint"] if state.complaint_days_late(c, today)],
+        on_time=sum(1 for c in mine["complaint"] if _responded_in_time(c)),
+        with_due=sum(1 for c in mine["complaint"] if state.responded_on(c)
+                     and isinstance(c.get("response_due"), dt.date)))
 
 
 def _responded_in_time(c: Record) -> bool:
@@ -699,7 +805,9 @@ def _forms(site: Site, cfg: Config, w: Words) -> None:
                                                    "choose", "all")},
             **registries,
         }
-        site.files[src] = rd.page("new_record.html", src, f"{w('new_record')} · {rt.title(lang)}", form=form, rtype=rt)
+        _put(site, src, lambda src=src, form=form, rt=rt: rd.page("new_record.html", src,
+                                                              f"{w('new_record')} · {rt.title(lang)}", form=form,
+                                                              rtype=rt))
 
 
 def _field_form(spec, w: Words) -> dict:

@@ -148,7 +148,9 @@ class Renderer:
 
         def rec(rid, with_title=True) -> Markup:
             ref = refs.get(rid) if isinstance(rid, str) else None
-            if ref is None:
+            if ref is not None:
+                self.site.reads.add((rid, "title"))    # the title was read once, for every page that shows it
+            else:
                 r = self.visible.get(rid) if isinstance(rid, str) else None
                 if r is None:
                     if rid in self.site.hidden_ids:

@@ -131,8 +131,8 @@ class BulletinPlugin(BasePlugin):
             s.reuse = {src for src, key in s.page_keys.items() if s.previous.pages.get(src) == key}
         if s.previous is not None and s.previous.inputs == site.inputs:
             s.kept_files = list(s.previous.files)   # an edit of bodies only: no generated file can change
-        else:
-            pages.generate(site)
+        else:   # only the generated pages that read a value changed since the previous build
+            pages.generate(site, s.previous.deps if s.previous is not None else None)
         for css in ("assets/bulletin.css",):
             if css not in config["extra_css"]:
                 config["extra_css"].append(css)
@@ -252,11 +252,13 @@ class BulletinPlugin(BasePlugin):
         if s.job is not None:
             s.job.kept = s.kept if previous is not None else None
             s.job.stats = {"reused": len(s.reuse), "pages": len(s.site.record_src),
-                           "generated_kept": bool(s.kept_files), "search_patched": patched is not None}
+                           "generated_kept": bool(s.kept_files), "search_patched": patched is not None,
+                           "generated_made": len(s.site.html_pages)}
             s.job.made = incremental.Manifest(
                 fingerprint=s.fingerprint, pages=s.page_keys, attachments=s.attachment_digests,
                 search=dict(s.search_docs), generated=s.generated_digests, inputs=s.site.inputs,
-                files=s.kept_files or list(s.site.files), index=index)
+                files=s.kept_files or [*s.site.files, *s.site.kept], index=index,
+                deps=s.previous.deps if s.kept_files else s.site.deps)
 
     def on_build_error(self, error):
         self.job = self.state = None

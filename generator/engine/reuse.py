@@ -73,9 +73,17 @@ def defer_records(state, files) -> None:
 
 
 def keep_generated(state, files, config) -> None:
-    """Generated pages whose HTML is what the previous build made: link its files, don't render them."""
+    """Generated pages whose HTML is what the previous build made: link its files, don't render them. Those
+    not made again (pages.generate: none of what they read changed) are the previous build's as they are."""
     previous = state.previous
     kept = []
+    for src in state.site.kept:
+        f = File.generated(config, src, content="")
+        private.skip(f)
+        files.append(f)
+        state.reuse_generated.add(src)
+        state.generated_digests[src] = previous.generated[src]
+        kept.append(f.dest_uri)
     for f in files:
         parts = state.site.html_pages.get(f.src_uri) if f.generated_by else None
         if parts is None:

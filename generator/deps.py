@@ -1,0 +1,195 @@
+"""What each generated page read: (record ID, field) pairs, so that an edit remakes only the pages that show it.
+
+During generation every visible record's fields are a `Fields` view that reports each read to the build's
+`Reads`. Reads made while a page is made belong to that page; values shared by several pages are `Reads.shared`:
+computed once, their reads replayed into every page that uses them. Reads made outside any page (the site
+model) are site-wide: a change there remakes every page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+ALL = "*"   # a read of the whole record (its fields iterated)
+
+
+class Frame:
+    """The reads of one page or shared value: (ID, field) keys, and the names of the shared values it used."""
+    __slots__ = ("keys", "uses")
+
+    def __init__(self):
+        self.keys: set = set()
+        self.uses: set = set()
+
+    def frozen(self) -> tuple:
+        return frozenset(self.keys), frozenset(self.uses)
+
+
+class Reads:
+    """One build's record of reads: a stack of frames, the bottom one site-wide; shared values by name."""
+
+    def __init__(self):
+        self.stack: list[Frame] = [Frame()]
+        self.shared_reads: dict = {}      # name -> (keys, uses) of each shared value made
+        self.on = False
+
+    def add(self, key) -> None:
+        if self.on:
+            self.stack[-1].keys.add(key)
+
+    @contextmanager
+    def frame(self):
+        """Reads inside go to a frame of their own (yielded)."""
+        frame = Frame()
+        self.stack.append(frame)
+        try:
+            yield frame
+        finally:
+            self.stack.pop()
+
+    def shared(self, name: str, make):
+        """make() once; every caller's frame uses it by name (its reads are kept once, in shared_reads)."""
+        box: list = []
+
+        def get():
+            if not box:
+                with self.frame() as frame:
+                    box.append(make())
+                self.shared_reads[name] = frame.frozen()
+            self.stack[-1].uses.add(name)
+            return box[0]
+        return get
+
+    @property
+    def site_wide(self) -> Frame:
+        return self.stack[0]
+
+
+class Fields(dict):
+    """A record's fields that tell `reads` which keys are read."""
+
+    __slots__ = ("rid", "reads")
+
+    def __init__(self, data, rid: str, reads: Reads):
+        super().__init__(data)
+        self.rid, self.reads = rid, reads
+
+    def __reduce__(self):       # to another process: a plain dict
+        return dict, (dict(self),)
+
+    def get(self, key, default=None):
+        self.reads.add((self.rid, key))
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.reads.add((self.rid, key))
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.reads.add((self.rid, key))
+        return super().__contains__(key)
+
+    def _all(self):
+        self.reads.add((self.rid, ALL))
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def keys(self):
+        self._all()
+        return super().keys()
+
+    def values(self):
+        self._all()
+        return super().values()
+
+    def items(self):
+        self._all()
+        return super().items()
+
+    def __len__(self):
+        self._all()
+        return super().__len__()
+
+    def __eq__(self, other):
+        self._all()
+        return super().__eq__(other)
+
+    __hash__ = None
+
+    def copy(self):
+        self._all()
+        return dict(self)
+
+
+def tracked(records: list, reads: Reads) -> list:
+    """Copies of the records whose fields report their reads."""
+    return [dataclasses.replace(r, fields=Fields(r.fields, r.id, reads)) for r in records]
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def field_digests(r) -> dict:
+    """field -> digest of its value (missing fields have none)."""
+    return {k: _digest(repr(v)) for k, v in dict.items(r.fields)}
+
+
+@dataclass
+class Deps:
+    """What the generated pages of a build read, and the values they read, for the next build."""
+    shape: str = ""                                    # digest of what every page depends on (ids, paths, ...)
+    front: dict = field(default_factory=dict)          # record ID -> digest of its front matter
+    values: dict = field(default_factory=dict)         # record ID -> {field: digest}
+    site_wide: tuple = (frozenset(), frozenset())      # reads outside any page: (keys, uses)
+    shared: dict = field(default_factory=dict)         # shared value's name -> (keys, uses)
+    pages: dict = field(default_factory=dict)          # generated page src -> (keys, uses)
+
+
+def digests(records) -> tuple[dict, dict]:
+    """record ID -> digest of its front matter, and record ID -> field_digests."""
+    return {r.id: _digest(r.front_matter) for r in records}, {r.id: field_digests(r) for r in records}
+
+
+def changed_keys(previous: Deps, records, made: Deps) -> set | None:
+    """(ID, field) pairs whose value changed since `previous` (and (ID, ALL) for a record with any change);
+    None when a record came or went. Fills made's front and values."""
+    front = made.front = {r.id: _digest(r.front_matter) for r in records}
+    if front.keys() != previous.front.keys():
+        return None
+    values = made.values = dict(previous.values)
+    out = set()
+    for rid, d in front.items():
+        if d != previous.front[rid]:
+            old, new = previous.values[rid], field_digests(records.by_id[rid])
+            values[rid] = new
+            keys = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+            if keys:
+                out |= {(rid, k) for k in keys} | {(rid, ALL)}
+    return out
+
+
+class Touched:
+    """Which pages and shared values read a changed value: `touched((keys, uses))`."""
+
+    def __init__(self, changed: set, shared: dict):
+        self.changed, self.ids = changed, {rid for rid, _ in changed}
+        self.shared, self.known = shared, {}
+
+    def keys(self, keys) -> bool:
+        return bool(self.changed) and any(k in self.changed or (k[1] == ALL and k[0] in self.ids) for k in keys)
+
+    def __call__(self, reads) -> bool:
+        keys, uses = reads
+        return self.keys(keys) or any(self.used(name) for name in uses)
+
+    def used(self, name: str) -> bool:
+        if name not in self.known:
+            self.known[name] = True    # a value that uses itself: changed (never made so)
+            self.known[name] = name not in self.shared or self(self.shared[name])
+        return self.known[name]
