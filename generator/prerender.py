@@ -7,6 +7,8 @@ the site's data files use it (pages.py), and so does the engine's page rendering
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,7 +43,8 @@ def _pool(workers: int, fn) -> ProcessPoolExecutor:
 def background(fn):
     """Start fn() in a forked process now; the returned future's result() is its return value."""
     pool = _pool(1, fn)
-    future = pool.submit(_call)   # a "fork" pool forks here, inside submit
+    with _frozen():
+        future = pool.submit(_call)   # a "fork" pool forks here, inside submit
     pool.shutdown(wait=False)
     return future
 
@@ -49,6 +52,17 @@ def background(fn):
 def run(items: list, fn, jobs: int):
     """Yield (item, fn(item)) for every item, computed by `jobs` forked processes."""
     chunks = [items[i::jobs * 4] for i in range(jobs * 4)]
-    with _pool(jobs, fn) as pool:
-        for part in pool.map(_map, chunks):
+    with _pool(jobs, fn) as pool, _frozen():
+        for part in pool.map(_map, chunks):   # a "fork" pool forks every worker in the first submit
             yield from part
+
+
+@contextmanager
+def _frozen():
+    """The parent's objects out of the cyclic collector's reach while workers are forked: a worker's
+    collections would otherwise visit (write to) every inherited object and copy all its memory pages."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

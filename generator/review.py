@@ -8,7 +8,8 @@ and the Config; figures are taken as of the review's date with the state.py func
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
 
 from . import state
 from .config import Config
@@ -147,9 +148,13 @@ def _figures(records: list[Record], p: Period, *, opened: str, settled_on, due: 
     return f
 
 
+def _capa_settled(c: Record) -> dt.date | None:
+    return date_of(c.get("closed_on")) if c.get("status") == "closed" else None
+
+
 def _capa_figures(capas: list[Record], p: Period) -> Figures:
     return _figures(capas, p, opened="opened_on", due="due", open_on=capa_open_on, overdue_on=state.overdue_on,
-                    settled_on=lambda c: date_of(c.get("closed_on")) if c.get("status") == "closed" else None)
+                    settled_on=_capa_settled)
 
 
 def _complaint_figures(complaints: list[Record], p: Period) -> Figures:
@@ -194,10 +199,10 @@ def _objectives(cfg: Config, reports: list[Record], p: Period, known: dict | Non
     return out
 
 
-def _outputs(review: Record, capas: list[Record], nxt: Record | None, today: dt.date) -> list[Trace]:
-    """The review's action items (with their CAPA), then the CAPAs whose source_ref names the review
-    and no action of it names."""
-    by_id = {c.id: c for c in capas}
+def _outputs(review: Record, by_id: dict[str, Record], citing: list[Record], nxt: Record | None,
+             today: dt.date) -> list[Trace]:
+    """The review's action items (with their CAPA, from by_id), then the CAPAs citing it (whose source_ref
+    names the review) that no action of it names."""
     out, named = [], set()
     for a in state.actions_of(review, today):
         ref = a.capa if isinstance(a.capa, str) else None
@@ -205,8 +210,8 @@ def _outputs(review: Record, capas: list[Record], nxt: Record | None, today: dt.
         if ref:
             named.add(ref)
         out.append(Trace(a.ref, a.text, a, capa, ref, nxt))
-    for c in capas:
-        if c.get("source_ref") == review.id and c.id not in named:
+    for c in citing:
+        if c.id not in named:
             out.append(Trace(c.id, c.title, None, c, c.id, nxt))
     return out
 
@@ -231,6 +236,47 @@ class _Context:
         self.of = {t: [r for r in live if r.type == t]
                    for t in ("capa", "complaint", "nc", "survey", "report", "notice")}
         self.objective_values: dict = {}     # objective ID -> its values over the reports: the same for every pack
+        self.dates = [r.get("date") for r in self.reviews]
+        self.capa_by_id = {c.id: c for c in self.of["capa"]}
+        self.citing: dict[str, list[Record]] = {}          # review ID -> the CAPAs whose source_ref names it
+        for c in self.of["capa"]:
+            if isinstance(c.get("source_ref"), str):
+                self.citing.setdefault(c.get("source_ref"), []).append(c)
+        self._near: dict = {}
+        self._owed: list[list[state.Owed]] | None = None
+
+    def near(self, rtype: str, at: int, opened: str, settled_on=lambda r: None, open_on=lambda r, day: False):
+        """The records of rtype (in their order) that the review at place `at` can count: those opened or
+        settled in its period, or open on its date. Each record is placed by its dates (bisect) once for all
+        reviews, not looked at again by every review (issue 15: reviews grow with the records)."""
+        if (rtype, opened) not in self._near:
+            dates, found = self.dates, [{} for _ in self.reviews]   # per review: place in of[rtype] -> record
+            for n, r in enumerate(self.of[rtype]):
+                start = date_of(r.get(opened))
+                for day in (start, settled_on(r)):
+                    i = bisect_left(dates, day) if day else len(dates)
+                    if i < len(dates):
+                        found[i][n] = r
+                i = bisect_left(dates, start) if start else len(dates)
+                while i < len(dates) and open_on(r, dates[i]):   # open from its start until settled
+                    found[i][n] = r
+                    i += 1
+            self._near[rtype, opened] = [[b[n] for n in sorted(b)] for b in found]
+        return self._near[rtype, opened][at]
+
+    def owed(self, cfg: Config, at: int, p: Period) -> list[state.Owed]:
+        """The report periods due in the review's period, as they stood the day after it: one reports_owed
+        for every review (up to the last one), its missing reports' days late counted to each review."""
+        if self._owed is None:
+            self._owed = [[] for _ in self.reviews]
+            last = self.dates[-1] + dt.timedelta(days=1)
+            for o in state.reports_owed(cfg, self.of["report"], last):
+                i = bisect_left(self.dates, o.due)
+                if i < len(self.dates):
+                    self._owed[i].append(o)
+        as_of = p.end + dt.timedelta(days=1)
+        return [o if o.state != "missing" else replace(o, days_late=(as_of - o.due).days)
+                for o in self._owed[at] if p.holds(o.due) and state.period_end(o.period) < as_of]
 
     def pack(self, cfg: Config, review: Record, today: dt.date) -> ReviewPack:
         return _pack(self, cfg, review, today)
@@ -243,24 +289,32 @@ def _pack(ctx: _Context, cfg: Config, review: Record, today: dt.date) -> ReviewP
     prev = earlier[-1] if earlier else None
     nxt = all_reviews[at + 1] if at + 1 < len(all_reviews) else None
     p = Period(prev.get("date") + dt.timedelta(days=1) if prev else None, review.get("date"))
-    ncs = sorted([n for n in of["nc"] if p.holds(n.get("found_on"))], key=lambda n: n.id)
+
+    def nc_open_on(n: Record, day: dt.date) -> bool:
+        return bool(date_of(n.get("found_on")) and n.get("found_on") <= day and not (
+            n.get("status") == "closed" and date_of(n.get("closed_on")) and n.get("closed_on") <= day))
+
+    nc_near = ctx.near("nc", at, "found_on", open_on=nc_open_on)
+    ncs = sorted([n for n in nc_near if p.holds(n.get("found_on"))], key=lambda n: n.id)
     by_audit: dict[str, list[Record]] = {}
     for n in ncs:
         by_audit.setdefault(str(n.get("audit")), []).append(n)
-    ncs_open = [n for n in of["nc"] if date_of(n.get("found_on")) and n.get("found_on") <= p.end
-                and not (n.get("status") == "closed" and date_of(n.get("closed_on")) and n.get("closed_on") <= p.end)]
-    surveys = sorted([s for s in of["survey"] if p.holds(s.get("received_on"))], key=lambda s: s.id)
+    ncs_open = [n for n in nc_near if nc_open_on(n, p.end)]
+    surveys = sorted([s for s in ctx.near("survey", at, "received_on") if p.holds(s.get("received_on"))],
+                     key=lambda s: s.id)
     overall = [x for x in map(state.survey_overall, surveys) if x is not None]
     low = [(s, str(k), v) for s in surveys if isinstance(s.get("scores"), dict)
            for k, v in s.get("scores").items() if isinstance(v, (int, float)) and not isinstance(v, bool) and v <= 3]
-    owed = [o for o in state.reports_owed(cfg, of["report"], p.end + dt.timedelta(days=1)) if p.holds(o.due)]
+    owed = ctx.owed(cfg, at, p)
     return ReviewPack(
         review, prev, nxt, p, _earlier_actions(earlier, p, today),
-        _capa_figures(of["capa"], p), _complaint_figures(of["complaint"], p),
+        _capa_figures(ctx.near("capa", at, "opened_on", _capa_settled, capa_open_on), p),
+        _complaint_figures(ctx.near("complaint", at, "received_on", state.responded_on, complaint_open_on), p),
         ncs, by_audit, sorted(ncs_open, key=lambda n: n.id),
         surveys, round(sum(overall) / len(overall), 2) if overall else None, low,
         owed, sum(1 for o in owed if o.state == "on-time"),
         _objectives(cfg, of["report"], p, ctx.objective_values),
-        sorted([n for n in of["notice"] if p.holds(n.get("issued_on"))], key=lambda n: (n.get("issued_on"), n.id)),
-        _outputs(review, of["capa"], nxt, today))
+        sorted([n for n in ctx.near("notice", at, "issued_on") if p.holds(n.get("issued_on"))],
+               key=lambda n: (n.get("issued_on"), n.id)),
+        _outputs(review, ctx.capa_by_id, ctx.citing.get(review.id, []), nxt, today))
 

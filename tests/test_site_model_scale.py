@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import DEMO_TODAY
-from generator import audit, pages, state
+from generator import audit, pages, review, state
 from generator.config import Config, load_config
 from generator.validate import load_repository
 
@@ -52,3 +52,31 @@ def test_role_holders_asked_once_per_list_not_per_overdue_item(demo, monkeypatch
     calls, _, escalated = counted_generate(demo, monkeypatch)
     assert escalated > 5
     assert calls["holders"] < escalated
+
+
+def test_review_packs_place_records_by_date_not_per_review(demo, monkeypatch):
+    """Reviews grow with the records (one a year per plant): each pack takes its records from one placing of
+    every record by its dates, and the report periods owed from one schedule walk, instead of every pack
+    looking at every CAPA and walking the whole schedule again."""
+    result = load_repository(demo, load_config(demo))
+    live = [r for r in result.records if state.counts(r)]
+    capas = [r for r in live if r.type == "capa"]
+    calls = {"open_on": 0, "reports_owed": 0}
+    open_on, reports_owed = review.capa_open_on, state.reports_owed
+
+    def counting_open_on(*a):
+        calls["open_on"] += 1
+        return open_on(*a)
+
+    def counting_reports_owed(*a):
+        calls["reports_owed"] += 1
+        return reports_owed(*a)
+
+    monkeypatch.setattr(review, "capa_open_on", counting_open_on)
+    monkeypatch.setattr(state, "reports_owed", counting_reports_owed)
+    packs = review.packs(result.records, result.config, TODAY)
+    assert len(packs) >= 3 and len(capas) > 10
+    assert calls["reports_owed"] == 1
+    # once per CAPA to place it, then once per CAPA a pack can count (new, settled or open in it)
+    counted = sum(len({c.id for c in p.capas.new + p.capas.closed + p.capas.open}) for p in packs.values())
+    assert calls["open_on"] <= len(capas) + 2 * counted

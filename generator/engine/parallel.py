@@ -27,9 +27,12 @@ def render_deferred(state, config, files, env) -> None:
     md_render = private.markdown_renderer(config)   # one Markdown instance per process, reset between pages
 
     def render_page(src: str):
-        private.no_source(pages[src])   # on_page_markdown makes a record page's Markdown from the validated record
-        private.render_page(pages[src], config, files, doc_files, state.nav, env, md_render)
-        return state.search_docs[src]
+        page = pages[src]
+        private.no_source(page)   # on_page_markdown makes a record page's Markdown from the validated record
+        private.render_page(page, config, files, doc_files, state.nav, env, md_render)
+        # written, never read again: a worker renders tens of thousands and would keep them all
+        page.content = page.markdown = page.toc = None
+        return state.search_docs.pop(src)   # the loop below puts it back (in the parent)
 
     job = state.job
     jobs = int(job.jobs or min(os.cpu_count() or 1, 4))
