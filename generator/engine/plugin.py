@@ -195,9 +195,10 @@ class BulletinPlugin(BasePlugin):
     def on_env(self, env, config, files):
         """`bulletin build` renders record pages here, in worker processes (parallel.py): MkDocs uses one core."""
         env = render.theme_env(env)
+        if self.state.job is not None:     # before partials.cache loads the first of them
+            env.bytecode_cache = render.bytecode_cache()   # the theme's templates, compiled once, not every build
         partials.cache(env, self.state.nav, config)
         if self.state.job is not None:
-            env.bytecode_cache = render.bytecode_cache()   # the theme's templates, compiled once, not every build
             parallel.render_deferred(self.state, config, files, env)
         return env
 
