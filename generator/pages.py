@@ -426,17 +426,26 @@ def _exports(site: Site, cfg: Config, w: Words, rtype: str, records: list[Record
     coded = [k for k in keys if _coded(fields[k])]
     heads = [fields[k].title(cfg.language) for k in coded]
     heads = [f"{h}_label" if h in keys or heads.count(h) > 1 else h for h in heads]
-    csv_rows, xlsx_rows = [], []
-    for r in sorted(records, key=lambda r: r.id):
+    columns = [fields[k].title(cfg.language) for k in keys]
+
+    def row(r):
         values = public_fields(r, site.hidden_ids)
         labels = {k: _label(site, cfg, w, fields[k], k, values.get(k)) for k in coded}
-        csv_rows.append([values.get(k) for k in keys] + [labels[k] for k in coded])
-        xlsx_rows.append([feeds.Link(r.id, url_of(src_of(r))) if k == "id" else
-                          labels[k] if k in labels else values.get(k) for k in keys])
-    return {f"exports/{rtype}.csv": site.memo(feeds.csv_bytes, keys + heads, csv_rows),
-            f"exports/{rtype}.xlsx": site.memo(feeds.xlsx_bytes, [fields[k].title(cfg.language) for k in keys],
-                                               xlsx_rows, sheet=cfg.types[rtype].title(cfg.language),
-                                               stamp=site.today, site_url=cfg.site_url)}
+        return (feeds.csv_line([values.get(k) for k in keys] + [labels[k] for k in coded]),
+                feeds.xlsx_row([feeds.Link(r.id, url_of(src_of(r))) if k == "id" else
+                                labels[k] if k in labels else values.get(k) for k in keys], cfg.site_url))
+    rows = _rows(site, f"exports/{rtype}", sorted(records, key=lambda r: r.id), row)
+    return {f"exports/{rtype}.csv": feeds.csv_document(keys + heads, [csv for csv, _ in rows]),
+            f"exports/{rtype}.xlsx": feeds.xlsx_document(columns, [xlsx for _, xlsx in rows],
+                                                         sheet=cfg.types[rtype].title(cfg.language), stamp=site.today)}
+
+
+def _rows(site: Site, name: str, records: list[Record], make) -> list:
+    """[make(r) for r in records], each kept by its record's front matter (stage2.Memo.rows) for the site's
+    shape: make(r) reads only r, the configuration and what _shape holds (the records there are, hidden ones'
+    front matter, audience, date), so that an edit of one record writes only its rows of a data file again."""
+    front = site.deps.front if site.deps is not None else {}
+    return site.memo.rows(name, site.shape, [(r.path, front.get(r.id), r) for r in records], make)
 
 
 def _coded(spec) -> bool:
@@ -720,8 +729,22 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
     args = dict(title=f"{cfg.site_name} · {w('notice_archive')}", site_url=base, feed_url="feed.xml",
                 updated=today, lang=cfg.language)
     out = {"feed.xml": feeds.atom_feed(entries, **args), "rss.xml": feeds.rss_feed(entries, **{**args, "feed_url": "rss.xml"})}
-    events = []
-    for r in live:
+    out["calendar.ics"] = _calendar(site, cfg, w, live)
+    out["records.json"] = feeds.json_list(_rows(site, "records.json", list(site.records),
+                                                lambda r: feeds.json_item(_plain(r, site.hidden_ids))))
+    return out
+
+
+CALENDAR_TYPES = {"meeting", "capa", "complaint", "memo", *state.ACTION_TYPES}   # the types with events
+
+
+def _calendar(site: Site, cfg: Config, w: Words, live) -> str:
+    """calendar.ics: meetings, the due dates of CAPAs, complaints and memos, in the records' order, then open
+    action items with a due date in state.open_actions' order."""
+    rd, today = site.renderer, site.today
+
+    def events_of(r):
+        events = []
         if r.type == "meeting" and isinstance(r.get("date"), dt.date):
             events.append(feeds.CalEvent(uid=f"{r.id}@bulletin", summary=f"{r.id} {r.title}", start=r.get("date"),
                                          url=url_of(src_of(r)), categories=(w("meetings"),)))
@@ -736,15 +759,16 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
         if r.type == "memo" and r.get("status") == "open" and isinstance(r.get("reply_due"), dt.date):
             events.append(feeds.CalEvent(uid=f"{r.id}-reply@bulletin", summary=f"{w('reply_due')}: {r.id} {r.title}",
                                          start=r.get("reply_due"), url=url_of(src_of(r)), categories=(w("memos"),)))
-    for a in state.open_actions(live, today):
-        if a.due:
-            events.append(feeds.CalEvent(uid=f"{a.record.id}-A{a.n}@bulletin",
-                                         summary=f"{w('due')}: {a.ref} {a.text}", start=a.due,
-                                         url=url_of(src_of(a.record)), description=rd.person_name(a.owner)))
-    out["calendar.ics"] = site.memo(feeds.ics_calendar, events, name=cfg.site_name, stamp=today,
-                                    base_url=cfg.site_url)
-    out["records.json"] = site.memo(feeds.records_json, [_plain(r, site.hidden_ids) for r in site.records])
-    return out
+        actions = [(state.action_order(a), feeds.CalEvent(
+            uid=f"{a.record.id}-A{a.n}@bulletin", summary=f"{w('due')}: {a.ref} {a.text}", start=a.due,
+            url=url_of(src_of(a.record)), description=rd.person_name(a.owner)))
+            for a in state.open_actions([r], today) if a.due]
+        return ([feeds.ics_event(e, stamp=today, base_url=cfg.site_url) for e in events],
+                [(order, feeds.ics_event(e, stamp=today, base_url=cfg.site_url)) for order, e in actions])
+    made = _rows(site, "calendar.ics", [r for r in live if r.type in CALENDAR_TYPES], events_of)
+    actions = sorted((a for _, of_record in made for a in of_record), key=lambda a: a[0])
+    return feeds.ics_document([e for of_record, _ in made for e in of_record] + [e for _, e in actions],
+                              name=cfg.site_name)
 
 
 def _summary(body: str, limit: int = 200) -> str:
