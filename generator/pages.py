@@ -242,31 +242,38 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     put("departments/index.md", lambda: rd.page("directory.html", "departments/index.md", w("departments"),
                                                 kind="departments"))
 
-    def by_owner():
-        actions_of, dept_actions, owned_by, dept_owns = (defaultdict(list) for _ in range(4))
+    def by_department():   # what the department pages list: a department's open actions, its records
+        dept_actions, dept_owns = defaultdict(list), defaultdict(list)
         for a in actions():
-            actions_of[a.owner].append(a)
             dept_actions[_dept_of(cfg, a.owner)].append(a)
         for r in recs:
             dept_owns[r.get("department") if isinstance(r.get("department"), str) else None].append(r)
+        return dept_actions, dept_owns
+    by_department = shared("by_department", by_department)
+
+    def by_person():       # what the person pages list: a person's open actions, the records they belong to
+        actions_of, owned_by = defaultdict(list), defaultdict(list)
+        for a in actions():
+            actions_of[a.owner].append(a)
+        for r in recs:
             for pid in _people_of(r):
                 owned_by[pid].append(r)
-        return actions_of, dept_actions, owned_by, dept_owns
-    by_owner = shared("by_owner", by_owner)
-    comm = _communication(site, cfg, w, live, by_type, kpis)
+        return actions_of, owned_by
+    by_person = shared("by_person", by_person)
+    memos, objectives, comm = _communication(site, cfg, w, live, by_type, kpis)
     owed_of = shared("owed_of", lambda: _owed_lists(cfg, state.owed(live, cfg, today)))
     for code, dept in cfg.departments.items():
         src = f"departments/{code}.md"
 
         def department(code=code, dept=dept, src=src):
             mine = owed_of()["department"].get(code, [])
-            _, dept_actions, _, dept_owns = by_owner()
-            c = comm()
+            dept_actions, dept_owns = by_department()
+            memos_to, memos_from = memos()
             return rd.page("department.html", src, dept.name if cfg.language == "zh" else (dept.name_en or dept.name),
                            department=dept, actions=dept_actions[code], owned=dept_owns[code],
                            owed_groups=owed_groups(cfg, mine, code), owed_count=len(mine), who_id=code,
-                           memos_in=c.memos_to[code], memos_out=c.memos_from[code],
-                           objectives=[o for o in c.objectives if o[0].department == code])
+                           memos_in=memos_to[code], memos_out=memos_from[code],
+                           objectives=[o for o in objectives() if o[0].department == code])
         put(src, department)
     put("people/index.md", lambda: rd.page("directory.html", "people/index.md", w("people"), kind="people"))
 
@@ -287,7 +294,7 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
 
         def person_page(pid=pid, person=person, src=src):
             mine = owed_of()["person"].get(pid, [])
-            actions_of, _, owned_by, _ = by_owner()
+            actions_of, owned_by = by_person()
             checks_of, up_of, to_of = checks_by_person()
             return rd.page("person.html", src, person.name, who=person, actions=actions_of[pid], owned=owned_by[pid],
                            owed_groups=owed_groups(cfg, mine, pid), owed_count=len(mine), who_id=pid,
@@ -495,7 +502,8 @@ def customer_key(cfg: Config):
 
 def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
     """The complaint and NC boards, survey trends, memo board, contact log, customer and objective pages; what
-    the department pages and the KPI page take from them (a shared getter of Communication)."""
+    the department pages and the KPI page take from them: shared getters of the memos (to, from), of the
+    objectives and of Communication (the KPI page's: its figures cost the whole site's KPIs)."""
     rd, today, shared = site.renderer, site.today, site.reads.shared
     put = functools.partial(_put, site)
     of = {t: [r for r in live if r.type == t] for t in ("complaint", "nc", "survey", "memo", "contact", "capa")}
@@ -556,7 +564,8 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
             src = f"customers/{cid}.md"
             put(src, lambda cid=cid, customer=customer, src=src: _customer_page(
                 site, cfg, w, src, cid, customer, by_customer(), {t.customer: t for t in trends()}))
-    return shared("communication", lambda: Communication(*memos(), objectives(), state.comm_kpis(live, today, kpis().months)))
+    return memos, objectives, shared("communication", lambda: Communication(
+        *memos(), objectives(), state.comm_kpis(live, today, kpis().months)))
 
 
 def _customer_page(site: Site, cfg: Config, w: Words, src: str, cid: str, customer, of_customer, trend_of) -> str:
