@@ -408,7 +408,11 @@ def _data_files(site: Site, cfg: Config, w: Words, live, notices, by_type) -> di
     """Each type's index rows (JSON) and CSV export, and the feeds."""
     out: dict = {}
     for rtype, rt in cfg.types.items():
-        out[f"{rt.folder}/index.json"] = site.renderer.index_json(rtype, by_type[rtype], f"{rt.folder}/index.md")
+        src = f"{rt.folder}/index.md"
+        rows = _rows(site, f"{rt.folder}/index.json", sorted(by_type[rtype], key=lambda r: r.id, reverse=True),
+                     lambda r, rtype=rtype, src=src: site.renderer.index_row(rtype, r, src),
+                     also=lambda r: r.id in site.superseders)    # a notice's state: another notice supersedes it
+        out[f"{rt.folder}/index.json"] = site.renderer.index_json(rtype, by_type[rtype], src, rows)
         out.update(_exports(site, cfg, w, rtype, by_type[rtype]))
     out.update(_feeds(site, cfg, w, live, notices))
     return out
@@ -447,12 +451,14 @@ def _exports(site: Site, cfg: Config, w: Words, rtype: str, records: list[Record
                                                          sheet=cfg.types[rtype].title(cfg.language), stamp=site.today)}
 
 
-def _rows(site: Site, name: str, records: list[Record], make) -> list:
+def _rows(site: Site, name: str, records: list[Record], make, also=None) -> list:
     """[make(r) for r in records], each kept by its record's front matter (stage2.Memo.rows) for the site's
-    shape: make(r) reads only r, the configuration and what _shape holds (the records there are, hidden ones'
-    front matter, audience, date), so that an edit of one record writes only its rows of a data file again."""
+    shape: make(r) reads only r, the configuration, what _shape holds (the records there are, hidden ones'
+    front matter, audience, date) and also(r), so that an edit of one record writes only its rows again."""
     front = site.deps.front if site.deps is not None else {}
-    return site.memo.rows(name, site.shape, [(r.path, front.get(r.id), r) for r in records], make)
+    return site.memo.rows(name, site.shape, [
+        (r.path, (d, also(r)) if also is not None and (d := front.get(r.id)) is not None else front.get(r.id), r)
+        for r in records], make)
 
 
 def _coded(spec) -> bool:

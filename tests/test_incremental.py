@@ -205,7 +205,7 @@ def test_a_title_edit_makes_only_the_data_files_it_changes_again(repo, tmp_path)
     _build(repo, site)
     folder = incremental.memo(repo, site).folder
     before = {p.name: p.stat().st_ino for p in folder.iterdir()}
-    assert len(before) == 9 + 2, "the rows of each type's exports, of the calendar, of records.json"
+    assert len(before) == 2 * 9 + 2, "the rows of each type's index and exports, of the calendar, of records.json"
     edit_body_only(repo)     # no generated file is made: what they are made from stays
     _build(repo, site)
     assert {p.name: p.stat().st_ino for p in folder.iterdir()} == before, "nothing written again"
@@ -213,7 +213,7 @@ def test_a_title_edit_makes_only_the_data_files_it_changes_again(repo, tmp_path)
     _build(repo, site)
     after = {p.name: p.stat().st_ino for p in folder.iterdir()}
     assert set(after) == set(before)
-    assert sum(after[name] != ino for name, ino in before.items()) == 2, "the report exports' rows, records.json's"
+    assert sum(after[name] != ino for name, ino in before.items()) == 3, "the report index's and exports' rows, records.json's"
 
 
 def _inodes(site) -> dict:
