@@ -191,46 +191,59 @@ def ics_calendar(events: list[CalEvent], *, name: str, stamp: date, base_url: st
     URLs are resolved against ``base_url`` when it is given, and percent-encoded.
     DTSTAMP is ``stamp`` (no clock is read). Raises ValueError on a repeated UID.
     """
+    return ics_document([ics_event(ev, stamp=stamp, base_url=base_url) for ev in events], name=name)
+
+
+def ics_event(ev: CalEvent, *, stamp: date, base_url: str = "") -> tuple[str, str]:
+    """(UID, the VEVENT's text) of one event, as ics_calendar writes it; ValueError without a UID."""
+    uid = _clean(ev.uid).strip()
+    if not uid:
+        raise ValueError("calendar event without a UID")
+    start = ev.start.date() if isinstance(ev.start, datetime) else ev.start
+    end = ev.end.date() if isinstance(ev.end, datetime) else ev.end
+    last = max(end, start) if end is not None else start
+    url = _uri(_abs(ev.url, base_url) if base_url else ev.url)
+    description = _clean(ev.description)
+    if url:
+        description = f"{description}\n\n{url}" if description else url
+    event = icalendar.Event()
+    event.add("UID", icalendar.vText(uid))
+    event.add("DTSTAMP", _utc(stamp))
+    event.add("DTSTART", start)
+    event.add("DTEND", last + timedelta(days=1))
+    event.add("SUMMARY", icalendar.vText(_clean(ev.summary)))
+    if description:
+        event.add("DESCRIPTION", icalendar.vText(description))
+    if url:
+        event.add("URL", url)
+    cats = [_clean(c) for c in ev.categories if str(c)]
+    if cats:
+        event.add("CATEGORIES", cats)
+    for key, value in (("TRANSP", "TRANSPARENT"), ("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE"),
+                       ("X-MICROSOFT-CDO-BUSYSTATUS", "FREE")):
+        event.add(key, icalendar.vText(value))
+    return uid, event.to_ical(sorted=False).decode("utf-8")
+
+
+_ICS_END = "END:VCALENDAR\r\n"
+
+
+def ics_document(events: list[tuple[str, str]], *, name: str) -> str:
+    """The calendar of events written by ics_event (kept events need not be written again); ValueError
+    on a repeated UID."""
+    seen = set()
+    for uid, _ in events:
+        if uid in seen:
+            raise ValueError(f"repeated calendar UID: {uid}")
+        seen.add(uid)
     cal = icalendar.Calendar()
     for key, value in (("VERSION", "2.0"), ("PRODID", PRODID), ("CALSCALE", "GREGORIAN"),
                        ("METHOD", "PUBLISH"), ("NAME", name), ("X-WR-CALNAME", name)):
         cal.add(key, icalendar.vText(_clean(value)))
     cal.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", icalendar.vText("PT1H"))
-    dtstamp = _utc(stamp)
-    seen = set()
-    for ev in events:
-        uid = _clean(ev.uid).strip()
-        if not uid:
-            raise ValueError("calendar event without a UID")
-        if uid in seen:
-            raise ValueError(f"repeated calendar UID: {uid}")
-        seen.add(uid)
-        start = ev.start.date() if isinstance(ev.start, datetime) else ev.start
-        end = ev.end.date() if isinstance(ev.end, datetime) else ev.end
-        last = max(end, start) if end is not None else start
-        url = _uri(_abs(ev.url, base_url) if base_url else ev.url)
-        description = _clean(ev.description)
-        if url:
-            description = f"{description}\n\n{url}" if description else url
-        event = icalendar.Event()
-        event.add("UID", icalendar.vText(uid))
-        event.add("DTSTAMP", dtstamp)
-        event.add("DTSTART", start)
-        event.add("DTEND", last + timedelta(days=1))
-        event.add("SUMMARY", icalendar.vText(_clean(ev.summary)))
-        if description:
-            event.add("DESCRIPTION", icalendar.vText(description))
-        if url:
-            event.add("URL", url)
-        cats = [_clean(c) for c in ev.categories if str(c)]
-        if cats:
-            event.add("CATEGORIES", cats)
-        for key, value in (("TRANSP", "TRANSPARENT"), ("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE"),
-                           ("X-MICROSOFT-CDO-BUSYSTATUS", "FREE")):
-            event.add(key, icalendar.vText(value))
-        cal.add_component(event)
-    return cal.to_ical(sorted=False).decode("utf-8")
+    head = cal.to_ical(sorted=False).decode("utf-8")
+    return head[:-len(_ICS_END)] + "".join(text for _, text in events) + _ICS_END
 
 
 # ---------------------------------------------------------------- JSON and CSV
@@ -261,6 +274,16 @@ def records_json(rows, *, indent: int | None = None, sort_keys: bool = True) -> 
     text = json.dumps(_jsonable(rows), ensure_ascii=False, sort_keys=sort_keys, indent=indent,
                       separators=separators, allow_nan=False)
     return text.replace("</", "<\\/") + "\n"
+
+
+def json_item(row) -> str:
+    """One item of a compact records_json list, written once and kept (json_list joins them)."""
+    return records_json(row)[:-1]
+
+
+def json_list(items: list[str]) -> str:
+    """records_json of a list whose items json_item wrote."""
+    return "[" + ",".join(items) + "]\n"
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -294,12 +317,19 @@ def _plain(value) -> str:
 
 def csv_bytes(columns: list[str], rows: list[list]) -> bytes:
     """CSV for Excel: UTF-8 with BOM, CRLF line ends, a header row of `columns`."""
+    return csv_document(columns, [csv_line(row) for row in rows])
+
+
+def csv_line(row: list) -> str:
+    """One row of csv_bytes, written once and kept (csv_document joins them)."""
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([csv_cell(c) for c in columns])
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    csv.writer(buf, lineterminator="\r\n").writerow([csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def csv_document(columns: list[str], lines: list[str]) -> bytes:
+    """csv_bytes of rows that csv_line wrote."""
+    return ("\ufeff" + csv_line(columns) + "".join(lines)).encode("utf-8")
 
 
 # ---------------------------------------------------------------- Excel
@@ -330,16 +360,27 @@ def xlsx_bytes(columns: list[str], rows: list[list], *, sheet: str, stamp: date,
     (capped). The document's created/modified dates are ``stamp`` and every zip entry carries it, so
     the same arguments give the same bytes (xlsx.py writes them).
     """
+    return xlsx_document(columns, [xlsx_row(row, site_url) for row in rows], sheet=sheet, stamp=stamp)
+
+
+def xlsx_row(row: list, site_url: str = "") -> tuple:
+    """One row of xlsx_bytes, written once and kept (xlsx_document joins them): its XML and links
+    (xlsx.row), and the width of each cell's text."""
+    cells = [_xlsx_cell(value, site_url) for value in row]
+    return (*xlsx.row([cell for cell, _ in cells]), [_width(shown) for _, shown in cells])
+
+
+def xlsx_document(columns: list[str], rows: list[tuple], *, sheet: str, stamp: date) -> bytes:
+    """xlsx_bytes of rows that xlsx_row wrote."""
     header = [_text(name, xlsx.BOLD) for name in columns]
     widths = [_width(c.value if c else "") for c in header]
-    table = [header]
-    for row in rows:
-        cells = [_xlsx_cell(value, site_url) for value in row]
-        for ci, (_, shown) in enumerate(cells[:len(widths)]):
-            widths[ci] = max(widths[ci], _width(shown))
-        table.append([cell for cell, _ in cells])
+    for _, _, row_widths in rows:
+        for ci, width in enumerate(row_widths[:len(widths)]):
+            widths[ci] = max(widths[ci], width)
     name = _SHEET_BAD.sub(" ", _clean(sheet)).strip()[:31] or "Sheet1"
-    return xlsx.workbook(name, table, [min(max(w + 2, 8), 60) for w in widths], stamp, GENERATOR)
+    ncols = max([len(header)] + [len(w) for _, _, w in rows])
+    return xlsx.book(name, [xlsx.row(header)] + [(xml, links) for xml, links, _ in rows], ncols,
+                     [min(max(w + 2, 8), 60) for w in widths], stamp, GENERATOR)
 
 
 def _text(value, style: int = xlsx.PLAIN, link: str = "") -> xlsx.Cell | None:

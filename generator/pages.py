@@ -242,31 +242,38 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
     put("departments/index.md", lambda: rd.page("directory.html", "departments/index.md", w("departments"),
                                                 kind="departments"))
 
-    def by_owner():
-        actions_of, dept_actions, owned_by, dept_owns = (defaultdict(list) for _ in range(4))
+    def by_department():   # what the department pages list: a department's open actions, its records
+        dept_actions, dept_owns = defaultdict(list), defaultdict(list)
         for a in actions():
-            actions_of[a.owner].append(a)
             dept_actions[_dept_of(cfg, a.owner)].append(a)
         for r in recs:
             dept_owns[r.get("department") if isinstance(r.get("department"), str) else None].append(r)
+        return dept_actions, dept_owns
+    by_department = shared("by_department", by_department)
+
+    def by_person():       # what the person pages list: a person's open actions, the records they belong to
+        actions_of, owned_by = defaultdict(list), defaultdict(list)
+        for a in actions():
+            actions_of[a.owner].append(a)
+        for r in recs:
             for pid in _people_of(r):
                 owned_by[pid].append(r)
-        return actions_of, dept_actions, owned_by, dept_owns
-    by_owner = shared("by_owner", by_owner)
-    comm = _communication(site, cfg, w, live, by_type, kpis)
+        return actions_of, owned_by
+    by_person = shared("by_person", by_person)
+    memos, objectives, comm = _communication(site, cfg, w, live, by_type, kpis)
     owed_of = shared("owed_of", lambda: _owed_lists(cfg, state.owed(live, cfg, today)))
     for code, dept in cfg.departments.items():
         src = f"departments/{code}.md"
 
         def department(code=code, dept=dept, src=src):
             mine = owed_of()["department"].get(code, [])
-            _, dept_actions, _, dept_owns = by_owner()
-            c = comm()
+            dept_actions, dept_owns = by_department()
+            memos_to, memos_from = memos()
             return rd.page("department.html", src, dept.name if cfg.language == "zh" else (dept.name_en or dept.name),
                            department=dept, actions=dept_actions[code], owned=dept_owns[code],
                            owed_groups=owed_groups(cfg, mine, code), owed_count=len(mine), who_id=code,
-                           memos_in=c.memos_to[code], memos_out=c.memos_from[code],
-                           objectives=[o for o in c.objectives if o[0].department == code])
+                           memos_in=memos_to[code], memos_out=memos_from[code],
+                           objectives=[o for o in objectives() if o[0].department == code])
         put(src, department)
     put("people/index.md", lambda: rd.page("directory.html", "people/index.md", w("people"), kind="people"))
 
@@ -287,7 +294,7 @@ def _generate(site: Site, cfg: Config, w: Words, extra_pages: dict) -> None:
 
         def person_page(pid=pid, person=person, src=src):
             mine = owed_of()["person"].get(pid, [])
-            actions_of, _, owned_by, _ = by_owner()
+            actions_of, owned_by = by_person()
             checks_of, up_of, to_of = checks_by_person()
             return rd.page("person.html", src, person.name, who=person, actions=actions_of[pid], owned=owned_by[pid],
                            owed_groups=owed_groups(cfg, mine, pid), owed_count=len(mine), who_id=pid,
@@ -401,7 +408,11 @@ def _data_files(site: Site, cfg: Config, w: Words, live, notices, by_type) -> di
     """Each type's index rows (JSON) and CSV export, and the feeds."""
     out: dict = {}
     for rtype, rt in cfg.types.items():
-        out[f"{rt.folder}/index.json"] = site.renderer.index_json(rtype, by_type[rtype], f"{rt.folder}/index.md")
+        src = f"{rt.folder}/index.md"
+        rows = _rows(site, f"{rt.folder}/index.json", sorted(by_type[rtype], key=lambda r: r.id, reverse=True),
+                     lambda r, rtype=rtype, src=src: site.renderer.index_row(rtype, r, src),
+                     also=lambda r: r.id in site.superseders)    # a notice's state: another notice supersedes it
+        out[f"{rt.folder}/index.json"] = site.renderer.index_json(rtype, by_type[rtype], src, rows)
         out.update(_exports(site, cfg, w, rtype, by_type[rtype]))
     out.update(_feeds(site, cfg, w, live, notices))
     return out
@@ -426,17 +437,28 @@ def _exports(site: Site, cfg: Config, w: Words, rtype: str, records: list[Record
     coded = [k for k in keys if _coded(fields[k])]
     heads = [fields[k].title(cfg.language) for k in coded]
     heads = [f"{h}_label" if h in keys or heads.count(h) > 1 else h for h in heads]
-    csv_rows, xlsx_rows = [], []
-    for r in sorted(records, key=lambda r: r.id):
+    columns = [fields[k].title(cfg.language) for k in keys]
+
+    def row(r):
         values = public_fields(r, site.hidden_ids)
         labels = {k: _label(site, cfg, w, fields[k], k, values.get(k)) for k in coded}
-        csv_rows.append([values.get(k) for k in keys] + [labels[k] for k in coded])
-        xlsx_rows.append([feeds.Link(r.id, url_of(src_of(r))) if k == "id" else
-                          labels[k] if k in labels else values.get(k) for k in keys])
-    return {f"exports/{rtype}.csv": site.memo(feeds.csv_bytes, keys + heads, csv_rows),
-            f"exports/{rtype}.xlsx": site.memo(feeds.xlsx_bytes, [fields[k].title(cfg.language) for k in keys],
-                                               xlsx_rows, sheet=cfg.types[rtype].title(cfg.language),
-                                               stamp=site.today, site_url=cfg.site_url)}
+        return (feeds.csv_line([values.get(k) for k in keys] + [labels[k] for k in coded]),
+                feeds.xlsx_row([feeds.Link(r.id, url_of(src_of(r))) if k == "id" else
+                                labels[k] if k in labels else values.get(k) for k in keys], cfg.site_url))
+    rows = _rows(site, f"exports/{rtype}", sorted(records, key=lambda r: r.id), row)
+    return {f"exports/{rtype}.csv": feeds.csv_document(keys + heads, [csv for csv, _ in rows]),
+            f"exports/{rtype}.xlsx": feeds.xlsx_document(columns, [xlsx for _, xlsx in rows],
+                                                         sheet=cfg.types[rtype].title(cfg.language), stamp=site.today)}
+
+
+def _rows(site: Site, name: str, records: list[Record], make, also=None) -> list:
+    """[make(r) for r in records], each kept by its record's front matter (stage2.Memo.rows) for the site's
+    shape: make(r) reads only r, the configuration, what _shape holds (the records there are, hidden ones'
+    front matter, audience, date) and also(r), so that an edit of one record writes only its rows again."""
+    front = site.deps.front if site.deps is not None else {}
+    return site.memo.rows(name, site.shape, [
+        (r.path, (d, also(r)) if also is not None and (d := front.get(r.id)) is not None else front.get(r.id), r)
+        for r in records], make)
 
 
 def _coded(spec) -> bool:
@@ -486,7 +508,8 @@ def customer_key(cfg: Config):
 
 def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
     """The complaint and NC boards, survey trends, memo board, contact log, customer and objective pages; what
-    the department pages and the KPI page take from them (a shared getter of Communication)."""
+    the department pages and the KPI page take from them: shared getters of the memos (to, from), of the
+    objectives and of Communication (the KPI page's: its figures cost the whole site's KPIs)."""
     rd, today, shared = site.renderer, site.today, site.reads.shared
     put = functools.partial(_put, site)
     of = {t: [r for r in live if r.type == t] for t in ("complaint", "nc", "survey", "memo", "contact", "capa")}
@@ -547,7 +570,8 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
             src = f"customers/{cid}.md"
             put(src, lambda cid=cid, customer=customer, src=src: _customer_page(
                 site, cfg, w, src, cid, customer, by_customer(), {t.customer: t for t in trends()}))
-    return shared("communication", lambda: Communication(*memos(), objectives(), state.comm_kpis(live, today, kpis().months)))
+    return memos, objectives, shared("communication", lambda: Communication(
+        *memos(), objectives(), state.comm_kpis(live, today, kpis().months)))
 
 
 def _customer_page(site: Site, cfg: Config, w: Words, src: str, cid: str, customer, of_customer, trend_of) -> str:
@@ -720,8 +744,22 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
     args = dict(title=f"{cfg.site_name} · {w('notice_archive')}", site_url=base, feed_url="feed.xml",
                 updated=today, lang=cfg.language)
     out = {"feed.xml": feeds.atom_feed(entries, **args), "rss.xml": feeds.rss_feed(entries, **{**args, "feed_url": "rss.xml"})}
-    events = []
-    for r in live:
+    out["calendar.ics"] = _calendar(site, cfg, w, live)
+    out["records.json"] = feeds.json_list(_rows(site, "records.json", list(site.records),
+                                                lambda r: feeds.json_item(_plain(r, site.hidden_ids))))
+    return out
+
+
+CALENDAR_TYPES = {"meeting", "capa", "complaint", "memo", *state.ACTION_TYPES}   # the types with events
+
+
+def _calendar(site: Site, cfg: Config, w: Words, live) -> str:
+    """calendar.ics: meetings, the due dates of CAPAs, complaints and memos, in the records' order, then open
+    action items with a due date in state.open_actions' order."""
+    rd, today = site.renderer, site.today
+
+    def events_of(r):
+        events = []
         if r.type == "meeting" and isinstance(r.get("date"), dt.date):
             events.append(feeds.CalEvent(uid=f"{r.id}@bulletin", summary=f"{r.id} {r.title}", start=r.get("date"),
                                          url=url_of(src_of(r)), categories=(w("meetings"),)))
@@ -736,15 +774,16 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
         if r.type == "memo" and r.get("status") == "open" and isinstance(r.get("reply_due"), dt.date):
             events.append(feeds.CalEvent(uid=f"{r.id}-reply@bulletin", summary=f"{w('reply_due')}: {r.id} {r.title}",
                                          start=r.get("reply_due"), url=url_of(src_of(r)), categories=(w("memos"),)))
-    for a in state.open_actions(live, today):
-        if a.due:
-            events.append(feeds.CalEvent(uid=f"{a.record.id}-A{a.n}@bulletin",
-                                         summary=f"{w('due')}: {a.ref} {a.text}", start=a.due,
-                                         url=url_of(src_of(a.record)), description=rd.person_name(a.owner)))
-    out["calendar.ics"] = site.memo(feeds.ics_calendar, events, name=cfg.site_name, stamp=today,
-                                    base_url=cfg.site_url)
-    out["records.json"] = site.memo(feeds.records_json, [_plain(r, site.hidden_ids) for r in site.records])
-    return out
+        actions = [(state.action_order(a), feeds.CalEvent(
+            uid=f"{a.record.id}-A{a.n}@bulletin", summary=f"{w('due')}: {a.ref} {a.text}", start=a.due,
+            url=url_of(src_of(a.record)), description=rd.person_name(a.owner)))
+            for a in state.open_actions([r], today) if a.due]
+        return ([feeds.ics_event(e, stamp=today, base_url=cfg.site_url) for e in events],
+                [(order, feeds.ics_event(e, stamp=today, base_url=cfg.site_url)) for order, e in actions])
+    made = _rows(site, "calendar.ics", [r for r in live if r.type in CALENDAR_TYPES], events_of)
+    actions = sorted((a for _, of_record in made for a in of_record), key=lambda a: a[0])
+    return feeds.ics_document([e for of_record, _ in made for e in of_record] + [e for _, e in actions],
+                              name=cfg.site_name)
 
 
 def _summary(body: str, limit: int = 200) -> str:

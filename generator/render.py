@@ -317,55 +317,63 @@ class Renderer:
             out.append((key, title, kind, filt))
         return out
 
-    def index_json(self, rtype: str, records: list[Record], src: str) -> str:
+    def index_json(self, rtype: str, records: list[Record], src: str, rows=None) -> str:
+        """The type's index table (columns, rows newest ID first, labels); `rows`: each record's row written
+        by index_row, in that order (kept rows need not be written again)."""
+        import json
 
-        today = self.site.today
-        sup = self.site.superseders
-        rows = []
-        for r in sorted(records, key=lambda r: r.id, reverse=True):
-            href = relative(src, url_of(src_of(r)))
-            row: dict = {"id": {"text": r.id, "href": href}, "title": {"text": r.title, "href": href}}
-            for key, _, kind, _ in self._columns(rtype)[2:]:
-                v = r.get(key)
-                if key == "state":
-                    s = state.notice_state(r, today, sup)
-                    row[key] = {"text": self.w.value("notice_state", s), "value": s, "cls": f"bl-badge bl-notice-state-{s}"}
-                elif key == "status":
-                    s = "withdrawn" if r.withdrawn else v
-                    group = "notice_state" if r.withdrawn else "status"
-                    row[key] = {"text": self.w.value(group, s), "value": s, "cls": f"bl-badge bl-status-{s}"}
-                elif key == "days_late":
-                    row[key] = DAYS_LATE.get(rtype, lambda r, today: 0)(r, today) or ""
-                elif key == "overall":
-                    overall = state.survey_overall(r)
-                    row[key] = "" if overall is None else overall
-                elif key == "department":
-                    row[key] = self.dept_name(v)
-                elif key == "to":
-                    row[key] = "、".join(self.dept_name(d) for d in v) if isinstance(v, list) else ""
-                elif key in ("customer", "party"):
-                    cid = customer_id(v, self.cfg.customers) if self.cfg.customers else None
-                    row[key] = self.customer_name(cid) if cid else ("" if v is None else str(v))
-                elif key in ("owner", "author"):
-                    row[key] = self.person_name(v)
-                elif key in ("kind", "category", "source", "severity", "audit", "grade", "channel", "party_kind"):
-                    row[key] = self.w.value(key, v)
-                elif isinstance(v, dt.date):
-                    row[key] = v.isoformat()
-                else:
-                    row[key] = "" if v is None else str(v)
-            rows.append(row)
+        if rows is None:
+            rows = [self.index_row(rtype, r, src) for r in sorted(records, key=lambda r: r.id, reverse=True)]
         w = self.w
         data = {
             "columns": [{"key": k, "label": label, "type": kind, "filter": f} for k, label, kind, f in self._columns(rtype)],
-            "rows": rows,
+            "rows": [],
             "labels": {"search": w("filter"), "all": w("all"), "shown": w("shown"), "prev": w("prev"),
                        "next": w("next"), "none": w("no_rows")},
             "page_size": 50,
             "sort": {"key": "id", "dir": "desc"},
         }
+        head, tail = json.dumps(data, ensure_ascii=False, separators=(",", ":")).split('"rows":[]', 1)
+        return head + '"rows":[' + ",".join(rows) + "]" + tail
+
+    def index_row(self, rtype: str, r: Record, src: str) -> str:
+        """One record's row of index_json (JSON text)."""
         import json
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+        today = self.site.today
+        sup = self.site.superseders
+        href = relative(src, url_of(src_of(r)))
+        row: dict = {"id": {"text": r.id, "href": href}, "title": {"text": r.title, "href": href}}
+        for key, _, kind, _ in self._columns(rtype)[2:]:
+            v = r.get(key)
+            if key == "state":
+                s = state.notice_state(r, today, sup)
+                row[key] = {"text": self.w.value("notice_state", s), "value": s, "cls": f"bl-badge bl-notice-state-{s}"}
+            elif key == "status":
+                s = "withdrawn" if r.withdrawn else v
+                group = "notice_state" if r.withdrawn else "status"
+                row[key] = {"text": self.w.value(group, s), "value": s, "cls": f"bl-badge bl-status-{s}"}
+            elif key == "days_late":
+                row[key] = DAYS_LATE.get(rtype, lambda r, today: 0)(r, today) or ""
+            elif key == "overall":
+                overall = state.survey_overall(r)
+                row[key] = "" if overall is None else overall
+            elif key == "department":
+                row[key] = self.dept_name(v)
+            elif key == "to":
+                row[key] = "、".join(self.dept_name(d) for d in v) if isinstance(v, list) else ""
+            elif key in ("customer", "party"):
+                cid = customer_id(v, self.cfg.customers) if self.cfg.customers else None
+                row[key] = self.customer_name(cid) if cid else ("" if v is None else str(v))
+            elif key in ("owner", "author"):
+                row[key] = self.person_name(v)
+            elif key in ("kind", "category", "source", "severity", "audit", "grade", "channel", "party_kind"):
+                row[key] = self.w.value(key, v)
+            elif isinstance(v, dt.date):
+                row[key] = v.isoformat()
+            else:
+                row[key] = "" if v is None else str(v)
+        return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
 def _days_after(day, limit) -> int:

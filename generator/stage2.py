@@ -223,6 +223,42 @@ class Memo:
             pass
         return value
 
+    def rows(self, name: str, context: str, items: list, make) -> list:
+        """[make(item) for key, digest, item in items], each kept by its key and `digest` (of all that
+        make(item) depends on besides `context`, the code and configuration) in one table per `name` and
+        `context`: an edit of one item makes only its row again. An item without a digest is always made."""
+        if self.folder is None:
+            return [make(item) for _, _, item in items]
+        table = hashlib.blake2b(pickle.dumps((self.salt, "rows", name, context)), digest_size=16).hexdigest()
+        path = self.folder / f"rows-{table}"
+        try:
+            with open(path, "rb") as f:
+                kept = unpickle(f)
+        except Exception:            # missing or damaged: every row made again
+            kept = {}
+        out, now, made = [], {}, 0
+        for key, digest, item in items:
+            hit = kept.get(key)
+            if digest is not None and hit is not None and hit[0] == digest:
+                row = hit[1]
+            else:
+                row, made = make(item), made + 1
+            out.append(row)
+            if digest is not None:
+                now[key] = (digest, row)
+        try:
+            if made or now.keys() != kept.keys():
+                self.folder.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{table}")
+                with os.fdopen(fd, "wb") as f:
+                    pickle.dump(now, f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            else:
+                os.utime(path)       # used: prune() keeps it
+        except OSError:
+            pass
+        return out
+
 
 def prune(folder: Path, since: float) -> None:
     """Drop the results in a Memo's folder that no build used since `since` (time.time())."""

@@ -120,7 +120,12 @@ def open_actions(records, today: dt.date) -> list[Action]:
         if r.type == "capa" and r.get("status") in CLOSED_CAPA:
             continue
         items += [a for a in actions_of(r, today) if a.status == "open"]
-    return sorted(items, key=lambda a: (-a.days_late, a.due or dt.date.max, a.owner, a.ref))
+    return sorted(items, key=action_order)
+
+
+def action_order(a: Action) -> tuple:
+    """Where an open action stands in open_actions: overdue first, then by due date, owner and reference."""
+    return -a.days_late, a.due or dt.date.max, a.owner, a.ref
 
 
 def capa_days_late(capa: Record, today: dt.date) -> int:

@@ -68,22 +68,38 @@ def _cell(ref: str, cell: Cell) -> str:
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(v)}</t></is></c>'
 
 
+ROW = "\x01"      # a row's number in row(): XML text holds no control character (feeds._clean drops them)
+
+
+def row(cells: list[Cell | None]) -> tuple[str, list[tuple[str, str]]]:
+    """One row's XML and its links ((cell reference, URL)), with ROW where its number goes: a row is written
+    once and kept (stage2.Memo.rows), then numbered where it lands (book)."""
+    out, links = [], []
+    for ci, cell in enumerate(cells, 1):
+        if cell is None:
+            continue
+        ref = column(ci) + ROW
+        out.append(_cell(ref, cell))
+        if cell.link:
+            links.append((ref, cell.link))
+    return f'<row r="{ROW}">{"".join(out)}</row>', links
+
+
 def workbook(sheet: str, rows: list[list[Cell | None]], widths: list[float], stamp: date, creator: str) -> bytes:
     """The .xlsx bytes of one sheet named `sheet` (already valid: ≤ 31 characters, none of \\/*?:[]);
     rows[0] is the header (frozen, with the autofilter over every row); `stamp` dates the document and
     every zip entry."""
-    ncols = max((len(r) for r in rows), default=0)
+    return book(sheet, [row(r) for r in rows], max((len(r) for r in rows), default=0), widths, stamp, creator)
+
+
+def book(sheet: str, rows: list[tuple[str, list]], ncols: int, widths: list[float], stamp: date,
+         creator: str) -> bytes:
+    """workbook() of rows written by row(); `ncols`: the most cells in a row."""
     links, out = [], []
-    for ri, row in enumerate(rows, 1):
-        cells = []
-        for ci, cell in enumerate(row, 1):
-            if cell is None:
-                continue
-            ref = f"{column(ci)}{ri}"
-            cells.append(_cell(ref, cell))
-            if cell.link:
-                links.append((ref, cell.link))
-        out.append(f'<row r="{ri}">{"".join(cells)}</row>')
+    for ri, (xml, row_links) in enumerate(rows, 1):
+        n = str(ri)
+        out.append(xml.replace(ROW, n))
+        links += [(ref.replace(ROW, n), url) for ref, url in row_links]
     cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>' for i, w in enumerate(widths, 1))
     last = f"{column(ncols)}{max(len(rows), 1)}" if ncols else ""
     sheet_xml = (

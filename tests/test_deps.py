@@ -118,6 +118,19 @@ def test_a_title_edit_remakes_only_pages_that_show_the_title(demo):
     assert len(remade) < len(first.html_pages) / 2
 
 
+def test_a_title_edit_computes_only_the_shared_values_of_the_pages_it_remakes(demo):
+    """A meeting's title is on its department's page: that page is made again from the values it shows (its
+    department's records, actions, memos, objectives), not from the site's KPIs."""
+    result, first = demo
+    meeting = next(r for r in result.records if r.type == "meeting" and r.get("department"))
+    records = _edit(result.records, meeting.id, "title", "新的标题")
+    edit = _make(records, result.config, first.deps)
+    assert _site_files(edit, first) == _make(records, result.config).files
+    assert f"departments/{meeting.get('department')}.md" in edit.html_pages
+    made = set(edit.reads.shared_reads)
+    assert not made & {"kpis", "communication"}, sorted(made)
+
+
 def test_a_notice_body_edit_remakes_no_page_but_the_feeds(demo):
     result, first = demo
     notice = next(r for r in result.records if r.type == "notice")

@@ -196,24 +196,24 @@ def test_a_site_wide_change_then_a_build_equals_a_full_build(repo, tmp_path, cha
 
 
 def test_a_title_edit_makes_only_the_data_files_it_changes_again(repo, tmp_path):
-    """Data files are kept by their inputs (stage2.Memo): a report's title changes the report workbook and
-    CSV and records.json; the other types' workbooks and CSVs and the calendar are not made again."""
+    """Data files' rows are kept by their records' front matter (stage2.Memo.rows): a report's title changes
+    the rows of the report workbook and CSV and of records.json; the other types' rows and the calendar's are
+    not made again."""
     from generator import incremental
 
     site = tmp_path / "site"
     _build(repo, site)
     folder = incremental.memo(repo, site).folder
     before = {p.name: p.stat().st_ino for p in folder.iterdir()}
-    assert len(before) == 2 * 9 + 2, "a workbook and a CSV per type, the calendar, records.json"
+    assert len(before) == 2 * 9 + 2, "the rows of each type's index and exports, of the calendar, of records.json"
     edit_body_only(repo)     # no generated file is made: what they are made from stays
     _build(repo, site)
-    assert {p.name for p in folder.iterdir()} == set(before)
+    assert {p.name: p.stat().st_ino for p in folder.iterdir()} == before, "nothing written again"
     edit_title(repo)
     _build(repo, site)
     after = {p.name: p.stat().st_ino for p in folder.iterdir()}
-    assert len(set(after) - set(before)) == 3, "the report workbook, the report CSV, records.json"
-    assert len(set(before) - set(after)) == 3, "what no build uses any longer is dropped"
-    assert all(after[name] == ino for name, ino in before.items() if name in after), "the others are not rewritten"
+    assert set(after) == set(before)
+    assert sum(after[name] != ino for name, ino in before.items()) == 3, "the report index's and exports' rows, records.json's"
 
 
 def _inodes(site) -> dict:

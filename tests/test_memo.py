@@ -54,3 +54,26 @@ def test_prune_drops_what_a_build_did_not_use(tmp_path):
     assert len(list(tmp_path.iterdir())) == 1
     (kept,) = tmp_path.iterdir()
     assert kept.stat().st_mtime >= since
+
+
+def test_an_edited_item_makes_only_its_row_again(tmp_path):
+    """Memo.rows: rows kept by their item's digest; a changed digest makes that row again, an item without
+    one is always made; the rows come back in the items' order, as without a memo."""
+    made = []
+
+    def row(item):
+        made.append(item)
+        return feeds.csv_line([item, "螺纹超差"])
+    items = [(f"r{i}", f"d{i}", f"CAPA-2026-{i:03}") for i in range(5)]
+    first = Memo(tmp_path, "salt").rows("capa", "shape", items, row)
+    assert first == Memo().rows("capa", "shape", items, row) and len(made) == 10
+    made.clear()
+    items[2] = ("r2", "changed", "CAPA-2026-777")
+    items.append(("r9", None, "CAPA-2026-999"))
+    again = Memo(tmp_path, "salt").rows("capa", "shape", items, row)
+    assert made == ["CAPA-2026-777", "CAPA-2026-999"]
+    assert again == first[:2] + [feeds.csv_line(["CAPA-2026-777", "螺纹超差"])] + first[3:] + \
+        [feeds.csv_line(["CAPA-2026-999", "螺纹超差"])]
+    made.clear()
+    Memo(tmp_path, "salt").rows("capa", "other shape", items, row)
+    assert len(made) == 6, "another shape of the site: every row made again"
