@@ -25,7 +25,24 @@ class Frame:
         self.uses: set = set()
 
     def frozen(self) -> tuple:
-        return frozenset(self.keys), frozenset(self.uses)
+        """(field -> frozenset of IDs, names used): kept in the manifest, where the ID strings are stored once."""
+        return group(self.keys), frozenset(self.uses)
+
+
+def group(keys) -> dict:
+    """(ID, field) pairs as field -> frozenset of IDs."""
+    out: dict = {}
+    for rid, name in keys:
+        out.setdefault(name, set()).add(rid)
+    return {name: frozenset(ids) for name, ids in out.items()}
+
+
+def merged(a: tuple, b: tuple) -> tuple:
+    """The reads of two frozen frames together."""
+    keys = dict(a[0])
+    for name, ids in b[0].items():
+        keys[name] = keys.get(name, frozenset()) | ids
+    return keys, a[1] | b[1]
 
 
 class Reads:
@@ -131,8 +148,8 @@ def tracked(records: list, reads: Reads) -> list:
     return [dataclasses.replace(r, fields=Fields(r.fields, r.id, reads)) for r in records]
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+def _digest(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 def field_digests(r) -> dict:
@@ -146,9 +163,9 @@ class Deps:
     shape: str = ""                                    # digest of what every page depends on (ids, paths, ...)
     front: dict = field(default_factory=dict)          # record ID -> digest of its front matter
     values: dict = field(default_factory=dict)         # record ID -> {field: digest}
-    site_wide: tuple = (frozenset(), frozenset())      # reads outside any page: (keys, uses)
-    shared: dict = field(default_factory=dict)         # shared value's name -> (keys, uses)
-    pages: dict = field(default_factory=dict)          # generated page src -> (keys, uses)
+    site_wide: tuple = ({}, frozenset())               # reads outside any page: (field -> IDs, uses)
+    shared: dict = field(default_factory=dict)         # shared value's name -> (field -> IDs, uses)
+    pages: dict = field(default_factory=dict)          # generated page src -> (field -> IDs, uses)
 
 
 def digests(records) -> tuple[dict, dict]:
@@ -178,11 +195,12 @@ class Touched:
     """Which pages and shared values read a changed value: `touched((keys, uses))`."""
 
     def __init__(self, changed: set, shared: dict):
-        self.changed, self.ids = changed, {rid for rid, _ in changed}
+        self.changed = changed
         self.shared, self.known = shared, {}
 
-    def keys(self, keys) -> bool:
-        return bool(self.changed) and any(k in self.changed or (k[1] == ALL and k[0] in self.ids) for k in keys)
+    def keys(self, keys: dict) -> bool:
+        """keys: field -> IDs read. A change is (ID, field), and (ID, ALL) for each changed record."""
+        return any(rid in keys.get(name, ()) for rid, name in self.changed)
 
     def __call__(self, reads) -> bool:
         keys, uses = reads

@@ -128,7 +128,7 @@ def generate(site: Site, previous: deps.Deps | None = None) -> None:
     _generate(site, site.renderer.cfg, site.renderer.w, site.extra_pages)
     made.shared.update(site.reads.shared_reads)
     here = site.reads.site_wide.frozen()
-    made.site_wide = here if changed is None else (here[0] | previous.site_wide[0], here[1] | previous.site_wide[1])
+    made.site_wide = here if changed is None else deps.merged(here, previous.site_wide)
     site.reads.on = False      # record pages are not generated pages: their inputs are in page_keys
 
 
