@@ -51,7 +51,10 @@ def background(fn):
 
 def run(items: list, fn, jobs: int):
     """Yield (item, fn(item)) for every item, computed by `jobs` forked processes."""
-    chunks = [items[i::jobs * 4] for i in range(jobs * 4)]
+    # runs of neighbouring items, not every n-th: a worker then touches (and copies from its parent) only the
+    # objects of its own items, which were made together, not a share of every memory page of all of them
+    size = -(-len(items) // (jobs * 4)) or 1
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
     with _pool(jobs, fn) as pool, _frozen():
         for part in pool.map(_map, chunks):   # a "fork" pool forks every worker in the first submit
             yield from part

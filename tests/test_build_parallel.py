@@ -69,3 +69,14 @@ def test_rendered_record_pages_are_not_kept(tmp_path, monkeypatch):
     build(repo, load_repository(repo), tmp_path / "site", audience="all-staff", today=dt.date(2026, 11, 24), jobs=1)
     assert len(rendered) > 30
     assert [p.file.src_uri for p in rendered if p.content is not None or p.markdown is not None] == []
+    assert [p.file.src_uri for p in rendered if "render" in vars(p)] == [], "nor the closure that rendered it"
+
+
+def test_each_worker_takes_runs_of_neighbouring_items():
+    """A worker's items are neighbours (made together in the parent), not every n-th item: touching an
+    object copies its memory page into the worker, and every n-th item lies on every page (issue 15)."""
+    import os
+    items = list(range(4000))
+    pids = [pid for _, pid in sorted(prerender.run(items, lambda _: os.getpid(), 2))]
+    runs = 1 + sum(1 for a, b in zip(pids, pids[1:]) if a != b)
+    assert len(set(pids)) >= 1 and runs <= 2 * 4
