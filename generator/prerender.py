@@ -8,6 +8,7 @@ the site's data files use it (pages.py), and so does the engine's page rendering
 from __future__ import annotations
 
 import gc
+from collections import deque
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -50,14 +51,22 @@ def background(fn):
 
 
 def run(items: list, fn, jobs: int):
-    """Yield (item, fn(item)) for every item, computed by `jobs` forked processes."""
-    # runs of neighbouring items, not every n-th: a worker then touches (and copies from its parent) only the
-    # objects of its own items, which were made together, not a share of every memory page of all of them
+    """Yield (item, fn(item)) for every item, computed by `jobs` forked processes at a time.
+
+    The items go in runs of neighbours, each run to a process of its own that ends with it: a worker
+    touches (and so copies from its parent) only the objects of its own items, which were made together,
+    and what it copies or keeps is given back when its run is done, not held until the last item."""
     size = -(-len(items) // (jobs * 4)) or 1
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with _pool(jobs, fn) as pool, _frozen():
-        for part in pool.map(_map, chunks):   # a "fork" pool forks every worker in the first submit
-            yield from part
+    running: deque = deque()
+    with _frozen():
+        for start in range(0, len(items), size):
+            if len(running) >= jobs:
+                yield from running.popleft().result()
+            pool = _pool(1, fn)
+            running.append(pool.submit(_map, items[start:start + size]))   # a "fork" pool forks here
+            pool.shutdown(wait=False)
+        while running:
+            yield from running.popleft().result()
 
 
 @contextmanager
