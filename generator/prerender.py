@@ -58,15 +58,26 @@ def run(items: list, fn, jobs: int):
     and what it copies or keeps is given back when its run is done, not held until the last item."""
     size = -(-len(items) // (jobs * 4)) or 1
     running: deque = deque()
-    with _frozen():
-        for start in range(0, len(items), size):
-            if len(running) >= jobs:
-                yield from running.popleft().result()
-            pool = _pool(1, fn)
-            running.append(pool.submit(_map, items[start:start + size]))   # a "fork" pool forks here
-            pool.shutdown(wait=False)
-        while running:
-            yield from running.popleft().result()
+    try:
+        with _frozen():
+            for start in range(0, len(items), size):
+                if len(running) >= jobs:
+                    yield from _done(*running.popleft())
+                pool = _pool(1, fn)
+                running.append((pool, pool.submit(_map, items[start:start + size])))   # forks here
+            while running:
+                yield from _done(*running.popleft())
+    finally:    # left early (an error): the runs still going end on their own
+        for pool, _ in running:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _done(pool, future) -> list:
+    """A run's results, once its process has ended (not while the next one is forked: both would be alive)."""
+    try:
+        return future.result()
+    finally:
+        pool.shutdown(wait=True)
 
 
 @contextmanager
