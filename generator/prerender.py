@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+RUN = 2000      # items a worker takes at most: what it copies from its parent grows with them, not with all
 _job = None     # set only inside a forked worker, by _start: the function it runs
 
 
@@ -55,8 +56,9 @@ def run(items: list, fn, jobs: int):
 
     The items go in runs of neighbours, each run to a process of its own that ends with it: a worker
     touches (and so copies from its parent) only the objects of its own items, which were made together,
-    and what it copies or keeps is given back when its run is done, not held until the last item."""
-    size = -(-len(items) // (jobs * 4)) or 1
+    and what it copies or keeps is given back when its run is done, not held until the last item. A run
+    holds at most RUN items: a worker's memory stays the same however many items there are."""
+    size = min(-(-len(items) // (jobs * 4)), RUN) or 1
     running: deque = deque()
     try:
         with _frozen():

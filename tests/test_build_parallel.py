@@ -82,3 +82,11 @@ def test_each_worker_takes_runs_of_neighbouring_items():
     runs = 1 + sum(1 for a, b in zip(pids, pids[1:]) if a != b)
     assert runs <= 2 * 4
     assert len(set(pids)) == runs, "each run in a process of its own, which gives its memory back when done"
+
+
+def test_a_worker_takes_at_most_a_run_of_items(monkeypatch):
+    """What a worker copies from its parent grows with its items: past RUN items, more workers, not bigger."""
+    import os
+    monkeypatch.setattr(prerender, "RUN", 100)
+    pids = [pid for _, pid in sorted(prerender.run(list(range(1000)), lambda _: os.getpid(), 2))]
+    assert max(pids.count(p) for p in set(pids)) <= 100 and len(set(pids)) == 10
