@@ -360,12 +360,10 @@ class Tables(Mapping):
     """Record path -> Table, each made when a page asks for it: an edit renders few record pages."""
 
     def __init__(self, cfg: Config, found: dict[str, list[Evidence]]):
-        self.cfg, self.found, self.made = cfg, found, {}
+        self.cfg, self.found = cfg, found
 
     def __getitem__(self, path: str) -> Table:
-        if path not in self.made:
-            self.made[path] = _table(self.cfg, self.found[path])
-        return self.made[path]
+        return _table(self.cfg, self.found[path])    # once per page: kept, every page's would stay in memory
 
     def __iter__(self):
         return iter(self.found)

@@ -656,10 +656,14 @@ def owed_groups(cfg: Config, items: list, owner: str) -> list[tuple[str, str, li
     """The owed list of a page, as (grouped by, key, items): what `owner` owes itself, and what a department
     owes (its own, or one its owner heads), by kind in state.OWED_KINDS order; then what each of a
     department's people owes, by person. Items keep state.owed's order: overdue first."""
-    own = [i for i in items if i.owner == owner or i.owner in cfg.departments]
-    out = [("kind", k, [i for i in own if i.kind == k]) for k in state.OWED_KINDS]
-    people = sorted({i.owner for i in items} - {i.owner for i in own})
-    out += [("owner", pid, [i for i in items if i.owner == pid]) for pid in people]
+    by_kind, by_owner = defaultdict(list), defaultdict(list)    # one pass over the items, not one per person
+    for i in items:
+        if i.owner == owner or i.owner in cfg.departments:
+            by_kind[i.kind].append(i)
+        else:
+            by_owner[i.owner].append(i)
+    out = [("kind", k, by_kind[k]) for k in state.OWED_KINDS]
+    out += [("owner", pid, by_owner[pid]) for pid in sorted(by_owner)]
     return [g for g in out if g[2]]
 
 

@@ -8,12 +8,14 @@ the site's data files use it (pages.py), and so does the engine's page rendering
 from __future__ import annotations
 
 import gc
+from collections import deque
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+RUN = 2000      # items a worker takes at most: what it copies from its parent grows with them, not with all
 _job = None     # set only inside a forked worker, by _start: the function it runs
 
 
@@ -50,11 +52,34 @@ def background(fn):
 
 
 def run(items: list, fn, jobs: int):
-    """Yield (item, fn(item)) for every item, computed by `jobs` forked processes."""
-    chunks = [items[i::jobs * 4] for i in range(jobs * 4)]
-    with _pool(jobs, fn) as pool, _frozen():
-        for part in pool.map(_map, chunks):   # a "fork" pool forks every worker in the first submit
-            yield from part
+    """Yield (item, fn(item)) for every item, computed by `jobs` forked processes at a time.
+
+    The items go in runs of neighbours, each run to a process of its own that ends with it: a worker
+    touches (and so copies from its parent) only the objects of its own items, which were made together,
+    and what it copies or keeps is given back when its run is done, not held until the last item. A run
+    holds at most RUN items: a worker's memory stays the same however many items there are."""
+    size = min(-(-len(items) // (jobs * 4)), RUN) or 1
+    running: deque = deque()
+    try:
+        with _frozen():
+            for start in range(0, len(items), size):
+                if len(running) >= jobs:
+                    yield from _done(*running.popleft())
+                pool = _pool(1, fn)
+                running.append((pool, pool.submit(_map, items[start:start + size])))   # forks here
+            while running:
+                yield from _done(*running.popleft())
+    finally:    # left early (an error): the runs still going end on their own
+        for pool, _ in running:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _done(pool, future) -> list:
+    """A run's results, once its process has ended (not while the next one is forked: both would be alive)."""
+    try:
+        return future.result()
+    finally:
+        pool.shutdown(wait=True)
 
 
 @contextmanager

@@ -160,10 +160,26 @@ class Renderer:
                                    str(escape(r.id)))
             return Markup(f'<a href="{escape(relative(src, ref[0]))}">{ref[1] if with_title else ref[2]}</a>')
 
+        people_links: dict = {}     # pid -> its link on this page: a page names the same people many times
+
         def person(pid) -> Markup:
             if isinstance(pid, str) and pid in self.cfg.people:
-                return Markup(f'<a href="{escape(link(f"people/{pid}.md"))}">{escape(self.person_name(pid))}</a>')
+                out = people_links.get(pid)
+                if out is None:
+                    out = people_links[pid] = Markup(
+                        f'<a href="{escape(link(f"people/{pid}.md"))}">{escape(self.person_name(pid))}</a>')
+                return out
             return Markup(escape(pid or ""))
+
+        chains: dict = {}
+
+        def people(pids) -> Markup:
+            """People in order, joined by arrows (an escalation's chain): made once per chain on a page."""
+            key = tuple(pids)
+            out = chains.get(key)
+            if out is None:
+                out = chains[key] = Markup(" → ").join(person(p) for p in key)
+            return out
 
         def dept(code) -> Markup:
             if isinstance(code, str) and code in self.cfg.departments:
@@ -196,7 +212,7 @@ class Renderer:
                 return Markup(escape("" if value is None else value))
             return Markup(f'<a href="{escape(link(f"customers/{cid}.md"))}">{escape(self.customer_name(cid))}</a>')
 
-        return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, dept=dept, badge=badge,
+        return dict(w=self.w, link=link, field_title=field_title, rec=rec, person=person, people=people, dept=dept, badge=badge,
                     record_items=record_items, rec_ids=rec_ids, today=self.site.today, customer=customer, get=self.visible.get,
                     state=state, src=src, src_of=src_of, cfg=self.cfg, lang=self.w.lang, late_reason=late_reason,
                     closed_late=closed_late, done_late=done_late, done_on=done_on,

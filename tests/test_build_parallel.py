@@ -69,3 +69,24 @@ def test_rendered_record_pages_are_not_kept(tmp_path, monkeypatch):
     build(repo, load_repository(repo), tmp_path / "site", audience="all-staff", today=dt.date(2026, 11, 24), jobs=1)
     assert len(rendered) > 30
     assert [p.file.src_uri for p in rendered if p.content is not None or p.markdown is not None] == []
+    assert [p.file.src_uri for p in rendered if "render" in vars(p)] == [], "nor the closure that rendered it"
+
+
+def test_each_worker_takes_runs_of_neighbouring_items():
+    """A worker's items are neighbours (made together in the parent), not every n-th item: touching an
+    object copies its memory page into the worker, and every n-th item lies on every page; and a worker
+    ends with its run, instead of holding what it copied until the last item (issue 15)."""
+    import os
+    items = list(range(4000))
+    pids = [pid for _, pid in sorted(prerender.run(items, lambda _: os.getpid(), 2))]
+    runs = 1 + sum(1 for a, b in zip(pids, pids[1:]) if a != b)
+    assert runs <= 2 * 4
+    assert len(set(pids)) == runs, "each run in a process of its own, which gives its memory back when done"
+
+
+def test_a_worker_takes_at_most_a_run_of_items(monkeypatch):
+    """What a worker copies from its parent grows with its items: past RUN items, more workers, not bigger."""
+    import os
+    monkeypatch.setattr(prerender, "RUN", 100)
+    pids = [pid for _, pid in sorted(prerender.run(list(range(1000)), lambda _: os.getpid(), 2))]
+    assert max(pids.count(p) for p in set(pids)) <= 100 and len(set(pids)) == 10

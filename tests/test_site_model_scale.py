@@ -9,6 +9,7 @@ import datetime as dt
 from conftest import DEMO_TODAY
 from generator import audit, pages, review, state
 from generator.config import Config, load_config
+from generator.render import Renderer
 from generator.validate import load_repository
 
 TODAY = dt.date.fromisoformat(DEMO_TODAY)
@@ -80,3 +81,57 @@ def test_review_packs_place_records_by_date_not_per_review(demo, monkeypatch):
     # once per CAPA to place it, then once per CAPA a pack can count (new, settled or open in it)
     counted = sum(len({c.id for c in p.capas.new + p.capas.closed + p.capas.open}) for p in packs.values())
     assert calls["open_on"] <= len(capas) + 2 * counted
+
+
+def test_person_links_made_once_per_page_not_per_mention(demo, monkeypatch):
+    """A management rep's page lists every escalated item, each with its whole chain (head, then every rep):
+    items x reps x reps names. Each person's link is made once per page and each chain once, so the work
+    grows with the lines of the page, not with the names on them."""
+    result = load_repository(demo, load_config(demo))
+    named: dict[str, list] = {}
+    page, person_name = Renderer.page, Renderer.person_name
+    current = []
+
+    def counting_page(self, template, src, *a, **k):
+        current.append(src)
+        try:
+            return page(self, template, src, *a, **k)
+        finally:
+            current.pop()
+
+    def counting_person_name(self, pid):
+        if current:
+            named.setdefault(current[-1], []).append(pid)
+        return person_name(self, pid)
+
+    monkeypatch.setattr(Renderer, "page", counting_page)
+    monkeypatch.setattr(Renderer, "person_name", counting_person_name)
+    site = pages.build_site(result.records, result.config, audience="all-staff", today=TODAY)
+    pages.generate(site)
+    reps = {p.id for p in result.config.holders("management-rep", TODAY)}
+    assert reps and any(src == f"people/{pid}.md" for src in named for pid in reps)
+    assert sum(len(v) for v in named.values()) > 50
+    for src, pids in named.items():
+        assert len(pids) == len(set(pids)), src
+
+
+class CountingList(list):
+    def __init__(self, items):
+        super().__init__(items)
+        self.passes = 0
+
+    def __iter__(self):
+        self.passes += 1
+        return super().__iter__()
+
+
+def test_owed_groups_look_at_the_items_once_not_once_per_person(demo):
+    """A department head's list holds what each of the department's people owes: grouped in one pass."""
+    cfg = load_config(demo)
+    people = sorted(cfg.people)[:8]
+    items = CountingList(state.OwedItem(kind="action", ref=f"CAPA-2026-00{n}#A1", title="t", owner=pid,
+                                        due="", days_late=0, why="open")
+                         for n, pid in enumerate(people))
+    groups = pages.owed_groups(cfg, items, "nobody")
+    assert [key for _, key, _ in groups] == people
+    assert items.passes == 1

@@ -32,6 +32,7 @@ def render_deferred(state, config, files, env) -> None:
         private.render_page(page, config, files, doc_files, state.nav, env, md_render)
         # written, never read again: a worker renders tens of thousands and would keep them all
         page.content = page.markdown = page.toc = None
+        vars(page).pop("render", None)     # the closure render_page set: back to Page.render
         return state.search_docs.pop(src)   # the loop below puts it back (in the parent)
 
     job = state.job
