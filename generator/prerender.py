@@ -51,6 +51,16 @@ def background(fn):
     return future
 
 
+def spread(items: list, fn, jobs: int):
+    """Yield (item, fn(item)) for every item, computed by `jobs` forked processes that each take every
+    (jobs * 4)th item: the fastest way when what a worker holds does not grow with its items (checking
+    files: stage2)."""
+    chunks = [items[i::jobs * 4] for i in range(jobs * 4)]
+    with _pool(jobs, fn) as pool:
+        for part in pool.map(_map, chunks):
+            yield from part
+
+
 def run(items: list, fn, jobs: int):
     """Yield (item, fn(item)) for every item, computed by `jobs` forked processes at a time.
 

@@ -174,7 +174,7 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
         todo = list(rels)
     jobs = jobs or min(os.cpu_count() or 1, 4)
     if len(todo) > parallel_above and jobs > 1:
-        results.update(prerender.run(todo, lambda rel: check(root, rel, cfg, prefixes), jobs))
+        results.update(prerender.spread(todo, lambda rel: check(root, rel, cfg, prefixes), jobs))
     else:
         for rel in todo:
             results[rel] = check(root, rel, cfg, prefixes)
