@@ -149,6 +149,12 @@ def _build_into(args, out: Path, progress=None, failed=None) -> int:
         if failed:
             failed([("", None, exc.message(lang))], lang)
         return 2
+    except OSError as exc:      # the disk, not the records: build() has left the previous site as it was
+        message = render("build-write-failed", lang, out=args.out, reason=exc.strerror or str(exc))
+        print(f"bulletin {args.command}: {message}", file=sys.stderr, flush=True)
+        if failed:
+            failed([("", None, message)], lang)
+        return 2
     if progress:
         print(file=sys.stderr)
     print(render("build-done", lang, out=args.out, records=len(result.records), audience=args.audience), flush=True)

@@ -366,6 +366,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "记录有错误，未构建站点；{out} 保持不变",
         "the records have errors: nothing was built, {out} is untouched",
     ),
+    "build-write-failed": (
+        "无法把站点写入 {out}：{reason}。原来的站点没有改变；请检查磁盘空间和文件夹权限后重新构建",
+        "could not write the site into {out}: {reason}. The previous site is unchanged; check the disk's free "
+        "space and the folder's permissions, then build again",
+    ),
     "build-done": (
         "已构建 {records} 条记录的站点（{audience}）→ {out}",
         "built the site of {records} records ({audience}) into {out}",

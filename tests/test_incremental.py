@@ -14,7 +14,7 @@ import pytest
 from benchmarks.synth import generate
 from generator.build import build
 from generator.validate import load_repository
-from conftest import git
+from conftest import bulletin, git
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -305,6 +305,26 @@ def test_a_commit_that_fails_midway_puts_every_live_file_back(repo, tmp_path):
     _build(repo, site)
     _build(repo, full, incremental_ok=False)
     assert _differences(site, full) == []
+
+
+def test_a_commit_that_fails_says_so_in_words_and_keeps_the_site(repo, tmp_path):
+    """`bulletin build` whose files cannot be moved into the live site: a sentence saying so and that the
+    previous site is unchanged (exit 2), not an internal error."""
+    site = tmp_path / "site"
+    path = sorted(p for p in _records(repo) if "/meetings/" in p.as_posix())[0]
+    for lang, words in (("zh", "原来的站点没有改变"), ("en", "The previous site is unchanged")):
+        built = bulletin("build", "--out", str(site), "--today", TODAY.isoformat(), cwd=repo)
+        assert built.returncode == 0, built.stderr
+        path.write_text(path.read_text("utf-8") + "\n会后补充：已归档。\n", "utf-8")
+        blocked = _page(site, repo, path)
+        blocked.unlink()
+        (blocked / "obstacle").mkdir(parents=True)
+        before = _state(site)
+        done = bulletin("build", "--out", str(site), "--today", TODAY.isoformat(), "--lang", lang, cwd=repo)
+        assert done.returncode == 2, done.stderr
+        assert words in done.stderr and str(site) in done.stderr, done.stderr
+        assert "internal error" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+        assert _state(site) == before
 
 
 def test_a_build_killed_while_committing_is_followed_by_a_full_build(repo, tmp_path):
