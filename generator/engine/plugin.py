@@ -154,7 +154,7 @@ class BulletinPlugin(BasePlugin):
                     files.remove(f)
             elif src not in s.site.attachments or executable_file(f.abs_src_path):
                 files.remove(f)  # attachments only where a visible record links to them, never one a browser runs
-        reuse.keep_previous(s, files, config)
+        reuse.keep_previous(s, files)
         if s.job is not None:   # `bulletin build` renders record pages in on_env, in parallel
             reuse.defer_records(s, files)
         for src, content in s.site.files.items():
@@ -163,7 +163,7 @@ class BulletinPlugin(BasePlugin):
         reuse.keep_all_generated(s, files, config)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset)))
-        reuse.keep_static(s, files, config, os.path.join(os.path.normpath(self._records_dir()), ""))
+        reuse.keep_static(s, files, os.path.join(os.path.normpath(self._records_dir()), ""))
         return files
 
     def _records_dir(self) -> str:
@@ -246,7 +246,7 @@ class BulletinPlugin(BasePlugin):
         patched = search.patch(previous.index, docs, s.site.lang) if previous is not None and previous.index else None
         if patched is not None:   # the same pages, some text changed: the index's changed files only
             changed, index = patched
-            reuse.link_previous(s, config, [f"search/{rel}" for rel in index.paths() if rel not in changed])
+            reuse.keep_files(s, [f"search/{rel}" for rel in index.paths() if rel not in changed])
             search.write_files(Path(config["site_dir"]) / "search", changed)
         else:
             index = search.write_index(docs, Path(config["site_dir"]), s.site.lang)

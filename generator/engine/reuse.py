@@ -18,13 +18,27 @@ from . import private
 SEARCHED_GENERATED = {"index.md"}   # generated pages in the search index: the board
 
 
-def link_previous(state, config, rel_paths) -> None:
+def keep_files(state, rel_paths) -> None:
     """These files of the previous output stay as they are: this build does not write them (build.py moves
     only what it writes into the live site, and removes what neither it writes nor this keeps)."""
     state.kept.update(rel_paths)
 
 
-def keep_static(state, files, config, records_dir: str) -> None:
+def _keep_previous_generated(state, files, config, srcs) -> None:
+    """Generated files the previous build made and this one does not make again: MkDocs skips them, and
+    they stay as they are."""
+    kept = []
+    for src in srcs:
+        f = File.generated(config, src, content="")
+        private.skip(f)
+        files.append(f)
+        kept.append(f.dest_uri)
+        if f.is_documentation_page():
+            state.reuse_generated.add(src)
+    keep_files(state, kept)
+
+
+def keep_static(state, files, records_dir: str) -> None:
     """The theme's files and Bulletin's assets that the previous build copied and that have not changed
     since (MkDocs' own rule: the copy is not older than its source): not copied again."""
     if state.previous is None:
@@ -40,11 +54,11 @@ def keep_static(state, files, config, records_dir: str) -> None:
             if fresh:
                 private.skip(f)
                 kept.append(f.dest_uri)
-    link_previous(state, config, kept)
+    keep_files(state, kept)
 
 
-def keep_previous(state, files, config) -> None:
-    """Pages and attachments unchanged since the previous build: link its files, don't render them."""
+def keep_previous(state, files) -> None:
+    """Pages and attachments unchanged since the previous build: kept as they are, not rendered."""
     site, previous = state.site, state.previous
     kept = []
     for f in files:
@@ -60,8 +74,7 @@ def keep_previous(state, files, config) -> None:
                 kept.append(f)
     for f in kept:
         private.skip(f)
-    if kept:
-        link_previous(state, config, [f.dest_uri for f in kept])
+    keep_files(state, [f.dest_uri for f in kept])
 
 
 def defer_records(state, files) -> None:
@@ -73,17 +86,13 @@ def defer_records(state, files) -> None:
 
 
 def keep_generated(state, files, config) -> None:
-    """Generated pages whose HTML is what the previous build made: link its files, don't render them. Those
+    """Generated pages whose HTML is what the previous build made: kept as they are, not rendered. Those
     not made again (pages.generate: none of what they read changed) are the previous build's as they are."""
     previous = state.previous
-    kept = []
+    _keep_previous_generated(state, files, config, state.site.kept)
     for src in state.site.kept:
-        f = File.generated(config, src, content="")
-        private.skip(f)
-        files.append(f)
-        state.reuse_generated.add(src)
         state.generated_digests[src] = previous.generated[src]
-        kept.append(f.dest_uri)
+    kept = []
     for f in files:
         parts = state.site.html_pages.get(f.src_uri) if f.generated_by else None
         if parts is None:
@@ -94,21 +103,12 @@ def keep_generated(state, files, config) -> None:
             private.skip(f)
             state.reuse_generated.add(f.src_uri)
             kept.append(f.dest_uri)
-    if kept:
-        link_previous(state, config, kept)
+    keep_files(state, kept)
 
 
 def keep_all_generated(state, files, config) -> None:
-    """When no generated file can have changed, every one is linked from the previous output."""
+    """When no generated file can have changed, every one is the previous build's, as it is."""
     if not state.kept_files:
         return
-    kept = []
-    for src in state.kept_files:
-        f = File.generated(config, src, content="")
-        private.skip(f)
-        files.append(f)
-        kept.append(f.dest_uri)
-        if f.is_documentation_page():
-            state.reuse_generated.add(src)
+    _keep_previous_generated(state, files, config, state.kept_files)
     state.generated_digests = dict(state.previous.generated)
-    link_previous(state, config, kept)
