@@ -23,13 +23,19 @@ def _same_tree(a, b) -> list[str]:
     return out
 
 
-def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
-    monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "cache"))
+def _synthetic_repo(tmp_path, n: int, seed: int):
+    """A Git repository of n synthetic records (benchmarks.synth), committed."""
     repo = tmp_path / "repo"
-    generate(repo, 260, seed=3)
+    generate(repo, n, seed=seed)
     git("init", "-q", "-b", "main", cwd=repo)
     git("add", "-A", cwd=repo)
     git("commit", "-qm", "records", cwd=repo)
+    return repo
+
+
+def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "cache"))
+    repo = _synthetic_repo(tmp_path, 260, 3)
     result = load_repository(repo)
     assert not result.errors
     today = dt.date(2026, 11, 24)
@@ -53,11 +59,7 @@ def test_workers_leave_the_parents_objects_to_it():
 def test_rendered_record_pages_are_not_kept(tmp_path, monkeypatch):
     """A record page's Markdown and HTML are let go once written: a worker renders tens of thousands."""
     monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "cache"))
-    repo = tmp_path / "repo"
-    generate(repo, 40, seed=5)
-    git("init", "-q", "-b", "main", cwd=repo)
-    git("add", "-A", cwd=repo)
-    git("commit", "-qm", "records", cwd=repo)
+    repo = _synthetic_repo(tmp_path, 40, 5)
     rendered = []
     render_page = private.render_page
 
