@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ except ImportError:      # Windows: no lock
     fcntl = None
 
 from .resources import template_dirs
-from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune, unpickle
+from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune, store, unpickle
 
 VERSION = 3
 
@@ -117,13 +115,8 @@ def load(out: Path) -> Manifest | None:
 
 
 def save(out: Path, manifest: Manifest) -> None:
-    path = _path(out)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump((manifest, _stamp(out)), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        store(_path(out), (manifest, _stamp(out)))
     except OSError:
         pass
 

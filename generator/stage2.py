@@ -68,13 +68,19 @@ def _load(path: Path, fingerprint: str) -> dict:
         return {}
 
 
+def store(path: Path, value) -> None:
+    """`value` pickled into `path` at once: written beside it, then renamed (a reader sees the old file or
+    the new one, never half of one). Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
 def _save(path: Path, fingerprint: str, entries: dict) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump({"fingerprint": fingerprint, "entries": entries}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        store(path, {"fingerprint": fingerprint, "entries": entries})
     except OSError:
         pass
 
@@ -214,11 +220,7 @@ class Memo:
             pass
         value = fn(*args, **kwargs)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            store(path, value)
         except OSError:
             pass
         return value
@@ -248,11 +250,7 @@ class Memo:
                 now[key] = (digest, row)
         try:
             if made or now.keys() != kept.keys():
-                self.folder.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{table}")
-                with os.fdopen(fd, "wb") as f:
-                    pickle.dump(now, f, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
+                store(path, now)
             else:
                 os.utime(path)       # used: prune() keeps it
         except OSError:
