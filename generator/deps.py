@@ -157,6 +157,25 @@ def field_digests(r) -> dict:
     return {k: _digest(repr(v)) for k, v in dict.items(r.fields)}
 
 
+def read_digest(made: "Deps", reads: tuple, memo: dict) -> str:
+    """A digest of the values `reads` (keys, uses) read, as `made` holds them (its values and front matter),
+    and of the values read by the shared values it used (their digests kept in memo by name)."""
+    keys, uses = reads
+    h = hashlib.blake2b(digest_size=16)
+    for name in sorted(keys):
+        of = made.front if name == ALL else None
+        h.update(f"\0\0{name}".encode())
+        for rid in sorted(keys[name]):
+            v = of.get(rid) if of is not None else made.values.get(rid, {}).get(name)
+            h.update(f"\0{rid}\0{v}".encode())
+    for name in sorted(uses):
+        if name not in memo:
+            memo[name] = ""     # a value that uses itself
+            memo[name] = read_digest(made, made.shared.get(name, ({}, frozenset())), memo)
+        h.update(f"\0\0u{name}\0{memo[name]}".encode())
+    return h.hexdigest()
+
+
 @dataclass
 class Deps:
     """What the generated pages of a build read, and the values they read, for the next build."""

@@ -61,6 +61,7 @@ class Site:
     shape: str = ""                                        # pages._shape
     only: set | None = None                                # generated pages to make again (None: all)
     before: dict = field(default_factory=dict)             # the previous build's reads of each generated page
+    read_digests: dict = field(default_factory=dict)       # shared value's name -> digest of what it read (review_key)
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -394,6 +395,22 @@ def _review_pages(site: Site, cfg: Config, w: Words) -> None:
         if review.is_review(r):
             src = review_pack_src(r.id)
             put(src, lambda rid=r.id, src=src: _review_pack_page(site, w, src, review_packs(site)[rid]))
+
+
+def review_key(site: Site, rid: str) -> str:
+    """A digest of what the pack section of a review's record page is made from: the values its pack page
+    (reviews/<ID>.md, the same pack in the same template) read, with the site-wide reads and the shape; before
+    generate (no reads known), every record's front matter (site.inputs)."""
+    reads = site.deps.pages.get(review_pack_src(rid)) if site.deps is not None else None
+    if reads is None:
+        return site.inputs
+    made, memo = site.deps, site.read_digests
+    if SITE_WIDE not in memo:
+        memo[SITE_WIDE] = deps.read_digest(made, made.site_wide, memo)
+    return f"{site.shape}\0{memo[SITE_WIDE]}\0{deps.read_digest(made, reads, memo)}"
+
+
+SITE_WIDE = "\0site-wide"    # review_key's memo entry of the site-wide reads (no shared value's name)
 
 
 def _review_pack_page(site: Site, w: Words, src: str, p) -> str:
@@ -961,8 +978,8 @@ def page_keys(site: Site) -> dict[str, str]:
             h.update(f"\0r{rid}\0{t.path if t else ''}\0{t.title if t else ''}\0{rid in site.hidden_ids}".encode())
         if r.type == "notice":
             h.update(state.notice_state(r, site.today, site.superseders).encode())
-        if review.is_review(r):   # its pack section is made from every record's front matter
-            h.update(site.inputs.encode())
+        if review.is_review(r):   # its pack section: the values its pack page read (review_key)
+            h.update(review_key(site, r.id).encode())
         for c in site.history.get(r.path, []):
             h.update(f"\0h{c.sha}\0{c.sha in site.hidden_commits}".encode())
         keys[src] = h.hexdigest()
