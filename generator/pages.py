@@ -122,11 +122,18 @@ def generate(site: Site, previous: deps.Deps | None = None) -> None:
             changed = None
     if changed is None:
         made.front, made.values = deps.digests(site.records)
+        carried = {}
     else:
         site.only = {src for src, reads in previous.pages.items() if touched(reads)}
         site.before = previous.pages
         made.shared.update(previous.shared)
-    _generate(site, site.renderer.cfg, site.renderer.w, site.extra_pages)
+        carried = {name: token for name, token in previous.tokens.items() if not touched.used(name)}
+    if site.memo.folder is not None:
+        site.reads.keep = deps.Kept(site.memo, made, carried, f"{site.shape}\0{site.inputs}", site.records.by_id)
+    try:
+        _generate(site, site.renderer.cfg, site.renderer.w, site.extra_pages)
+    finally:
+        site.reads.keep = None
     made.shared.update(site.reads.shared_reads)
     here = site.reads.site_wide.frozen()
     made.site_wide = here if changed is None else deps.merged(here, previous.site_wide)

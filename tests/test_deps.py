@@ -14,6 +14,7 @@ import pytest
 
 from generator import pages, review
 from generator.records import Records
+from generator.stage2 import Memo
 from generator.urls import review_pack_src
 from generator.validate import load_repository
 
@@ -31,8 +32,10 @@ def demo(tmp_path_factory):
     return result, first
 
 
-def _make(records, cfg, previous=None):
+def _make(records, cfg, previous=None, memo=None):
     site = pages.build_site(records, cfg, audience="all-staff", today=TODAY)
+    if memo is not None:
+        site.memo = memo
     pages.generate(site, previous)
     return site
 
@@ -157,6 +160,23 @@ def test_a_title_edit_changes_the_keys_of_only_the_review_pages_whose_pack_shows
     nowhere = next(r for r in result.records if r.type == "capa" and not any(r.id in v for v in shown.values()))
     edit = _make(_edit(result.records, nowhere.id, "title", "新的标题"), result.config, first.deps)
     assert _review_keys(edit) == before
+
+
+def test_a_title_edit_makes_again_no_shared_value_that_did_not_read_it(demo, tmp_path):
+    """With the build's memo (as `bulletin build` has it), a department page made again after a title edit
+    takes the site-wide lists it shows (owed items, records by department, memos, objectives) as the previous
+    build made them: none of them read a title."""
+    result, _ = demo
+    memo = Memo(tmp_path / "memo", "salt")
+    first = _make(result.records, result.config, memo=memo)
+    meeting = next(r for r in result.records if r.type == "meeting" and r.get("department"))
+    records = _edit(result.records, meeting.id, "title", "新的标题")
+    edit = _make(records, result.config, first.deps, memo=memo)
+    assert _site_files(edit, first) == _make(records, result.config).files
+    assert f"departments/{meeting.get('department')}.md" in edit.html_pages
+    assert not set(edit.reads.shared_reads) & {"owed_of", "by_department", "memos", "objectives", "actions"}
+    again = _make(_edit(records, meeting.id, "title", "再改的标题"), result.config, edit.deps, memo=memo)
+    assert not set(again.reads.shared_reads) & {"owed_of", "by_department", "memos", "objectives", "actions"}
 
 
 def test_a_notice_body_edit_remakes_no_page_but_the_feeds(demo):
