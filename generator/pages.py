@@ -854,15 +854,18 @@ def next_ids(records, cfg: Config, today: dt.date) -> dict[str, str]:
 def _forms(site: Site, cfg: Config, w: Words) -> None:
     """new/<type>.md for every type: the form's data as JSON in the page (bulletin-form.js builds the form)."""
     rd, lang = site.renderer, cfg.language
-    registries = {
-        "people": [{"id": p.id, "name": p.name, "department": p.department} for p in cfg.people.values()],
-        "departments": [{"code": c, "name": rd.dept_name(c)} for c in cfg.departments],
-        "customers": [{"id": c.id, "name": rd.customer_name(c.id)} for c in cfg.customers.values()],
-    }
-    for rtype, rt in cfg.types.items():
-        src = f"new/{rtype}.md"
+
+    @functools.cache
+    def registries():
+        return {
+            "people": [{"id": p.id, "name": p.name, "department": p.department} for p in cfg.people.values()],
+            "departments": [{"code": c, "name": rd.dept_name(c)} for c in cfg.departments],
+            "customers": [{"id": c.id, "name": rd.customer_name(c.id)} for c in cfg.customers.values()],
+        }
+
+    def form_of(rtype, rt):     # made only for a form page made again
         rid, year = site.next_ids[rtype], site.today.year
-        form = {
+        return {
             "type": rtype, "id": rid, "folder": f"{RECORDS_DIR}/{rt.folder}/{year}", "today": site.today.isoformat(),
             "flow": list(rt.flow), "fields": [_field_form(spec, w) for name, spec in rt.fields.items()
                                               if name not in FORM_SKIP],
@@ -870,11 +873,12 @@ def _forms(site: Site, cfg: Config, w: Words) -> None:
             "host": cfg.repository.new_file(f"{RECORDS_DIR}/{rt.folder}/{year}") if cfg.repository else None,
             "words": {k: w(f"form_{k}") for k in ("required", "missing", "copied", "add_row", "remove_row",
                                                    "choose", "all")},
-            **registries,
+            **registries(),
         }
-        _put(site, src, lambda src=src, form=form, rt=rt: rd.page("new_record.html", src,
-                                                              f"{w('new_record')} · {rt.title(lang)}", form=form,
-                                                              rtype=rt))
+    for rtype, rt in cfg.types.items():
+        src = f"new/{rtype}.md"
+        _put(site, src, lambda src=src, rtype=rtype, rt=rt: rd.page(
+            "new_record.html", src, f"{w('new_record')} · {rt.title(lang)}", form=form_of(rtype, rt), rtype=rt))
 
 
 def _field_form(spec, w: Words) -> dict:
