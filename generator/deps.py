@@ -13,6 +13,8 @@ import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from .records import Record
+
 ALL = "*"   # a read of the whole record (its fields iterated)
 
 
@@ -50,22 +52,26 @@ class Reads:
 
     def __init__(self):
         self.stack: list[Frame] = [Frame()]
+        self.keys: set = self.stack[-1].keys   # the top frame's: Fields adds to it without a call
         self.shared_reads: dict = {}      # name -> (keys, uses) of each shared value made
         self.on = False
+        self.keep: Kept | None = None     # shared values kept between builds
 
     def add(self, key) -> None:
         if self.on:
-            self.stack[-1].keys.add(key)
+            self.keys.add(key)
 
     @contextmanager
     def frame(self):
         """Reads inside go to a frame of their own (yielded)."""
         frame = Frame()
         self.stack.append(frame)
+        self.keys = frame.keys
         try:
             yield frame
         finally:
             self.stack.pop()
+            self.keys = self.stack[-1].keys
 
     def shared(self, name: str, make):
         """make() once; every caller's frame uses it by name (its reads are kept once, in shared_reads)."""
@@ -73,9 +79,15 @@ class Reads:
 
         def get():
             if not box:
-                with self.frame() as frame:
-                    box.append(make())
-                self.shared_reads[name] = frame.frozen()
+                kept = self.keep.load(name) if self.keep is not None else None
+                if kept is not None:    # its reads are the previous build's
+                    box.append(kept[0])
+                else:
+                    with self.frame() as frame:
+                        box.append(make())
+                    self.shared_reads[name] = frame.frozen()
+                    if self.keep is not None:
+                        self.keep.save(name, box[0])
             self.stack[-1].uses.add(name)
             return box[0]
         return get
@@ -97,17 +109,23 @@ class Fields(dict):
     def __reduce__(self):       # to another process: a plain dict
         return dict, (dict(self),)
 
-    def get(self, key, default=None):
-        self.reads.add((self.rid, key))
-        return super().get(key, default)
+    def get(self, key, default=None):      # the hot path of generation: no call but dict's
+        reads = self.reads
+        if reads.on:
+            reads.keys.add((self.rid, key))
+        return dict.get(self, key, default)
 
     def __getitem__(self, key):
-        self.reads.add((self.rid, key))
-        return super().__getitem__(key)
+        reads = self.reads
+        if reads.on:
+            reads.keys.add((self.rid, key))
+        return dict.__getitem__(self, key)
 
     def __contains__(self, key):
-        self.reads.add((self.rid, key))
-        return super().__contains__(key)
+        reads = self.reads
+        if reads.on:
+            reads.keys.add((self.rid, key))
+        return dict.__contains__(self, key)
 
     def _all(self):
         self.reads.add((self.rid, ALL))
@@ -157,6 +175,46 @@ def field_digests(r) -> dict:
     return {k: _digest(repr(v)) for k, v in dict.items(r.fields)}
 
 
+def read_digest(made: "Deps", reads: tuple, memo: dict) -> str:
+    """A digest of the values `reads` (keys, uses) read, as `made` holds them (its values and front matter),
+    and of the values read by the shared values it used (their digests kept in memo by name)."""
+    keys, uses = reads
+    h = hashlib.blake2b(digest_size=16)
+    for name in sorted(keys):
+        of = made.front if name == ALL else None
+        h.update(f"\0\0{name}".encode())
+        for rid in sorted(keys[name]):
+            v = of.get(rid) if of is not None else made.values.get(rid, {}).get(name)
+            h.update(f"\0{rid}\0{v}".encode())
+    for name in sorted(uses):
+        if name not in memo:
+            memo[name] = ""     # a value that uses itself
+            memo[name] = read_digest(made, made.shared.get(name, ({}, frozenset())), memo)
+        h.update(f"\0\0u{name}\0{memo[name]}".encode())
+    return h.hexdigest()
+
+
+class Kept:
+    """Shared values kept between builds in a stage2.Memo, each under a token: made from the build's inputs
+    when the value is made, the previous build's token while no value it read has changed since (Touched).
+    The records in a value are kept as their IDs: it holds this build's records, not copies."""
+
+    def __init__(self, memo, made: "Deps", carried: dict, inputs: str, by_id: dict):
+        self.memo, self.made, self.inputs, self.by_id = memo, made, inputs, by_id
+        made.tokens = dict(carried)
+
+    def load(self, name: str):
+        token = self.made.tokens.get(name)
+        return self.memo.kept(token, self.by_id.__getitem__) if token is not None else None
+
+    def save(self, name: str, value) -> None:
+        token = self.made.tokens[name] = f"shared\0{name}\0{self.inputs}"
+        self.memo.keep(token, value, self._reference)
+
+    def _reference(self, obj):
+        return obj.id if type(obj) is Record and self.by_id.get(obj.id) is obj else None
+
+
 @dataclass
 class Deps:
     """What the generated pages of a build read, and the values they read, for the next build."""
@@ -166,6 +224,7 @@ class Deps:
     site_wide: tuple = ({}, frozenset())               # reads outside any page: (field -> IDs, uses)
     shared: dict = field(default_factory=dict)         # shared value's name -> (field -> IDs, uses)
     pages: dict = field(default_factory=dict)          # generated page src -> (field -> IDs, uses)
+    tokens: dict = field(default_factory=dict)         # shared value's name -> its token in the memo (Kept)
 
 
 def digests(records) -> tuple[dict, dict]:

@@ -61,6 +61,7 @@ class Site:
     shape: str = ""                                        # pages._shape
     only: set | None = None                                # generated pages to make again (None: all)
     before: dict = field(default_factory=dict)             # the previous build's reads of each generated page
+    read_digests: dict = field(default_factory=dict)       # shared value's name -> digest of what it read (review_key)
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -121,11 +122,18 @@ def generate(site: Site, previous: deps.Deps | None = None) -> None:
             changed = None
     if changed is None:
         made.front, made.values = deps.digests(site.records)
+        carried = {}
     else:
         site.only = {src for src, reads in previous.pages.items() if touched(reads)}
         site.before = previous.pages
         made.shared.update(previous.shared)
-    _generate(site, site.renderer.cfg, site.renderer.w, site.extra_pages)
+        carried = {name: token for name, token in previous.tokens.items() if not touched.used(name)}
+    if site.memo.folder is not None:
+        site.reads.keep = deps.Kept(site.memo, made, carried, f"{site.shape}\0{site.inputs}", site.records.by_id)
+    try:
+        _generate(site, site.renderer.cfg, site.renderer.w, site.extra_pages)
+    finally:
+        site.reads.keep = None
     made.shared.update(site.reads.shared_reads)
     here = site.reads.site_wide.frozen()
     made.site_wide = here if changed is None else deps.merged(here, previous.site_wide)
@@ -394,6 +402,22 @@ def _review_pages(site: Site, cfg: Config, w: Words) -> None:
         if review.is_review(r):
             src = review_pack_src(r.id)
             put(src, lambda rid=r.id, src=src: _review_pack_page(site, w, src, review_packs(site)[rid]))
+
+
+def review_key(site: Site, rid: str) -> str:
+    """A digest of what the pack section of a review's record page is made from: the values its pack page
+    (reviews/<ID>.md, the same pack in the same template) read, with the site-wide reads and the shape; before
+    generate (no reads known), every record's front matter (site.inputs)."""
+    reads = site.deps.pages.get(review_pack_src(rid)) if site.deps is not None else None
+    if reads is None:
+        return site.inputs
+    made, memo = site.deps, site.read_digests
+    if SITE_WIDE not in memo:
+        memo[SITE_WIDE] = deps.read_digest(made, made.site_wide, memo)
+    return f"{site.shape}\0{memo[SITE_WIDE]}\0{deps.read_digest(made, reads, memo)}"
+
+
+SITE_WIDE = "\0site-wide"    # review_key's memo entry of the site-wide reads (no shared value's name)
 
 
 def _review_pack_page(site: Site, w: Words, src: str, p) -> str:
@@ -830,15 +854,18 @@ def next_ids(records, cfg: Config, today: dt.date) -> dict[str, str]:
 def _forms(site: Site, cfg: Config, w: Words) -> None:
     """new/<type>.md for every type: the form's data as JSON in the page (bulletin-form.js builds the form)."""
     rd, lang = site.renderer, cfg.language
-    registries = {
-        "people": [{"id": p.id, "name": p.name, "department": p.department} for p in cfg.people.values()],
-        "departments": [{"code": c, "name": rd.dept_name(c)} for c in cfg.departments],
-        "customers": [{"id": c.id, "name": rd.customer_name(c.id)} for c in cfg.customers.values()],
-    }
-    for rtype, rt in cfg.types.items():
-        src = f"new/{rtype}.md"
+
+    @functools.cache
+    def registries():
+        return {
+            "people": [{"id": p.id, "name": p.name, "department": p.department} for p in cfg.people.values()],
+            "departments": [{"code": c, "name": rd.dept_name(c)} for c in cfg.departments],
+            "customers": [{"id": c.id, "name": rd.customer_name(c.id)} for c in cfg.customers.values()],
+        }
+
+    def form_of(rtype, rt):     # made only for a form page made again
         rid, year = site.next_ids[rtype], site.today.year
-        form = {
+        return {
             "type": rtype, "id": rid, "folder": f"{RECORDS_DIR}/{rt.folder}/{year}", "today": site.today.isoformat(),
             "flow": list(rt.flow), "fields": [_field_form(spec, w) for name, spec in rt.fields.items()
                                               if name not in FORM_SKIP],
@@ -846,11 +873,12 @@ def _forms(site: Site, cfg: Config, w: Words) -> None:
             "host": cfg.repository.new_file(f"{RECORDS_DIR}/{rt.folder}/{year}") if cfg.repository else None,
             "words": {k: w(f"form_{k}") for k in ("required", "missing", "copied", "add_row", "remove_row",
                                                    "choose", "all")},
-            **registries,
+            **registries(),
         }
-        _put(site, src, lambda src=src, form=form, rt=rt: rd.page("new_record.html", src,
-                                                              f"{w('new_record')} · {rt.title(lang)}", form=form,
-                                                              rtype=rt))
+    for rtype, rt in cfg.types.items():
+        src = f"new/{rtype}.md"
+        _put(site, src, lambda src=src, rtype=rtype, rt=rt: rd.page(
+            "new_record.html", src, f"{w('new_record')} · {rt.title(lang)}", form=form_of(rtype, rt), rtype=rt))
 
 
 def _field_form(spec, w: Words) -> dict:
@@ -961,8 +989,8 @@ def page_keys(site: Site) -> dict[str, str]:
             h.update(f"\0r{rid}\0{t.path if t else ''}\0{t.title if t else ''}\0{rid in site.hidden_ids}".encode())
         if r.type == "notice":
             h.update(state.notice_state(r, site.today, site.superseders).encode())
-        if review.is_review(r):   # its pack section is made from every record's front matter
-            h.update(site.inputs.encode())
+        if review.is_review(r):   # its pack section: the values its pack page read (review_key)
+            h.update(review_key(site, r.id).encode())
         for c in site.history.get(r.path, []):
             h.update(f"\0h{c.sha}\0{c.sha in site.hidden_commits}".encode())
         keys[src] = h.hexdigest()

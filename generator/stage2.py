@@ -8,6 +8,7 @@ without the cache gives the same result, only slower.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
@@ -224,6 +225,52 @@ class Memo:
         except OSError:
             pass
         return value
+
+    def kept(self, key: str, resolve):
+        """(the value keep(key, ...) stored,), the references in it resolved by resolve(reference); None when
+        there is none (or it cannot be read)."""
+        if self.folder is None:
+            return None
+        path = self._kept_path(key)
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            with open(path, "rb") as f:
+                loader = pickle.Unpickler(f)
+                loader.persistent_load = resolve
+                value = (loader.load(),)
+            os.utime(path)
+            return value
+        except Exception:            # missing or damaged: made again
+            return None
+        finally:
+            if enabled:
+                gc.enable()
+
+    def keep(self, key: str, value, reference) -> None:
+        """Stores value under key; an object for which reference(obj) is not None is stored as that reference
+        (kept() resolves it). A value that cannot be pickled is not kept."""
+        if self.folder is None:
+            return
+        path = self._kept_path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as f:
+                writer = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+                writer.persistent_id = reference
+                writer.dump(value)
+            os.replace(tmp, path)
+        except Exception:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    def _kept_path(self, key: str) -> Path:
+        name = hashlib.blake2b((self.salt + "\0" + key).encode(), digest_size=16).hexdigest()
+        return self.folder / f"kept-{name}"
 
     def rows(self, name: str, context: str, items: list, make) -> list:
         """[make(item) for key, digest, item in items], each kept by its key and `digest` (of all that

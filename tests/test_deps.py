@@ -12,8 +12,10 @@ import datetime as dt
 
 import pytest
 
-from generator import pages
+from generator import pages, review
 from generator.records import Records
+from generator.stage2 import Memo
+from generator.urls import review_pack_src
 from generator.validate import load_repository
 
 from conftest import DEMO_TODAY, copy_demo
@@ -30,8 +32,10 @@ def demo(tmp_path_factory):
     return result, first
 
 
-def _make(records, cfg, previous=None):
+def _make(records, cfg, previous=None, memo=None):
     site = pages.build_site(records, cfg, audience="all-staff", today=TODAY)
+    if memo is not None:
+        site.memo = memo
     pages.generate(site, previous)
     return site
 
@@ -129,6 +133,50 @@ def test_a_title_edit_computes_only_the_shared_values_of_the_pages_it_remakes(de
     assert f"departments/{meeting.get('department')}.md" in edit.html_pages
     made = set(edit.reads.shared_reads)
     assert not made & {"kpis", "communication"}, sorted(made)
+
+
+def _review_keys(site) -> dict:
+    """review record page src -> its key (pages.page_keys: its pack section's inputs among them)."""
+    keys = pages.page_keys(site)
+    return {src: keys[src] for src, r in site.record_src.items() if review.is_review(r)}
+
+
+def test_a_title_edit_changes_the_keys_of_only_the_review_pages_whose_pack_shows_it(demo):
+    """A management review's record page holds its pack: a title edit renders again only the reviews whose pack
+    names that record, not every review (they were keyed by every record's front matter)."""
+    result, first = demo
+    shown = {src: first.deps.pages[review_pack_src(r.id)][0].get("title", frozenset())
+             for src, r in first.record_src.items() if review.is_review(r)}
+    assert len(shown) > 1
+    before = _review_keys(first)
+    for src, ids in shown.items():
+        only_here = sorted(ids - set().union(*(v for k, v in shown.items() if k != src)))
+        rid = next(i for i in only_here if i != first.record_src[src].id)
+        records = _edit(result.records, rid, "title", "新的标题")
+        edit = _make(records, result.config, first.deps)
+        after = _review_keys(edit)
+        assert {k for k in before if before[k] != after[k]} == {src}, rid
+        assert after == _review_keys(_make(records, result.config, edit.deps)), "the same again: the same keys"
+    nowhere = next(r for r in result.records if r.type == "capa" and not any(r.id in v for v in shown.values()))
+    edit = _make(_edit(result.records, nowhere.id, "title", "新的标题"), result.config, first.deps)
+    assert _review_keys(edit) == before
+
+
+def test_a_title_edit_makes_again_no_shared_value_that_did_not_read_it(demo, tmp_path):
+    """With the build's memo (as `bulletin build` has it), a department page made again after a title edit
+    takes the site-wide lists it shows (owed items, records by department, memos, objectives) as the previous
+    build made them: none of them read a title."""
+    result, _ = demo
+    memo = Memo(tmp_path / "memo", "salt")
+    first = _make(result.records, result.config, memo=memo)
+    meeting = next(r for r in result.records if r.type == "meeting" and r.get("department"))
+    records = _edit(result.records, meeting.id, "title", "新的标题")
+    edit = _make(records, result.config, first.deps, memo=memo)
+    assert _site_files(edit, first) == _make(records, result.config).files
+    assert f"departments/{meeting.get('department')}.md" in edit.html_pages
+    assert not set(edit.reads.shared_reads) & {"owed_of", "by_department", "memos", "objectives", "actions"}
+    again = _make(_edit(records, meeting.id, "title", "再改的标题"), result.config, edit.deps, memo=memo)
+    assert not set(again.reads.shared_reads) & {"owed_of", "by_department", "memos", "objectives", "actions"}
 
 
 def test_a_notice_body_edit_remakes_no_page_but_the_feeds(demo):

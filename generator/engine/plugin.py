@@ -121,18 +121,19 @@ class BulletinPlugin(BasePlugin):
             config.theme.dirs.insert(0, str(OVERRIDES))
         if not config["nav"]:
             config["nav"] = site.nav
-        s.page_keys = pages.page_keys(site)
         if job is not None:
             site.memo = incremental.memo(root, job.previous)
         s.fingerprint = incremental.fingerprint(root, Path(config.config_file_path), site, config["nav"], identity())
         manifest = job.manifest if job else None
         s.previous = manifest if manifest is not None and manifest.fingerprint == s.fingerprint else None
-        if s.previous is not None:
-            s.reuse = {src for src, key in s.page_keys.items() if s.previous.pages.get(src) == key}
         if s.previous is not None and s.previous.inputs == site.inputs:
             s.kept_files = list(s.previous.files)   # an edit of bodies only: no generated file can change
+            site.deps = s.previous.deps             # nor what they read
         else:   # only the generated pages that read a value changed since the previous build
             pages.generate(site, s.previous.deps if s.previous is not None else None)
+        s.page_keys = pages.page_keys(site)         # after generate: a review's page is keyed by its pack's reads
+        if s.previous is not None:
+            s.reuse = {src for src, key in s.page_keys.items() if s.previous.pages.get(src) == key}
         for css in ("assets/bulletin.css",):
             if css not in config["extra_css"]:
                 config["extra_css"].append(css)
@@ -259,7 +260,7 @@ class BulletinPlugin(BasePlugin):
                 fingerprint=s.fingerprint, pages=s.page_keys, attachments=s.attachment_digests,
                 search=dict(s.search_docs), generated=s.generated_digests, inputs=s.site.inputs,
                 files=s.kept_files or [*s.site.files, *s.site.kept], index=index,
-                deps=s.previous.deps if s.kept_files else s.site.deps)
+                deps=s.site.deps)
 
     def on_build_error(self, error):
         self.job = self.state = None
