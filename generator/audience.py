@@ -18,11 +18,15 @@ Every page, export and feed is made from these copies, so none can name what the
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import html
 import posixpath
 import re
+from pathlib import Path
 from urllib.parse import unquote
 
+from . import stage2
 from .records import RECORDS_DIR, Record
 from .schema import ID_RE, FieldSpec
 from .validate import CODE_SPAN, FENCE, LINK, REF_DEF, SCHEME
@@ -64,7 +68,12 @@ def _label(text: str) -> str:
 
 
 class Mask:
-    def __init__(self, records, visible_ids: set[str], types: dict, words: str, site_url: str = ""):
+    """seen: texts (their clean_key) known to name no hidden record under this mask (mask.key) and code, from
+    an earlier build: their records are kept as they are without reading them again; mask.clean is what
+    this mask found or kept (the next build's seen). The expressions are compiled only when a text is read."""
+
+    def __init__(self, records, visible_ids: set[str], types: dict, words: str, site_url: str = "",
+                 seen: frozenset | set = frozenset()):
         hidden = [r for r in records if r.id not in visible_ids]
         self.words = words
         self.hidden_ref = HiddenRef(words)
@@ -74,16 +83,24 @@ class Mask:
             f.upper() for r in hidden for f in (r.get("former_ids") or []) if isinstance(f, str)}
         self.hidden_src = {r.path[len(RECORDS_DIR) + 1:] for r in hidden}
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
-        ids = [f"{m.group(1).lower()}\0{m.group(2)}\0{m.group(3)}" for m in map(ID_RE.match, self.hidden_ids) if m]
+        self._id_words = sorted(f"{m.group(1).lower()}\0{m.group(2)}\0{m.group(3)}"
+                                for m in map(ID_RE.match, self.hidden_ids) if m)
         shown_titles = " \0 ".join(r.title.casefold() for r in records if r.id in visible_ids)
         titles = {r.title.strip() for r in hidden if len(r.title.strip()) >= MIN_TITLE}
-        titles = [t for t in titles if t.casefold() not in shown_titles]
+        self._title_words = sorted(t for t in titles if t.casefold() not in shown_titles)
+        self.key = hashlib.blake2b(repr((words, self.site_url, sorted(self.hidden_ids), sorted(self.hidden_src),
+                                         self._id_words, self._title_words)).encode(), digest_size=16).hexdigest()
+        self.seen, self.clean = seen, set()
+
+    @functools.cached_property
+    def _patterns(self):
         # names() reads lower-cased text with one expression for IDs and one for titles (together, or with the
         # look-behind, they would be three times slower); text() replaces with both, on the few texts that name
-        self._ids = re.compile(rf"(?:{_trie(ids)})(?!\d)") if ids else None
-        self._titles = re.compile(_trie(t.lower() for t in titles)) if titles else None
+        ids, titles = self._id_words, self._title_words
         both = ([rf"(?<![A-Za-z0-9])(?:{_trie(ids)})(?!\d){_FILE_TAIL}"] if ids else []) + ([_trie(titles)] if titles else [])
-        self._names = re.compile("|".join(both), re.I) if both else None
+        return (re.compile(rf"(?:{_trie(ids)})(?!\d)") if ids else None,
+                re.compile(_trie(t.lower() for t in titles)) if titles else None,
+                re.compile("|".join(both), re.I) if both else None)
 
     def __bool__(self) -> bool:
         return bool(self.hidden_ids)
@@ -91,17 +108,25 @@ class Mask:
     # --- text ---------------------------------------------------------------------------------------------
     def names(self, text: str) -> bool:
         """True when the text names a hidden record: its ID (any case, any separators) or its title."""
-        if not self._names or not isinstance(text, str):
+        if not (self._id_words or self._title_words) or not isinstance(text, str):
             return False
+        ids, titles, _ = self._patterns
         low = text.lower()
-        if self._titles and self._titles.search(low):
+        if titles and titles.search(low):
             return True
-        return bool(self._ids) and any(m.start() == 0 or low[m.start() - 1] not in _ALNUM
-                                       for m in self._ids.finditer(low))
+        return bool(ids) and any(m.start() == 0 or low[m.start() - 1] not in _ALNUM for m in ids.finditer(low))
+
+    def known_clean(self, key: bytes, test) -> bool:
+        """test() (True: the text behind key names no hidden record and needs no change), answered from seen
+        when an earlier build found it so; a True answer goes to self.clean."""
+        if key in self.seen or test():
+            self.clean.add(key)
+            return True
+        return False
 
     def text(self, text: str) -> str:
         """Plain text with every hidden ID and title replaced by the words."""
-        return self._names.sub(self.words, text) if self.names(text) else text
+        return self._patterns[2].sub(self.words, text) if self.names(text) else text
 
     # --- links --------------------------------------------------------------------------------------------
     def hidden_target(self, raw: str, src: str) -> bool:
@@ -198,7 +223,7 @@ class Mask:
 
     def record(self, r: Record) -> Record:
         """A copy of a visible record that names no hidden record (the record itself when nothing is hidden)."""
-        if not self:
+        if not self or self.known_clean(clean_key(r.path, r.front_matter, r.body), lambda: self._untouched(r)):
             return r
         fields, body = r.fields, self.markdown(r.body, r.path[len(RECORDS_DIR) + 1:])
         fm = r.front_matter
@@ -209,15 +234,61 @@ class Mask:
             return r
         return dataclasses.replace(r, fields=fields, body=body, links=None)
 
+    def _untouched(self, r: Record) -> bool:
+        """record(r) is r itself: its front matter and body name no hidden record (as record() reads them)."""
+        fm, body = r.front_matter, r.body
+        return bool(fm) and "\\" not in fm and not self.names(fm) and \
+            not (self and body and (self.names(body) or _ENCODED.search(body)))
+
     def plain(self, markdown: str) -> str:
         """Masked Markdown as plain text: the marks of hidden links become their words (feed summaries)."""
         return markdown.replace(self.span, self.words) if self else markdown
 
 
-def refs_of(r: Record, types: dict):
-    """(top-level field, value) for every value of kind ref or source_ref in a record, in lists and objects."""
-    rtype = types.get(r.type)
-    for key, spec in (rtype.fields.items() if rtype else ()):
+def recall_clean(mask: Mask, root: Path, name: str) -> None:
+    """mask.seen: what a build of this repository (and audience `name`) under the same mask and code found clean."""
+    mask.seen = frozenset(stage2._load(_clean_file(root, name), _clean_fingerprint(root, mask)) or ())
+
+
+def keep_clean(mask: Mask, root: Path, name: str) -> None:
+    """mask.clean for the next build (recall_clean), written only when it differs from mask.seen."""
+    if mask.clean != mask.seen:
+        stage2._save(_clean_file(root, name), _clean_fingerprint(root, mask), mask.clean)
+
+
+def _clean_file(root: Path, name: str) -> Path:
+    key = hashlib.blake2b(f"{Path(root).resolve()}\0{name}".encode(), digest_size=8).hexdigest()
+    return stage2.cache_dir() / f"clean-{key}.pickle"
+
+
+def _clean_fingerprint(root: Path, mask: Mask) -> str:
+    return f"clean-1\0{stage2._fingerprint(Path(root))}\0{mask.key}"
+
+
+def clean_key(*texts: str) -> bytes:
+    """The key of texts for Mask.known_clean."""
+    return hashlib.blake2b("\0".join(texts).encode(), digest_size=16).digest()
+
+
+def ref_specs(types: dict) -> dict:
+    """Type -> ((field, spec), ...) of the fields that can hold a value of kind ref or source_ref (for refs_of)."""
+    return {name: tuple((key, spec) for key, spec in t.fields.items() if _holds_ref(spec)) for name, t in types.items()}
+
+
+def _holds_ref(spec: FieldSpec | None) -> bool:
+    if spec is None:
+        return False
+    if spec.kind in REF_KINDS:
+        return True
+    if spec.kind == "list":
+        return _holds_ref(spec.of)
+    return spec.kind == "object" and bool(spec.struct) and any(map(_holds_ref, spec.struct.fields.values()))
+
+
+def refs_of(r: Record, specs: dict):
+    """(top-level field, value) for every value of kind ref or source_ref in a record, in lists and objects;
+    specs: ref_specs of the types."""
+    for key, spec in specs.get(r.type, ()):
         if key in r.fields:
             for value in _ref_values(r.fields[key], spec):
                 yield key, value
