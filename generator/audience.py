@@ -70,7 +70,8 @@ def _label(text: str) -> str:
 class Mask:
     """seen: texts (their clean_key) known to name no hidden record under this mask (mask.key) and code, from
     an earlier build: their records are kept as they are without reading them again; mask.clean is what
-    this mask found or kept (the next build's seen). The expressions are compiled only when a text is read."""
+    this mask found or kept (the next build's seen); mask.read counts the texts read. The expressions are
+    compiled only when a text is read."""
 
     def __init__(self, records, visible_ids: set[str], types: dict, words: str, site_url: str = "",
                  seen: frozenset | set = frozenset()):
@@ -91,6 +92,7 @@ class Mask:
         self.key = hashlib.blake2b(repr((words, self.site_url, sorted(self.hidden_ids), sorted(self.hidden_src),
                                          self._id_words, self._title_words)).encode(), digest_size=16).hexdigest()
         self.seen, self.clean = seen, set()
+        self.read = 0          # texts known_clean had to read
 
     @functools.cached_property
     def _patterns(self):
@@ -119,10 +121,12 @@ class Mask:
     def known_clean(self, key: bytes, test) -> bool:
         """test() (True: the text behind key names no hidden record and needs no change), answered from seen
         when an earlier build found it so; a True answer goes to self.clean."""
-        if key in self.seen or test():
-            self.clean.add(key)
-            return True
-        return False
+        if key not in self.seen:
+            self.read += 1
+            if not test():
+                return False
+        self.clean.add(key)
+        return True
 
     def text(self, text: str) -> str:
         """Plain text with every hidden ID and title replaced by the words."""
