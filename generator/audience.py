@@ -68,13 +68,13 @@ def _label(text: str) -> str:
 
 
 class Mask:
-    """seen: texts (their clean_key) known to name no hidden record under this mask (mask.key) and code, from
-    an earlier build: their records are kept as they are without reading them again; mask.clean is what
-    this mask found or kept (the next build's seen); mask.read counts the texts read. The expressions are
-    compiled only when a text is read."""
+    """seen: texts (their clean_key) known to name or not to name a hidden record under this mask (mask.key)
+    and code, from an earlier build: a record known clean is kept as it is without reading it again;
+    mask.found is what this mask found or kept (the next build's seen); mask.read counts the texts read.
+    The expressions are compiled only when a text is read."""
 
     def __init__(self, records, visible_ids: set[str], types: dict, words: str, site_url: str = "",
-                 seen: frozenset | set = frozenset()):
+                 seen: dict | None = None):
         hidden = [r for r in records if r.id not in visible_ids]
         self.words = words
         self.hidden_ref = HiddenRef(words)
@@ -91,7 +91,7 @@ class Mask:
         self._title_words = sorted(t for t in titles if t.casefold() not in shown_titles)
         self.key = hashlib.blake2b(repr((words, self.site_url, sorted(self.hidden_ids), sorted(self.hidden_src),
                                          self._id_words, self._title_words)).encode(), digest_size=16).hexdigest()
-        self.seen, self.clean = seen, set()
+        self.seen, self.found = seen or {}, {}
         self.read = 0          # texts known_clean had to read
 
     @functools.cached_property
@@ -120,13 +120,13 @@ class Mask:
 
     def known_clean(self, key: bytes, test) -> bool:
         """test() (True: the text behind key names no hidden record and needs no change), answered from seen
-        when an earlier build found it so; a True answer goes to self.clean."""
-        if key not in self.seen:
+        when an earlier build asked; the answer goes to self.found."""
+        clean = self.seen.get(key)
+        if clean is None:
             self.read += 1
-            if not test():
-                return False
-        self.clean.add(key)
-        return True
+            clean = test()
+        self.found[key] = clean
+        return clean
 
     def text(self, text: str) -> str:
         """Plain text with every hidden ID and title replaced by the words."""
@@ -251,13 +251,13 @@ class Mask:
 
 def recall_clean(mask: Mask, root: Path, name: str) -> None:
     """mask.seen: what a build of this repository (and audience `name`) under the same mask and code found clean."""
-    mask.seen = frozenset(stage2._load(_clean_file(root, name), _clean_fingerprint(root, mask)) or ())
+    mask.seen = stage2._load(_clean_file(root, name), _clean_fingerprint(root, mask))
 
 
 def keep_clean(mask: Mask, root: Path, name: str) -> None:
-    """mask.clean for the next build (recall_clean), written only when it differs from mask.seen."""
-    if mask.clean != mask.seen:
-        stage2._save(_clean_file(root, name), _clean_fingerprint(root, mask), mask.clean)
+    """mask.found for the next build (recall_clean), written only when it differs from mask.seen."""
+    if mask.found != mask.seen:
+        stage2._save(_clean_file(root, name), _clean_fingerprint(root, mask), mask.found)
 
 
 def _clean_file(root: Path, name: str) -> Path:
