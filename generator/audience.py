@@ -32,6 +32,7 @@ from .schema import ID_RE, FieldSpec
 from .validate import CODE_SPAN, FENCE, LINK, REF_DEF, SCHEME
 
 REF_KINDS = ("ref", "source_ref")
+_UNSEEN = object()
 FREE_TEXT = ("text", "source_ref", None)   # kinds whose value may mention a record (the others are checked codes)
 MIN_TITLE = 4              # shorter titles are ordinary words, not names
 SPAN = '<span class="bl-hidden-ref">{}</span>'
@@ -68,9 +69,9 @@ def _label(text: str) -> str:
 
 
 class Mask:
-    """seen: texts (their clean_key) known to name or not to name a hidden record under this mask (mask.key)
-    and code, from an earlier build: a record known clean is kept as it is without reading it again;
-    mask.found is what this mask found or kept (the next build's seen); mask.read counts the texts read.
+    """seen: what an earlier build under this mask (mask.key) and code made of texts (by their text_key): a
+    record's masked parts, whether a commit message names a hidden record; those texts are not read again.
+    mask.found is what this build made or kept (the next build's seen); mask.read counts the texts read.
     The expressions are compiled only when a text is read."""
 
     def __init__(self, records, visible_ids: set[str], types: dict, words: str, site_url: str = "",
@@ -92,7 +93,7 @@ class Mask:
         self.key = hashlib.blake2b(repr((words, self.site_url, sorted(self.hidden_ids), sorted(self.hidden_src),
                                          self._id_words, self._title_words)).encode(), digest_size=16).hexdigest()
         self.seen, self.found = seen or {}, {}
-        self.read = 0          # texts known_clean had to read
+        self.read = 0          # texts remembered() had to read
 
     @functools.cached_property
     def _patterns(self):
@@ -118,15 +119,15 @@ class Mask:
             return True
         return bool(ids) and any(m.start() == 0 or low[m.start() - 1] not in _ALNUM for m in ids.finditer(low))
 
-    def known_clean(self, key: bytes, test) -> bool:
-        """test() (True: the text behind key names no hidden record and needs no change), answered from seen
-        when an earlier build asked; the answer goes to self.found."""
-        clean = self.seen.get(key)
-        if clean is None:
+    def remembered(self, key: bytes, make):
+        """make() of the text behind key (a record's masked parts, whether a message names a hidden record),
+        as an earlier build under this mask made it when it did (seen); kept in self.found."""
+        value = self.seen.get(key, _UNSEEN)
+        if value is _UNSEEN:
             self.read += 1
-            clean = test()
-        self.found[key] = clean
-        return clean
+            value = make()
+        self.found[key] = value
+        return value
 
     def text(self, text: str) -> str:
         """Plain text with every hidden ID and title replaced by the words."""
@@ -227,50 +228,50 @@ class Mask:
 
     def record(self, r: Record) -> Record:
         """A copy of a visible record that names no hidden record (the record itself when nothing is hidden)."""
-        if not self or self.known_clean(clean_key(r.path, r.front_matter, r.body), lambda: self._untouched(r)):
+        if not self:
             return r
+        masked = self.remembered(text_key(r.path, r.front_matter, r.body), lambda: self._masked(r))
+        if masked is None:
+            return r
+        fields, body = masked
+        return dataclasses.replace(r, fields=fields, body=body, links=None)
+
+    def _masked(self, r: Record) -> tuple | None:
+        """(fields, body) of record(r); None when they are the record's own."""
         fields, body = r.fields, self.markdown(r.body, r.path[len(RECORDS_DIR) + 1:])
         fm = r.front_matter
         if not fm or "\\" in fm or self.names(fm):     # every value is in the front matter's text, unless escaped
             specs = rtype.fields if (rtype := self.types.get(r.type)) else {}
             fields = {k: (v if k == "id" else self.value(v, specs.get(k))) for k, v in r.fields.items()}
-        if fields is r.fields and body is r.body:
-            return r
-        return dataclasses.replace(r, fields=fields, body=body, links=None)
-
-    def _untouched(self, r: Record) -> bool:
-        """record(r) is r itself: its front matter and body name no hidden record (as record() reads them)."""
-        fm, body = r.front_matter, r.body
-        return bool(fm) and "\\" not in fm and not self.names(fm) and \
-            not (self and body and (self.names(body) or _ENCODED.search(body)))
+        return None if fields is r.fields and body is r.body else (fields, body)
 
     def plain(self, markdown: str) -> str:
         """Masked Markdown as plain text: the marks of hidden links become their words (feed summaries)."""
         return markdown.replace(self.span, self.words) if self else markdown
 
 
-def recall_clean(mask: Mask, root: Path, name: str) -> None:
-    """mask.seen: what a build of this repository (and audience `name`) under the same mask and code found clean."""
-    mask.seen = stage2._load(_clean_file(root, name), _clean_fingerprint(root, mask))
+def recall_masked(mask: Mask, root: Path, name: str) -> None:
+    """mask.seen: what a build of this repository (and audience `name`) under the same mask and code made."""
+    mask.seen = stage2._load(_masked_file(root, name), _masked_fingerprint(root, mask))
 
 
-def keep_clean(mask: Mask, root: Path, name: str) -> None:
-    """mask.found for the next build (recall_clean), written only when it differs from mask.seen."""
+def keep_masked(mask: Mask, root: Path, name: str) -> None:
+    """mask.found for the next build (recall_masked), written only when it differs from mask.seen."""
     if mask.found != mask.seen:
-        stage2._save(_clean_file(root, name), _clean_fingerprint(root, mask), mask.found)
+        stage2._save(_masked_file(root, name), _masked_fingerprint(root, mask), mask.found)
 
 
-def _clean_file(root: Path, name: str) -> Path:
+def _masked_file(root: Path, name: str) -> Path:
     key = hashlib.blake2b(f"{Path(root).resolve()}\0{name}".encode(), digest_size=8).hexdigest()
-    return stage2.cache_dir() / f"clean-{key}.pickle"
+    return stage2.cache_dir() / f"mask-{key}.pickle"
 
 
-def _clean_fingerprint(root: Path, mask: Mask) -> str:
+def _masked_fingerprint(root: Path, mask: Mask) -> str:
     return f"clean-1\0{stage2._fingerprint(Path(root))}\0{mask.key}"
 
 
-def clean_key(*texts: str) -> bytes:
-    """The key of texts for Mask.known_clean."""
+def text_key(*texts: str) -> bytes:
+    """The key of texts for Mask.remembered."""
     return hashlib.blake2b("\0".join(texts).encode(), digest_size=16).digest()
 
 

@@ -7,6 +7,7 @@ anything else is refused before any work (check_out)."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import re
@@ -154,6 +155,7 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         manifest = incremental.load(out) if incremental_ok and out.is_dir() and not cut_short else None
         tmp = _new_folder(out, "new")
         _mark(tmp)
+        gc.freeze()   # the records and the manifest live as long as the build: no collection visits them again
         try:
             done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
                                 today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress)
@@ -163,6 +165,8 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        finally:
+            gc.unfreeze()
         if done.kept is None:     # a full build: its folder replaces `out`
             done.made.outputs = written
             _swap(out, tmp)

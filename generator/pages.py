@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import approvals, audit, charts, clauses, deps, feeds, prerender, review, state
-from .audience import AUDIENCES, Mask, clean_key, keep_clean, recall_clean, ref_specs, refs_of, visible_to
+from .audience import AUDIENCES, Mask, keep_masked, recall_masked, ref_specs, refs_of, text_key, visible_to
 from .config import Config
 from .labels import Words
 from .records import RECORDS_DIR, Record, Records
@@ -74,7 +74,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     shown = {r.id for r in records if visible_to(audience, r)}
     mask = Mask(records, shown, cfg.types, words("hidden_ref"), cfg.site_url)
     if mask and cfg.root:
-        recall_clean(mask, cfg.root, audience)
+        recall_masked(mask, cfg.root, audience)
     reads = deps.Reads()    # not on until generate: the rest of the site model is for record pages (page_keys)
     masked = [mask.record(r) for r in records if r.id in shown]
     visible = Records(deps.tracked(masked, reads))
@@ -91,7 +91,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
         site.hidden_ids.add(mask.hidden_ref)
     site.hidden_commits = _masked_commits(hidden, visible, site.history, mask)
     if mask and cfg.root:
-        keep_clean(mask, cfg.root, audience)
+        keep_masked(mask, cfg.root, audience)
     site.approvals = approvals.tables(cfg, [r for r in records if r.id in shown], site.history)
     site.attachments = _attachments(visible)
     specs = ref_specs(cfg.types)
@@ -175,7 +175,7 @@ def _masked_commits(hidden: list[Record], visible: Records, history: dict, mask:
     out = {c.sha for r in hidden for c in history.get(r.path, [])}
     if mask:
         out |= {c.sha for r in visible for c in history.get(r.path, []) if c.sha not in out and
-                not mask.known_clean(clean_key(c.sha, c.message), lambda: not mask.names(c.message))}
+                mask.remembered(text_key(c.sha, c.message), lambda: mask.names(c.message))}
     return out
 
 
