@@ -157,24 +157,25 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         _mark(tmp)
         gc.freeze()   # the records and the manifest live as long as the build: no collection visits them again
         try:
-            done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
-                                today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress)
-            if done is None:      # Bulletin's plugin is not in mkdocs.yml, or never ran: a site without records
-                raise Refused("mkdocs-no-bulletin", path=config_file)
-            written = incremental.listing(tmp)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+            try:
+                done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
+                                    today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress)
+                if done is None:      # Bulletin's plugin is not in mkdocs.yml, or never ran: a site without records
+                    raise Refused("mkdocs-no-bulletin", path=config_file)
+                written = incremental.listing(tmp)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            if done.kept is None:     # a full build: its folder replaces `out`
+                done.made.outputs = written
+                _swap(out, tmp)
+            else:
+                done.made.outputs = sorted(done.kept.union(written))
+                _commit(out, tmp, written, sorted(set(manifest.outputs).difference(done.made.outputs)))
+            incremental.save(out, done.made)
+            incremental.journal(out).unlink(missing_ok=True)
         finally:
             gc.unfreeze()
-        if done.kept is None:     # a full build: its folder replaces `out`
-            done.made.outputs = written
-            _swap(out, tmp)
-        else:
-            done.made.outputs = sorted(done.kept.union(written))
-            _commit(out, tmp, written, sorted(set(manifest.outputs).difference(done.made.outputs)))
-        incremental.save(out, done.made)
-        incremental.journal(out).unlink(missing_ok=True)
     if not done.stats.get("generated_kept"):    # the generated files were made: the memo holds what they need
         incremental.prune_memo(out, started)
     stage2.settle(root)
