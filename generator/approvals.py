@@ -272,12 +272,20 @@ def evidence(cfg: Config, records, history: dict) -> dict[str, list[Evidence]]:
                                                     for r, wanted, versions in (todo[i] for i in fresh)])):
         memo.old[keys[i]] = tuple(c.sha if c else None for c in done.values())
     out: dict[str, list[Evidence]] = {}
+    authored: dict = {}        # (approver, author, e-mail) -> is_approver: few people commit
     for (r, wanted, versions), key in zip(todo, keys):
         commits = {c.sha: c for c, _ in versions}
         shas = memo.use(key)
-        out[r.path] = [Evidence(f, commits.get(sha), sha and is_approver(cfg.people.get(f.by), commits[sha].author,
-                                                                        commits[sha].email))
-                       for f, sha in zip(wanted, shas)]
+        found = out[r.path] = []
+        for f, sha in zip(wanted, shas):
+            if not sha:
+                found.append(Evidence(f, commits.get(sha), sha))
+                continue
+            c = commits[sha]
+            who = (f.by, c.author, c.email)
+            if who not in authored:
+                authored[who] = is_approver(cfg.people.get(f.by), c.author, c.email)
+            found.append(Evidence(f, c, authored[who]))
     if cfg.approvals == "signed":
         out = _signed(cfg, out, memo)
     memo.save()

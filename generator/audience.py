@@ -18,16 +18,21 @@ Every page, export and feed is made from these copies, so none can name what the
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import html
 import posixpath
 import re
+from pathlib import Path
 from urllib.parse import unquote
 
+from . import stage2
 from .records import RECORDS_DIR, Record
 from .schema import ID_RE, FieldSpec
 from .validate import CODE_SPAN, FENCE, LINK, REF_DEF, SCHEME
 
 REF_KINDS = ("ref", "source_ref")
+_UNSEEN = object()
 FREE_TEXT = ("text", "source_ref", None)   # kinds whose value may mention a record (the others are checked codes)
 MIN_TITLE = 4              # shorter titles are ordinary words, not names
 SPAN = '<span class="bl-hidden-ref">{}</span>'
@@ -64,7 +69,13 @@ def _label(text: str) -> str:
 
 
 class Mask:
-    def __init__(self, records, visible_ids: set[str], types: dict, words: str, site_url: str = ""):
+    """seen: what an earlier build under this mask (mask.key) and code made of texts (by their text_key): a
+    record's masked parts, whether a commit message names a hidden record; those texts are not read again.
+    mask.found is what this build made or kept (the next build's seen); mask.read counts the texts read.
+    The expressions are compiled only when a text is read."""
+
+    def __init__(self, records, visible_ids: set[str], types: dict, words: str, site_url: str = "",
+                 seen: dict | None = None):
         hidden = [r for r in records if r.id not in visible_ids]
         self.words = words
         self.hidden_ref = HiddenRef(words)
@@ -74,16 +85,25 @@ class Mask:
             f.upper() for r in hidden for f in (r.get("former_ids") or []) if isinstance(f, str)}
         self.hidden_src = {r.path[len(RECORDS_DIR) + 1:] for r in hidden}
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
-        ids = [f"{m.group(1).lower()}\0{m.group(2)}\0{m.group(3)}" for m in map(ID_RE.match, self.hidden_ids) if m]
+        self._id_words = sorted(f"{m.group(1).lower()}\0{m.group(2)}\0{m.group(3)}"
+                                for m in map(ID_RE.match, self.hidden_ids) if m)
         shown_titles = " \0 ".join(r.title.casefold() for r in records if r.id in visible_ids)
         titles = {r.title.strip() for r in hidden if len(r.title.strip()) >= MIN_TITLE}
-        titles = [t for t in titles if t.casefold() not in shown_titles]
+        self._title_words = sorted(t for t in titles if t.casefold() not in shown_titles)
+        self.key = hashlib.blake2b(repr((words, self.site_url, sorted(self.hidden_ids), sorted(self.hidden_src),
+                                         self._id_words, self._title_words)).encode(), digest_size=16).hexdigest()
+        self.seen, self.found = seen or {}, {}
+        self.read = 0          # texts remembered() had to read
+
+    @functools.cached_property
+    def _patterns(self):
         # names() reads lower-cased text with one expression for IDs and one for titles (together, or with the
         # look-behind, they would be three times slower); text() replaces with both, on the few texts that name
-        self._ids = re.compile(rf"(?:{_trie(ids)})(?!\d)") if ids else None
-        self._titles = re.compile(_trie(t.lower() for t in titles)) if titles else None
+        ids, titles = self._id_words, self._title_words
         both = ([rf"(?<![A-Za-z0-9])(?:{_trie(ids)})(?!\d){_FILE_TAIL}"] if ids else []) + ([_trie(titles)] if titles else [])
-        self._names = re.compile("|".join(both), re.I) if both else None
+        return (re.compile(rf"(?:{_trie(ids)})(?!\d)") if ids else None,
+                re.compile(_trie(t.lower() for t in titles)) if titles else None,
+                re.compile("|".join(both), re.I) if both else None)
 
     def __bool__(self) -> bool:
         return bool(self.hidden_ids)
@@ -91,17 +111,27 @@ class Mask:
     # --- text ---------------------------------------------------------------------------------------------
     def names(self, text: str) -> bool:
         """True when the text names a hidden record: its ID (any case, any separators) or its title."""
-        if not self._names or not isinstance(text, str):
+        if not (self._id_words or self._title_words) or not isinstance(text, str):
             return False
+        ids, titles, _ = self._patterns
         low = text.lower()
-        if self._titles and self._titles.search(low):
+        if titles and titles.search(low):
             return True
-        return bool(self._ids) and any(m.start() == 0 or low[m.start() - 1] not in _ALNUM
-                                       for m in self._ids.finditer(low))
+        return bool(ids) and any(m.start() == 0 or low[m.start() - 1] not in _ALNUM for m in ids.finditer(low))
+
+    def remembered(self, key: bytes, make):
+        """make() of the text behind key (a record's masked parts, whether a message names a hidden record),
+        as an earlier build under this mask made it when it did (seen); kept in self.found."""
+        value = self.seen.get(key, _UNSEEN)
+        if value is _UNSEEN:
+            self.read += 1
+            value = make()
+        self.found[key] = value
+        return value
 
     def text(self, text: str) -> str:
         """Plain text with every hidden ID and title replaced by the words."""
-        return self._names.sub(self.words, text) if self.names(text) else text
+        return self._patterns[2].sub(self.words, text) if self.names(text) else text
 
     # --- links --------------------------------------------------------------------------------------------
     def hidden_target(self, raw: str, src: str) -> bool:
@@ -200,24 +230,70 @@ class Mask:
         """A copy of a visible record that names no hidden record (the record itself when nothing is hidden)."""
         if not self:
             return r
+        masked = self.remembered(text_key(r.path, r.front_matter, r.body), lambda: self._masked(r))
+        if masked is None:
+            return r
+        fields, body = masked
+        return dataclasses.replace(r, fields=fields, body=body, links=None)
+
+    def _masked(self, r: Record) -> tuple | None:
+        """(fields, body) of record(r); None when they are the record's own."""
         fields, body = r.fields, self.markdown(r.body, r.path[len(RECORDS_DIR) + 1:])
         fm = r.front_matter
         if not fm or "\\" in fm or self.names(fm):     # every value is in the front matter's text, unless escaped
             specs = rtype.fields if (rtype := self.types.get(r.type)) else {}
             fields = {k: (v if k == "id" else self.value(v, specs.get(k))) for k, v in r.fields.items()}
-        if fields is r.fields and body is r.body:
-            return r
-        return dataclasses.replace(r, fields=fields, body=body, links=None)
+        return None if fields is r.fields and body is r.body else (fields, body)
 
     def plain(self, markdown: str) -> str:
         """Masked Markdown as plain text: the marks of hidden links become their words (feed summaries)."""
         return markdown.replace(self.span, self.words) if self else markdown
 
 
-def refs_of(r: Record, types: dict):
-    """(top-level field, value) for every value of kind ref or source_ref in a record, in lists and objects."""
-    rtype = types.get(r.type)
-    for key, spec in (rtype.fields.items() if rtype else ()):
+def recall_masked(mask: Mask, root: Path, name: str) -> None:
+    """mask.seen: what a build of this repository (and audience `name`) under the same mask and code made."""
+    mask.seen = stage2._load(_masked_file(root, name), _masked_fingerprint(root, mask))
+
+
+def keep_masked(mask: Mask, root: Path, name: str) -> None:
+    """mask.found for the next build (recall_masked), written only when it differs from mask.seen."""
+    if mask.found != mask.seen:
+        stage2._save(_masked_file(root, name), _masked_fingerprint(root, mask), mask.found)
+
+
+def _masked_file(root: Path, name: str) -> Path:
+    key = hashlib.blake2b(f"{Path(root).resolve()}\0{name}".encode(), digest_size=8).hexdigest()
+    return stage2.cache_dir() / f"mask-{key}.pickle"
+
+
+def _masked_fingerprint(root: Path, mask: Mask) -> str:
+    return f"clean-1\0{stage2._fingerprint(Path(root))}\0{mask.key}"
+
+
+def text_key(*texts: str) -> bytes:
+    """The key of texts for Mask.remembered."""
+    return hashlib.blake2b("\0".join(texts).encode(), digest_size=16).digest()
+
+
+def ref_specs(types: dict) -> dict:
+    """Type -> ((field, spec), ...) of the fields that can hold a value of kind ref or source_ref (for refs_of)."""
+    return {name: tuple((key, spec) for key, spec in t.fields.items() if _holds_ref(spec)) for name, t in types.items()}
+
+
+def _holds_ref(spec: FieldSpec | None) -> bool:
+    if spec is None:
+        return False
+    if spec.kind in REF_KINDS:
+        return True
+    if spec.kind == "list":
+        return _holds_ref(spec.of)
+    return spec.kind == "object" and bool(spec.struct) and any(map(_holds_ref, spec.struct.fields.values()))
+
+
+def refs_of(r: Record, specs: dict):
+    """(top-level field, value) for every value of kind ref or source_ref in a record, in lists and objects;
+    specs: ref_specs of the types."""
+    for key, spec in specs.get(r.type, ()):
         if key in r.fields:
             for value in _ref_values(r.fields[key], spec):
                 yield key, value

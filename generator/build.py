@@ -7,6 +7,7 @@ anything else is refused before any work (check_out)."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import re
@@ -154,23 +155,27 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         manifest = incremental.load(out) if incremental_ok and out.is_dir() and not cut_short else None
         tmp = _new_folder(out, "new")
         _mark(tmp)
+        gc.freeze()   # the records and the manifest live as long as the build: no collection visits them again
         try:
-            done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
-                                today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress)
-            if done is None:      # Bulletin's plugin is not in mkdocs.yml, or never ran: a site without records
-                raise Refused("mkdocs-no-bulletin", path=config_file)
-            written = incremental.listing(tmp)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        if done.kept is None:     # a full build: its folder replaces `out`
-            done.made.outputs = written
-            _swap(out, tmp)
-        else:
-            done.made.outputs = sorted(done.kept.union(written))
-            _commit(out, tmp, written, sorted(set(manifest.outputs).difference(done.made.outputs)))
-        incremental.save(out, done.made)
-        incremental.journal(out).unlink(missing_ok=True)
+            try:
+                done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
+                                    today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress)
+                if done is None:      # Bulletin's plugin is not in mkdocs.yml, or never ran: a site without records
+                    raise Refused("mkdocs-no-bulletin", path=config_file)
+                written = incremental.listing(tmp)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            if done.kept is None:     # a full build: its folder replaces `out`
+                done.made.outputs = written
+                _swap(out, tmp)
+            else:
+                done.made.outputs = sorted(done.kept.union(written))
+                _commit(out, tmp, written, sorted(set(manifest.outputs).difference(done.made.outputs)))
+            incremental.save(out, done.made)
+            incremental.journal(out).unlink(missing_ok=True)
+        finally:
+            gc.unfreeze()
     if not done.stats.get("generated_kept"):    # the generated files were made: the memo holds what they need
         incremental.prune_memo(out, started)
     stage2.settle(root)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import sys
 from pathlib import Path
@@ -106,7 +107,9 @@ def cmd_build(args) -> int:
     out = Path(args.out) if Path(args.out).is_absolute() else Path.cwd() / args.out
     show = args.progress if args.progress is not None else (sys.stderr.isatty() and not os.environ.get("CI"))
     progress = (lambda text: print(f"\r{text}", end="", file=sys.stderr, flush=True)) if show else None
-    return 2 if _out_refused(args, out) else _build_into(args, out, progress)
+    code = 2 if _out_refused(args, out) else _build_into(args, out, progress)
+    gc.freeze()     # the process ends: Python's last collection need not visit the records and pages it holds
+    return code
 
 
 def _out_refused(args, out: Path) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import approvals, audit, charts, clauses, deps, feeds, prerender, review, state
-from .audience import AUDIENCES, Mask, refs_of, visible_to
+from .audience import AUDIENCES, Mask, keep_masked, recall_masked, ref_specs, refs_of, text_key, visible_to
 from .config import Config
 from .labels import Words
 from .records import RECORDS_DIR, Record, Records
@@ -74,8 +74,11 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     words = Words(cfg.language)
     shown = {r.id for r in records if visible_to(audience, r)}
     mask = Mask(records, shown, cfg.types, words("hidden_ref"), cfg.site_url)
+    if mask and cfg.root:
+        recall_masked(mask, cfg.root, audience)
     reads = deps.Reads()    # not on until generate: the rest of the site model is for record pages (page_keys)
-    visible = Records(deps.tracked([mask.record(r) for r in records if r.id in shown], reads))
+    masked = [mask.record(r) for r in records if r.id in shown]
+    visible = Records(deps.tracked(masked, reads))
     site = Site(audience, today, cfg.language, visible, history=history or {}, shallow=shallow, mask=mask,
                 reads=reads)
     site.record_src = {src_of(r): r for r in visible}
@@ -88,9 +91,12 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     if mask:
         site.hidden_ids.add(mask.hidden_ref)
     site.hidden_commits = _masked_commits(hidden, visible, site.history, mask)
+    if mask and cfg.root:
+        keep_masked(mask, cfg.root, audience)
     site.approvals = approvals.tables(cfg, [r for r in records if r.id in shown], site.history)
     site.attachments = _attachments(visible)
-    site.refs = {r.id: list(refs_of(r, cfg.types)) for r in visible}
+    specs = ref_specs(cfg.types)
+    site.refs = {r.id: list(refs_of(r, specs)) for r in masked}
     site.backlinks = _backlinks(visible, site.refs)
     site.renderer = Renderer(cfg, words, visible, site)
     reps = cfg.holders("management-rep", today)      # escalations go to them: asked once, not per record
@@ -176,7 +182,8 @@ def _masked_commits(hidden: list[Record], visible: Records, history: dict, mask:
     hidden record (its ID in any case or with other separators, a former ID, its title)."""
     out = {c.sha for r in hidden for c in history.get(r.path, [])}
     if mask:
-        out |= {c.sha for r in visible for c in history.get(r.path, []) if c.sha not in out and mask.names(c.message)}
+        out |= {c.sha for r in visible for c in history.get(r.path, []) if c.sha not in out and
+                mask.remembered(text_key(c.sha, c.message), lambda: mask.names(c.message))}
     return out
 
 

@@ -350,3 +350,34 @@ def test_a_build_killed_while_committing_is_followed_by_a_full_build(repo, tmp_p
     assert not incremental.journal(site).exists()
     _build(repo, full, incremental_ok=False)
     assert _differences(site, full) == []
+
+
+def test_an_edit_reads_only_its_own_texts_for_hidden_names(repo, tmp_path):
+    """Whether a record's texts or a commit message name a hidden record is remembered by their content
+    under the same hidden records: a build after one body edit reads that one record only. When a record
+    becomes hidden, every text is read again, and an unchanged record naming it stops naming it."""
+    site = tmp_path / "site"
+    first = _build(repo, site)
+    assert first["mask_read"] >= first["pages"], first           # every visible record (and commit message)
+    assert _build(repo, site)["mask_read"] == 0, "nothing changed: nothing is read again"
+    edit_body_only(repo)
+    assert _build(repo, site)["mask_read"] == 1, "the edited record only"
+
+    texts = _records(repo)
+    target = next(p for p, t in texts.items() if "/reports/" in p.as_posix() and "visibility:" not in t)
+    rid = _id(texts[target])
+    naming = next(p for p, t in texts.items() if "/meetings/" in p.as_posix() and "visibility:" not in t
+                  and rid not in t)
+    naming.write_text(texts[naming] + f"\n另见 {rid}。\n", "utf-8")
+    git("commit", "-qam", "mention a report", cwd=repo)
+    _build(repo, site)
+    page = _page(site, repo, naming).read_text("utf-8")
+    assert rid in page
+    _front_matter_edit(repo, "reports", rf"^id: {rid}$", lambda m: m.group(0) + "\nvisibility: management")
+    hidden = _build(repo, site)
+    assert hidden["mask_read"] >= hidden["pages"], "who may see what changed: every text is read again"
+    page = _page(site, repo, naming).read_text("utf-8")
+    assert rid not in page and rid.lower() not in page.lower()
+    full = tmp_path / "full"
+    _build(repo, full, incremental_ok=False)
+    assert _differences(site, full) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as mkdocs_config
 
-from . import NAME
+from . import NAME, private
 from .plugin import Job, find
 
 
@@ -38,7 +38,8 @@ def build(config_file: Path, site_dir: Path, *, strict: bool = False, **job) -> 
     try:
         # dirty: MkDocs skips the files whose is_modified() the plugin made False (unchanged pages,
         # linked from the previous output); in a fresh folder everything else is built as usual
-        mkdocs_build(cfg, dirty=True)
+        with private.one_build_date():
+            mkdocs_build(cfg, dirty=True)
     finally:
         plugin.job = plugin.state = None
     return job if job.made is not None else None

@@ -255,7 +255,7 @@ class BulletinPlugin(BasePlugin):
             s.job.kept = s.kept if previous is not None else None
             s.job.stats = {"reused": len(s.reuse), "pages": len(s.site.record_src),
                            "generated_kept": bool(s.kept_files), "search_patched": patched is not None,
-                           "generated_made": len(s.site.html_pages)}
+                           "generated_made": len(s.site.html_pages), "mask_read": s.site.mask.read}
             s.job.made = incremental.Manifest(
                 fingerprint=s.fingerprint, pages=s.page_keys, attachments=s.attachment_digests,
                 search=dict(s.search_docs), generated=s.generated_digests, inputs=s.site.inputs,

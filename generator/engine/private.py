@@ -12,10 +12,13 @@ changes one fails a test instead of a site.
   Markdown instance reset between pages, instead of a new instance (all extensions set up again) per page.
 - adopt_html: a page whose HTML is made already; its read_source and render are replaced, and it sets
   what render would have set (content, toc, `_title_from_render`, present_anchor_ids).
+- one_build_date: Page.__init__ asks for the build date (the clock, a date string) once per page; during a
+  build it is asked once.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from html import escape
 import logging
 
@@ -25,6 +28,18 @@ from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.pages import (_ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor, _RawHTMLPreprocessor,
                                     _RelativePathTreeprocessor)
 from mkdocs.structure.toc import get_toc
+
+
+@contextmanager
+def one_build_date():
+    """Within: every MkDocs Page made gets the date of the first (MkDocs' own get_build_date, asked once)."""
+    ask = mkdocs_pages.get_build_date
+    date = ask()
+    mkdocs_pages.get_build_date = lambda: date
+    try:
+        yield
+    finally:
+        mkdocs_pages.get_build_date = ask
 
 
 def skip(file) -> None:
