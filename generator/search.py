@@ -460,8 +460,9 @@ def _size(token: str, code: str) -> int:
     return len(token.encode("utf-8")) + len(code) + 6
 
 
-def _row(d: SearchDoc) -> list:
-    text = d.text
+def _row(d: SearchDoc, text: str | None = None) -> list:
+    """A document's metadata row (text: its text, when inflated already)."""
+    text = d.text if text is None else text
     return [d.url, d.title, text] if len(text) <= TEXT_CAP else [d.url, d.title, text[:TEXT_CAP], 1]
 
 
@@ -513,8 +514,11 @@ def _make(docs: list[SearchDoc], lang: str, put) -> Built:
     # pages hold some 30 million postings)
     post: dict[str, array] = defaultdict(partial(array, "I"))
     count = 0
+    row_bytes = []        # the rows themselves are made again chunk by chunk
     for n, d in enumerate(docs):
-        terms, weights = _weighed(d)
+        text, terms = d.parts()
+        row_bytes.append(len(_dump(_row(d, text))))
+        terms, weights = (terms, d.weights) if d.weights is not None else weigh(d.title, text)
         if weights:
             count += len(weights)
             base = n * 32
@@ -540,6 +544,7 @@ def _make(docs: list[SearchDoc], lang: str, put) -> Built:
             break
         heavy.update(split)
         pending = [t for k in split for t in members[k]]
+    del size, groups, members, pending      # a dict or list over every token: not held while the files are made
 
     # a heavy key's union token: per document the highest weight among the key's tokens
     ordered = sorted(post)
@@ -561,9 +566,9 @@ def _make(docs: list[SearchDoc], lang: str, put) -> Built:
         if i is None:
             i = shard_by_key[k] = shard_of(k, shards, alone_at)
         shard_tokens[i][t] = c
+    del codes, shard_by_key
 
     svers = [put(f"s/{i}.json", _dump(s)) for i, s in enumerate(shard_tokens)]
-    row_bytes = [len(_dump(_row(d))) for d in docs]     # the rows themselves are made again chunk by chunk
     chunk = _chunk_size(row_bytes)
     mvers = [put(f"m/{j // chunk}.json", _chunk(docs, j // chunk, chunk)) for j in range(0, max(1, len(docs)), chunk)]
     built = Built(lang, docs, frozenset(heavy), ordered, count, shards, alone, shard_tokens, row_bytes, chunk,
