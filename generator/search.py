@@ -51,7 +51,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain
+from itertools import accumulate, chain
 from pathlib import Path
 
 VERSION = 1
@@ -384,6 +384,23 @@ def encode(postings: list[tuple[int, int]]) -> str:
 
 
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_GROUP = re.compile(f"[{re.escape(ALPHABET[32:])}]*[{re.escape(ALPHABET[:32])}]")   # one VLQ number
+_NUMBER: dict[str, int] = {}      # VLQ text -> number, for every text of one to three characters
+
+
+def _decode_values(code: str) -> list[int]:
+    """encode's values (doc * 32 + weight, ascending) back from its code: the loops in C."""
+    if not _NUMBER:
+        if not _VLQ:
+            _VLQ.extend(_vlq(v) for v in range(32768))
+        _NUMBER.update((text, v) for v, text in enumerate(_VLQ))
+    groups = _GROUP.findall(code)
+    diffs = [_NUMBER[g] if len(g) <= 3 else _number(g) for g in groups]
+    return list(accumulate(diffs, initial=-32))[1:]
+
+
+def _number(text: str) -> int:
+    return sum((_VALUE[c] & 31) << (5 * k) for k, c in enumerate(text))
 
 
 def decode(code: str) -> list[tuple[int, int]]:
@@ -651,19 +668,25 @@ def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, byte
         return shard_tokens[i]
 
     def apply(t: str, edits: dict[int, int | None]) -> bool:
-        """Set the postings of changed documents for token t; whether t is still in the index."""
+        """Set the postings of changed documents for token t; whether t is still in the index. Only the
+        changed documents' values are touched, in the decoded list (a common token has one a page)."""
         s = shard(t, write=True)
-        postings = dict(decode(s[t])) if t in s else {}
-        for n, w in edits.items():
+        values = _decode_values(s[t]) if t in s else []
+        for n, w in sorted(edits.items()):
+            i = bisect_left(values, n * 32)
+            here = i < len(values) and values[i] >> 5 == n
             if w is None:
-                postings.pop(n, None)
+                if here:
+                    del values[i]
+            elif here:
+                values[i] = n * 32 + w
             else:
-                postings[n] = w
-        if postings:
-            s[t] = encode(sorted(postings.items()))
+                values.insert(i, n * 32 + w)
+        if values:
+            s[t] = _encode_values(values)
         else:
             s.pop(t, None)
-        return bool(postings)
+        return bool(values)
 
     for t, edits in own.items():
         was = t in shard(t)
