@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from .problems import Problem, error
 
 RECORDS_DIR = "records"
 MAX_FRONT_MATTER = 256 * 1024
+SHORT = 64          # strings up to this long in front matter are interned
 ID_IN_NAME = re.compile(r"^([A-Z][A-Z0-9]*-\d{4}-\d{3,})(?=-|\.md$)")
 ID_START = re.compile(r"^([A-Z][A-Z0-9]*)-\d{4}-\d{3,}(?![0-9])")
 # endings of a file meant as a record that MkDocs would skip or treat apart: `.MD`, `.markdown`, `.md.txt`
@@ -45,6 +47,11 @@ class Record:
     def title(self) -> str:
         return str(self.fields.get("title") or self.id)
 
+    def __setstate__(self, state: dict) -> None:
+        """Unpickled (from a checking process or the cache): its keys and short values shared (interned)."""
+        state["type"], state["fields"] = sys.intern(state["type"]), interned(state["fields"])
+        self.__dict__.update(state)
+
     @property
     def visibility(self) -> str:
         return self.fields.get("visibility") or "all-staff"
@@ -52,6 +59,19 @@ class Record:
     @property
     def withdrawn(self) -> bool:
         return bool(self.fields.get("withdrawn"))
+
+
+def interned(value):
+    """value with its dict keys and short strings interned: 100,000 records repeat the same field names,
+    people, departments, statuses and dates, one copy each."""
+    kind = type(value)        # exactly these: a subclass (one carrying line numbers) is kept as it is
+    if kind is str:
+        return sys.intern(value) if len(value) <= SHORT else value
+    if kind is dict:
+        return {(sys.intern(k) if type(k) is str else k): interned(v) for k, v in value.items()}
+    if kind is list:
+        return [interned(v) for v in value]
+    return value
 
 
 class Records:
@@ -268,6 +288,6 @@ def read_record(root: Path, rel: str, cfg: Config) -> tuple[Record | None, list[
         return None, problems + [error(rel, "bad-filename", line=1, example=f"{rtype.prefix}-2026-001.md",
                                        prefix=rtype.prefix)]
     # A file in another type's folder is checked as the type its ID names (stage 2 says to move it).
-    record = Record(rel, owner.name, m.group(1), fm, body, body_line, fm_text)
+    record = Record(rel, owner.name, m.group(1), interned(fm), body, body_line, fm_text)
     return record, problems
 

@@ -45,12 +45,13 @@ import html as html_lib
 import json
 import re
 import unicodedata
+import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain
+from itertools import accumulate, chain
 from pathlib import Path
 
 VERSION = 1
@@ -68,17 +69,60 @@ CHUNK_BYTES = 24_000      # target size of a metadata chunk (a query reads one p
 TF_CAP = 15
 
 
-@dataclass(frozen=True)
 class SearchDoc:
     """A page for the index. `doc()` also weighs its tokens (in MkDocs' page events, which `bulletin build`
     runs in worker processes, and kept with the page by the incremental build): `terms` is its tokens
     joined by NUL, `weights` one byte a token, min(tf, 15) * 2 + (in title). Built by hand (tests), a
-    SearchDoc without them is weighed when the index is written."""
-    url: str
-    title: str
-    text: str
-    terms: str | None = None
-    weights: bytes | None = None
+    SearchDoc without them is weighed when the index is written.
+
+    The text and the tokens are kept deflated (a third of their size: the build holds one a page, 100,000
+    of them) and inflated when read; equal pages are equal SearchDocs."""
+    __slots__ = ("url", "title", "_packed", "weights")
+
+    def __init__(self, url: str, title: str, text: str, terms: str | None = None, weights: bytes | None = None):
+        self.url, self.title, self.weights = url, title, weights
+        self._packed = _deflate(f"{len(text)}\1{text}{terms or ''}")
+
+    @property
+    def text(self) -> str:
+        return self.parts()[0]
+
+    @property
+    def terms(self) -> str | None:
+        """The tokens joined by NUL (None when not weighed)."""
+        return self.parts()[1]
+
+    def parts(self) -> tuple[str, str | None]:
+        """(text, terms), inflated once."""
+        head, _, rest = _inflate(self._packed).partition("\1")
+        n = int(head)
+        return rest[:n], (rest[n:] if self.weights is not None else None)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SearchDoc) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple:
+        return self.url, self.title, self._packed, self.weights
+
+    def __repr__(self) -> str:
+        return f"SearchDoc({self.url!r}, {self.title!r}, {self.text[:40]!r}...)"
+
+    def __getstate__(self):
+        return self._key()
+
+    def __setstate__(self, state) -> None:
+        self.url, self.title, self._packed, self.weights = state
+
+
+def _deflate(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def _inflate(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")
 
 
 # ------------------------------------------------------------------ text out of a rendered page
@@ -340,6 +384,23 @@ def encode(postings: list[tuple[int, int]]) -> str:
 
 
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_GROUP = re.compile(f"[{re.escape(ALPHABET[32:])}]*[{re.escape(ALPHABET[:32])}]")   # one VLQ number
+_NUMBER: dict[str, int] = {}      # VLQ text -> number, for every text of one to three characters
+
+
+def _decode_values(code: str) -> list[int]:
+    """encode's values (doc * 32 + weight, ascending) back from its code: the loops in C."""
+    if not _NUMBER:
+        if not _VLQ:
+            _VLQ.extend(_vlq(v) for v in range(32768))
+        _NUMBER.update((text, v) for v, text in enumerate(_VLQ))
+    groups = _GROUP.findall(code)
+    diffs = [_NUMBER[g] if len(g) <= 3 else _number(g) for g in groups]
+    return list(accumulate(diffs, initial=-32))[1:]
+
+
+def _number(text: str) -> int:
+    return sum((_VALUE[c] & 31) << (5 * k) for k, c in enumerate(text))
 
 
 def decode(code: str) -> list[tuple[int, int]]:
@@ -401,8 +462,14 @@ def _sorted_docs(docs: list[SearchDoc]) -> list[SearchDoc]:
     return sorted({d.url: d for d in docs}.values(), key=lambda d: d.url)
 
 
+def _weighed(d: SearchDoc) -> tuple[str, bytes]:
+    """(tokens joined by NUL, weights) of a page, weighed here when it was made without them."""
+    text, terms = d.parts()
+    return (terms, d.weights) if d.weights is not None else weigh(d.title, text)
+
+
 def _weights(d: SearchDoc) -> dict[str, int]:
-    terms, weights = (d.terms, d.weights) if d.weights is not None else weigh(d.title, d.text)
+    terms, weights = _weighed(d)
     return dict(zip(terms.split("\0"), weights)) if weights else {}
 
 
@@ -410,8 +477,10 @@ def _size(token: str, code: str) -> int:
     return len(token.encode("utf-8")) + len(code) + 6
 
 
-def _row(d: SearchDoc) -> list:
-    return [d.url, d.title, d.text] if len(d.text) <= TEXT_CAP else [d.url, d.title, d.text[:TEXT_CAP], 1]
+def _row(d: SearchDoc, text: str | None = None) -> list:
+    """A document's metadata row (text: its text, when inflated already)."""
+    text = d.text if text is None else text
+    return [d.url, d.title, text] if len(text) <= TEXT_CAP else [d.url, d.title, text[:TEXT_CAP], 1]
 
 
 def _chunk_size(row_bytes: list[int]) -> int:
@@ -450,13 +519,23 @@ def build_index(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
 
 
 def _build(docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built]:
+    files: dict[str, bytes] = {}
+    return files, _make(docs, lang, partial(_add, files))
+
+
+def _make(docs: list[SearchDoc], lang: str, put) -> Built:
+    """The index of docs; put(name, bytes) -> version takes each file as soon as it is made, so that the
+    files (as big as the index) are never all held at once."""
     docs = _sorted_docs(docs)
-    # token -> [doc * 32 + weight, ...]: 8 bytes a posting in an array, not an int object in a list (100,000
+    # token -> [doc * 32 + weight, ...]: 4 bytes a posting in an array, not an int object in a list (100,000
     # pages hold some 30 million postings)
-    post: dict[str, array] = defaultdict(partial(array, "q"))
+    post: dict[str, array] = defaultdict(partial(array, "I"))
     count = 0
+    row_bytes = []        # the rows themselves are made again chunk by chunk
     for n, d in enumerate(docs):
-        terms, weights = (d.terms, d.weights) if d.weights is not None else weigh(d.title, d.text)
+        text, terms = d.parts()
+        row_bytes.append(len(_dump(_row(d, text))))
+        terms, weights = (terms, d.weights) if d.weights is not None else weigh(d.title, text)
         if weights:
             count += len(weights)
             base = n * 32
@@ -482,6 +561,7 @@ def _build(docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built]:
             break
         heavy.update(split)
         pending = [t for k in split for t in members[k]]
+    del size, groups, members, pending      # a dict or list over every token: not held while the files are made
 
     # a heavy key's union token: per document the highest weight among the key's tokens
     ordered = sorted(post)
@@ -503,17 +583,20 @@ def _build(docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built]:
         if i is None:
             i = shard_by_key[k] = shard_of(k, shards, alone_at)
         shard_tokens[i][t] = c
+    del codes, shard_by_key
 
-    files: dict[str, bytes] = {}
-    svers = [_add(files, f"s/{i}.json", _dump(s)) for i, s in enumerate(shard_tokens)]
-    rows = [_row(d) for d in docs]
-    row_bytes = [len(_dump(r)) for r in rows]
+    svers = [put(f"s/{i}.json", _dump(s)) for i, s in enumerate(shard_tokens)]
     chunk = _chunk_size(row_bytes)
-    mvers = [_add(files, f"m/{j // chunk}.json", _dump(rows[j:j + chunk])) for j in range(0, max(1, len(rows)), chunk)]
+    mvers = [put(f"m/{j // chunk}.json", _chunk(docs, j // chunk, chunk)) for j in range(0, max(1, len(docs)), chunk)]
     built = Built(lang, docs, frozenset(heavy), ordered, count, shards, alone, shard_tokens, row_bytes, chunk,
                   svers, mvers)
-    files["manifest.json"] = _manifest(built)
-    return files, built
+    put("manifest.json", _manifest(built))
+    return built
+
+
+def _chunk(docs: list[SearchDoc], j: int, chunk: int) -> bytes:
+    """Metadata chunk j: the rows of documents j*chunk .. j*chunk+chunk-1."""
+    return _dump([_row(d) for d in docs[j * chunk:(j + 1) * chunk]])
 
 
 def _unions(weights: dict[str, int], heavy) -> dict[str, int]:
@@ -585,19 +668,25 @@ def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, byte
         return shard_tokens[i]
 
     def apply(t: str, edits: dict[int, int | None]) -> bool:
-        """Set the postings of changed documents for token t; whether t is still in the index."""
+        """Set the postings of changed documents for token t; whether t is still in the index. Only the
+        changed documents' values are touched, in the decoded list (a common token has one a page)."""
         s = shard(t, write=True)
-        postings = dict(decode(s[t])) if t in s else {}
-        for n, w in edits.items():
+        values = _decode_values(s[t]) if t in s else []
+        for n, w in sorted(edits.items()):
+            i = bisect_left(values, n * 32)
+            here = i < len(values) and values[i] >> 5 == n
             if w is None:
-                postings.pop(n, None)
+                if here:
+                    del values[i]
+            elif here:
+                values[i] = n * 32 + w
             else:
-                postings[n] = w
-        if postings:
-            s[t] = encode(sorted(postings.items()))
+                values.insert(i, n * 32 + w)
+        if values:
+            s[t] = _encode_values(values)
         else:
             s.pop(t, None)
-        return bool(postings)
+        return bool(values)
 
     for t, edits in own.items():
         was = t in shard(t)
@@ -626,7 +715,7 @@ def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, byte
     for i in sorted(dirty):
         svers[i] = _add(files, f"s/{i}.json", _dump(shard_tokens[i]))
     for j in sorted({n // chunk for n in changed}):
-        mvers[j] = _add(files, f"m/{j}.json", _dump([_row(d) for d in docs[j * chunk:(j + 1) * chunk]]))
+        mvers[j] = _add(files, f"m/{j}.json", _chunk(docs, j, chunk))
     built = Built(lang, docs, heavy, ordered, count, shards, prev.alone, shard_tokens, row_bytes, chunk, svers,
                   mvers)
     files["manifest.json"] = _manifest(built)
@@ -638,11 +727,17 @@ def write_index(docs: list[SearchDoc], out_dir: Path, lang: str) -> Built:
     files whose bytes are the same are left alone and shards or chunks that no longer exist are removed, so
     the folder ends up as a fresh build would make it."""
     root = Path(out_dir) / "search"
-    files, built = _build(docs, lang)
-    write_files(root, files)
+    written: set[str] = set()
+
+    def put(rel: str, data: bytes) -> str:
+        _write(root, rel, data)
+        written.add(rel)
+        return _version(data)
+
+    built = _make(docs, lang, put)
     for folder in ("s", "m"):
         for path in (root / folder).glob("*.json"):
-            if f"{folder}/{path.name}" not in files:
+            if f"{folder}/{path.name}" not in written:
                 path.unlink()
     return built
 
@@ -650,14 +745,18 @@ def write_index(docs: list[SearchDoc], out_dir: Path, lang: str) -> Built:
 def write_files(root: Path, files: dict[str, bytes]) -> None:
     """Write index files under root (search/), leaving those whose bytes are already there alone."""
     for rel, data in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            if path.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        path.write_bytes(data)
+        _write(root, rel, data)
+
+
+def _write(root: Path, rel: str, data: bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    path.write_bytes(data)
 
 
 # ------------------------------------------------------------------ answering a query (as the browser does)

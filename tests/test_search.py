@@ -4,11 +4,15 @@ and the transfer budget at 10,000 records: a query reads at most 2 MB of index f
 
 from __future__ import annotations
 
+import html
 import json
+import pickle
 import random
 import re
 import shutil
 import subprocess
+import sys
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
@@ -483,3 +487,49 @@ def test_at_ten_thousand_records_no_file_is_large(large):
     assert -(-len(shards) // manifest["sg"]) == len(manifest["s"]) <= search.VERSIONS
     assert -(-len(metas) // manifest["mg"]) == len(manifest["m"]) <= search.VERSIONS
     assert max(shards) < 400_000 and max(metas) < 100_000
+
+
+# ------------------------------------------------------------------ memory: 100,000 pages in one build
+
+def test_a_page_is_kept_for_the_index_in_under_two_thirds_of_the_memory_of_its_text_and_tokens(tmp_path):
+    """`bulletin build` holds every page's entry until the index is written (and the incremental build keeps
+    them): deflated, not as text. Counted with tracemalloc, never the clock."""
+    pages = synthetic_docs(tmp_path / "repo", 300)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept = [search.doc(p.url, p.title, f"<p>{html.escape(p.text)}</p>") for p in pages]
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    plain = sum(sys.getsizeof(k.text) + sys.getsizeof(k.terms) for k in kept)
+    assert held * 3 < plain * 2, (held, plain)
+    assert [k.parts() for k in kept] == [(k.text, k.terms) for k in kept]
+    assert all(pickle.loads(pickle.dumps(k)) == k for k in kept)
+
+
+def _held_at_manifest(make, monkeypatch) -> int:
+    """Bytes allocated by make() and still held when it comes to the index's manifest (its last file)."""
+    held = []
+    manifest = search._manifest
+    monkeypatch.setattr(search, "_manifest", lambda built: held.append(tracemalloc.get_traced_memory()[0]) or
+                        manifest(built))
+    tracemalloc.start()
+    try:
+        start = tracemalloc.get_traced_memory()[0]
+        make()
+    finally:
+        tracemalloc.stop()
+    return held[0] - start
+
+
+def test_the_index_is_written_without_holding_all_its_files_at_once(tmp_path, monkeypatch):
+    """write_index writes each file as it is made: when it comes to the manifest, it holds less than
+    build_index (which returns every file) by at least half of the bytes it wrote."""
+    pages = synthetic_docs(tmp_path / "repo", 2000)
+    in_memory = _held_at_manifest(lambda: search.build_index(pages, "zh"), monkeypatch)
+    writing = _held_at_manifest(lambda: search.write_index(pages, tmp_path / "site", "zh"), monkeypatch)
+    written = sum(f.stat().st_size for f in (tmp_path / "site" / "search").rglob("*.json"))
+    assert writing + written // 2 < in_memory, (writing, written, in_memory)
+    assert search.build_index(pages, "zh") == {f.relative_to(tmp_path / "site" / "search").as_posix(): f.read_bytes()
+                                               for f in (tmp_path / "site" / "search").rglob("*.json")}

@@ -236,6 +236,10 @@ class BulletinPlugin(BasePlugin):
         render.trusted_page(page)
         return context
 
+    def on_post_page(self, output, page, config):
+        page.content = None   # written: a page's HTML is not held to the end of the build (private.adopt_html)
+        return output
+
     def on_post_build(self, config):
         """The chunked search index, over every page this audience may see; the manifest for next time."""
         s, self.state = self.state, None

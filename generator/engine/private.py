@@ -70,15 +70,15 @@ def adopt_html(page, title: str, html: str, slugify) -> None:
     anchor = escape(slugify(title))
     heading = (f'<h1 id="{anchor}">{escape(title)}<a class="headerlink" href="#{anchor}" '
                f'title="Permanent link">&para;</a></h1>')
-    token = {"level": 1, "id": slugify(title), "name": escape(title), "html": escape(title),
-             "data-toc-label": "", "children": []}
-    content, toc = f"{heading}\n{html}", get_toc([token])
 
     def read_source(config):
         page.markdown, page.meta = "", {}
 
     def render(config, files):
-        page.content, page.toc, page._title_from_render = content, toc, title
+        # made here, not held from the start: every generated page's HTML would be held twice until rendered
+        token = {"level": 1, "id": slugify(title), "name": escape(title), "html": escape(title),
+                 "data-toc-label": "", "children": []}
+        page.content, page.toc, page._title_from_render = f"{heading}\n{html}", get_toc([token]), title
         page.present_anchor_ids = {slugify(title)}
 
     page.read_source, page.render = read_source, render
