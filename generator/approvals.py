@@ -252,19 +252,22 @@ class Evidence:
     signature: str = ""            # under `signed`: a Keyring verdict
 
 
-def evidence(cfg: Config, records, history: dict) -> dict[str, list[Evidence]]:
+def evidence(cfg: Config, records, history: dict, *, every: bool = True) -> dict[str, list[Evidence]]:
     """{record path: the evidence of each approval fact it declares}, for records with a Git history.
     Empty without history (not a Git repository). What Git answered is remembered in the cache folder
-    (commits never change), so a rebuild reads only the records and commits that are new."""
+    (commits never change), so a rebuild reads only the records and commits that are new. every: records
+    are all the site's (what the cache holds for no other record is dropped); else some of them."""
     if not history:
         return {}
     path_at = getattr(history, "path_at", lambda path, sha: path)
-    memo = _Memo(cfg.root)
     todo = []
     for r in records:
         wanted = facts(r.type, r.fields)
         if wanted:
             todo.append((r, wanted, [(c, path_at(r.path, c.sha)) for c in history.get(r.path, [])]))
+    if not todo:
+        return {}
+    memo = _Memo(cfg.root, prune=every)
     keys = [_digest(r.type, r.front_matter, [f.key + f.value for f in wanted], [(c.sha, p) for c, p in versions])
             for r, wanted, versions in todo]
     fresh = [i for i, key in enumerate(keys) if key not in memo.old]
@@ -316,11 +319,11 @@ class _Memo:
     did not use is dropped when it saves."""
     VERSION = "approvals-1"
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, prune: bool = True):
         key = hashlib.blake2b(str(Path(root).resolve()).encode(), digest_size=8).hexdigest()
         self.path = stage2.cache_dir() / f"approvals-{key}.pickle"
         self.old: dict = stage2._load(self.path, self.VERSION)
-        self.kept = len(self.old)
+        self.kept, self.prune = len(self.old), prune
         self.used: dict = {}
 
     def use(self, key: str):
@@ -328,8 +331,9 @@ class _Memo:
         return self.used[key]
 
     def save(self) -> None:
-        if self.used.keys() != self.old.keys() or len(self.old) != self.kept:
-            stage2._save(self.path, self.VERSION, self.used)
+        """Unless pruning (a run over some records only), every answer stays: the others' are still good."""
+        if len(self.old) != self.kept or (self.prune and self.used.keys() != self.old.keys()):
+            stage2._save(self.path, self.VERSION, self.used if self.prune else self.old)
 
 
 @dataclass(frozen=True)
@@ -361,14 +365,32 @@ class Table:
 
 def tables(cfg: Config, records, history: dict) -> "Tables":
     """{record path: its approval evidence as the page shows it}, in the site's language."""
-    return Tables(cfg, evidence(cfg, records, history))
+    return Tables(cfg, records, history)
 
 
 class Tables(Mapping):
-    """Record path -> Table, each made when a page asks for it: an edit renders few record pages."""
+    """Record path -> Table, each made when a page asks for it: an edit renders few record pages. The
+    evidence (Git's answers) is found when first asked, for every record, or beforehand for the records
+    whose pages a build renders (`only`): before worker processes fork, so that it is found once."""
 
-    def __init__(self, cfg: Config, found: dict[str, list[Evidence]]):
-        self.cfg, self.found = cfg, found
+    def __init__(self, cfg: Config, records, history: dict):
+        self.cfg, self.records, self.history = cfg, list(records), history
+        self._found: dict[str, list[Evidence]] | None = None
+        self.looked_up = 0        # records whose evidence was looked for
+
+    def only(self, paths) -> None:
+        """Find the evidence of these records' pages now; no other record's page is asked for."""
+        paths = set(paths)
+        records = [r for r in self.records if r.path in paths]
+        self._found = evidence(self.cfg, records, self.history, every=len(records) == len(self.records))
+        self.looked_up = len(records)
+
+    @property
+    def found(self) -> dict[str, list[Evidence]]:
+        if self._found is None:
+            self._found = evidence(self.cfg, self.records, self.history)
+            self.looked_up = len(self.records)
+        return self._found
 
     def __getitem__(self, path: str) -> Table:
         return _table(self.cfg, self.found[path])    # once per page: kept, every page's would stay in memory

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import approvals, audit, charts, clauses, deps, feeds, prerender, review, state
+from . import approvals, audit, deps, prerender, review, state   # charts, clauses, feeds: where a page is made
 from .audience import AUDIENCES, Mask, keep_masked, recall_masked, ref_specs, refs_of, text_key, visible_to
 from .config import Config
 from .labels import Words
@@ -391,6 +391,7 @@ def review_packs(site: Site) -> dict:
 
 
 def audit_index(site: Site) -> list:
+    from . import clauses
     if site.clauses is None:
         site.clauses = site.reads.shared("clauses", lambda: clauses.index(
             site.records, site.renderer.cfg, site.today, site.superseders, customer_key(site.renderer.cfg),
@@ -463,6 +464,7 @@ def _exports(site: Site, cfg: Config, w: Words, rtype: str, records: list[Record
     in the site's language and holding the value's label ("<label>_label" if that heading is already a
     key). The workbook has a column per field, headed by its label, holding the labels, dates and numbers.
     """
+    from . import feeds
     fields = cfg.types[rtype].fields
     keys = [k for k in fields if k not in EXPORT_SKIP]
     coded = [k for k in keys if _coded(fields[k])]
@@ -651,6 +653,7 @@ def _contact_groups(contacts: list[Record], ckey) -> list[tuple]:
 
 
 def _trend_chart(trend: state.SurveyTrend, w: Words) -> str:
+    from . import charts
     labels = [period for period, *_ in trend.rows]
     series = [(c, [scores.get(c) for _, _, scores, _ in trend.rows]) for c in trend.criteria]
     series.append((w("overall"), [overall for *_, overall in trend.rows]))
@@ -658,6 +661,7 @@ def _trend_chart(trend: state.SurveyTrend, w: Words) -> str:
 
 
 def _objective_chart(o, values, w: Words) -> str:
+    from . import charts
     labels = [v.period for v in values]
     return charts.line_chart(o.name, labels, [(o.name, [v.value for v in values]),
                                               (w("target"), [o.target for _ in values])])
@@ -741,6 +745,7 @@ def _matrix(owed: list) -> list:
 
 
 def _charts(k, w: Words) -> list[tuple[str, str]]:
+    from . import charts
     labels = k.months
     return [
         (w("capa_opened_closed"), charts.bar_chart(w("capa_opened_closed"), labels,
@@ -756,6 +761,7 @@ def _charts(k, w: Words) -> list[tuple[str, str]]:
 
 
 def _comm_charts(months, c: state.CommKpis, w: Words) -> list[tuple[str, str]]:
+    from . import charts
     return [
         (w("complaints_per_month"), charts.bar_chart(w("complaints_per_month"), months,
                                                       [(w("complaints_per_month"), c.complaints)])),
@@ -767,6 +773,7 @@ def _comm_charts(months, c: state.CommKpis, w: Words) -> list[tuple[str, str]]:
 
 
 def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
+    from . import feeds
     rd, today = site.renderer, site.today
     sup = site.superseders
     shown = sorted([n for n in notices if state.counts(n) and state.notice_state(n, today, sup) != "scheduled"],
@@ -791,6 +798,7 @@ CALENDAR_TYPES = {"meeting", "capa", "complaint", "memo", *state.ACTION_TYPES}  
 def _calendar(site: Site, cfg: Config, w: Words, live) -> str:
     """calendar.ics: meetings, the due dates of CAPAs, complaints and memos, in the records' order, then open
     action items with a due date in state.open_actions' order."""
+    from . import feeds
     rd, today = site.renderer, site.today
 
     def events_of(r):

@@ -381,3 +381,35 @@ def test_an_edit_reads_only_its_own_texts_for_hidden_names(repo, tmp_path):
     full = tmp_path / "full"
     _build(repo, full, incremental_ok=False)
     assert _differences(site, full) == []
+
+
+def test_an_edit_looks_up_approval_evidence_for_the_pages_it_renders_only(repo, tmp_path):
+    """Approval evidence (Git's commits behind each approval) is shown on record pages only: a build
+    after a body edit looks it up for the edited record alone, and the site is still a full build's."""
+    site = tmp_path / "site"
+    first = _build(repo, site)
+    assert first["approvals_looked_up"] == first["pages"], first
+    assert _build(repo, site)["approvals_looked_up"] == 0, "nothing changed: no page is rendered"
+    edit_body_only(repo)
+    assert _build(repo, site)["approvals_looked_up"] == 1, "the edited record only"
+    full = tmp_path / "full"
+    assert _build(repo, full, incremental_ok=False)["approvals_looked_up"] == first["pages"]
+    assert _differences(site, full) == []
+
+
+def test_a_build_that_makes_no_generated_page_does_not_load_their_modules(repo, tmp_path):
+    """Charts, feeds and the auditor's index are loaded only when a generated page is made: a build after
+    a body edit (every generated page kept) goes without them."""
+    import subprocess
+    import sys
+    probe = ("import sys; from generator import cli; code = cli.main(sys.argv[1:]); "
+             "print('loaded:', *sorted(m for m in sys.modules if m in ('generator.charts', 'generator.feeds', "
+             "'generator.clauses')), file=sys.stderr); sys.exit(code)")
+    args = [sys.executable, "-c", probe, "build", "--out", "site", "--today", TODAY.isoformat()]
+    first = subprocess.run(args, cwd=repo, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert "generator.feeds" in first.stderr.split("loaded:")[-1], "a full build makes the feeds"
+    edit_body_only(repo)
+    again = subprocess.run(args, cwd=repo, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.split("loaded:")[-1].split() == [], again.stderr

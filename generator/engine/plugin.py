@@ -134,6 +134,8 @@ class BulletinPlugin(BasePlugin):
         s.page_keys = pages.page_keys(site)         # after generate: a review's page is keyed by its pack's reads
         if s.previous is not None:
             s.reuse = {src for src, key in s.page_keys.items() if s.previous.pages.get(src) == key}
+        # approval evidence only for the record pages this build renders, found before workers fork
+        site.approvals.only(r.path for src, r in site.record_src.items() if src not in s.reuse)
         for css in ("assets/bulletin.css",):
             if css not in config["extra_css"]:
                 config["extra_css"].append(css)
@@ -259,7 +261,8 @@ class BulletinPlugin(BasePlugin):
             s.job.kept = s.kept if previous is not None else None
             s.job.stats = {"reused": len(s.reuse), "pages": len(s.site.record_src),
                            "generated_kept": bool(s.kept_files), "search_patched": patched is not None,
-                           "generated_made": len(s.site.html_pages), "mask_read": s.site.mask.read}
+                           "generated_made": len(s.site.html_pages), "mask_read": s.site.mask.read,
+                           "approvals_looked_up": s.site.approvals.looked_up}
             s.job.made = incremental.Manifest(
                 fingerprint=s.fingerprint, pages=s.page_keys, attachments=s.attachment_digests,
                 search=dict(s.search_docs), generated=s.generated_digests, inputs=s.site.inputs,
