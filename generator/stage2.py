@@ -60,6 +60,17 @@ def unpickle(f):
             gc.enable()
 
 
+def unpickle_bytes(data: bytes):
+    """pickle.loads, as unpickle()."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _load(path: Path, fingerprint: str) -> dict:
     try:
         with open(path, "rb") as f:
