@@ -2,8 +2,8 @@
 
 After each `bulletin build`, a manifest is kept in the cache folder (outside the output and the
 repository): a fingerprint of everything site-wide, a digest per record page of what it is made from,
-the digest of each published attachment, each page's search entry, and a digest of what the generated
-files (boards, indexes, archives, feeds) are made from. The next build into the same folder re-renders
+the digest of each published attachment, the search index (its entries and shards in files of their own
+beside it: Parts), and a digest of what the generated files (boards, indexes, archives, feeds) are made from. The next build into the same folder re-renders
 only the record pages whose digest changed; generated files are not made again at all when their inputs
 are unchanged (an edit of a record's body), and otherwise only the pages whose HTML changed go through
 MkDocs. Such a build writes only what it renders, into a scratch folder, and build.py moves those files
@@ -34,7 +34,7 @@ from .resources import template_dirs
 from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune, store, unpickle
 from .stage2 import unpickle_bytes
 
-VERSION = 3
+VERSION = 4
 
 
 @dataclass
