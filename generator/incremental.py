@@ -3,13 +3,13 @@
 After each `bulletin build`, a manifest is kept in the cache folder (outside the output and the
 repository): a fingerprint of everything site-wide, a digest per record page of what it is made from,
 the digest of each published attachment, the search index (its entries and shards in files of their own
-beside it: Parts), and a digest of what the generated files (boards, indexes, archives, feeds) are made from. The next build into the same folder re-renders
-only the record pages whose digest changed; generated files are not made again at all when their inputs
-are unchanged (an edit of a record's body), and otherwise only the pages whose HTML changed go through
-MkDocs. Such a build writes only what it renders, into a scratch folder, and build.py moves those files
-into the live site (files it does not render stay where they are); the search index is patched
-(search.patch) when the pages are the same, else rebuilt from the kept entries. Anything site-wide that
-changed means a full build. The costly data files (each type's workbook and CSV, the calendar,
+beside it: Parts), and a digest of what the generated files (boards, indexes, archives, feeds) are made
+from. The next build into the same folder re-renders only the record pages whose digest changed;
+generated files are not made again at all when their inputs are unchanged (an edit of a record's body),
+and otherwise only the pages whose HTML changed go through MkDocs. Such a build writes only what it
+renders, into a scratch folder, and build.py moves those files into the live site (files it does not
+render stay where they are); the search index is patched (search.patch) when the pages are the same, else
+rebuilt from the kept entries. Anything site-wide that changed means a full build. The costly data files (each type's workbook and CSV, the calendar,
 records.json) are kept beside the manifest by their inputs (stage2.Memo): an edit makes again only those
 whose rows changed.
 """
@@ -31,8 +31,7 @@ except ImportError:      # Windows: no lock
     fcntl = None
 
 from .resources import template_dirs
-from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune, store, unpickle
-from .stage2 import unpickle_bytes
+from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune, store, unpickle, unpickle_bytes
 
 VERSION = 4
 
