@@ -9,9 +9,9 @@ generated files are not made again at all when their inputs are unchanged (an ed
 and otherwise only the pages whose HTML changed go through MkDocs. Such a build writes only what it
 renders, into a scratch folder, and build.py moves those files into the live site (files it does not
 render stay where they are); the search index is patched (search.patch) when the pages are the same, else
-rebuilt from the kept entries. Anything site-wide that changed means a full build. The costly data files (each type's workbook and CSV, the calendar,
-records.json) are kept beside the manifest by their inputs (stage2.Memo): an edit makes again only those
-whose rows changed.
+rebuilt from the kept entries. Anything site-wide that changed means a full build. The costly data files
+(each type's workbook and CSV, the calendar, records.json) are kept beside the manifest by their inputs
+(stage2.Memo): an edit makes again only those whose rows changed.
 """
 
 from __future__ import annotations
