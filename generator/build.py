@@ -158,8 +158,20 @@ def build(root: Path, result: Result, out: Path, *, audience: str, today: dt.dat
         gc.freeze()   # the records and the manifest live as long as the build: no collection visits them again
         try:
             try:
-                done = driver.build(config_file, tmp, strict=strict, root=root, result=result, audience=audience,
-                                    today=today, jobs=jobs, manifest=manifest, previous=out, progress=progress)
+                for attempt in (manifest, None):
+                    try:
+                        done = driver.build(config_file, tmp, strict=strict, root=root, result=result,
+                                            audience=audience, today=today, jobs=jobs, manifest=attempt,
+                                            previous=out, progress=progress)
+                        break
+                    except incremental.Damaged:    # a part of the manifest is not what it names: build in full
+                        if attempt is None:
+                            raise
+                        incremental.forget(out)
+                        manifest = None
+                        shutil.rmtree(tmp, ignore_errors=True)
+                        tmp = _new_folder(out, "new")
+                        _mark(tmp)
                 if done is None:      # Bulletin's plugin is not in mkdocs.yml, or never ran: a site without records
                     raise Refused("mkdocs-no-bulletin", path=config_file)
                 written = incremental.listing(tmp)

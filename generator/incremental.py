@@ -2,22 +2,23 @@
 
 After each `bulletin build`, a manifest is kept in the cache folder (outside the output and the
 repository): a fingerprint of everything site-wide, a digest per record page of what it is made from,
-the digest of each published attachment, each page's search entry, and a digest of what the generated
-files (boards, indexes, archives, feeds) are made from. The next build into the same folder re-renders
-only the record pages whose digest changed; generated files are not made again at all when their inputs
-are unchanged (an edit of a record's body), and otherwise only the pages whose HTML changed go through
-MkDocs. Such a build writes only what it renders, into a scratch folder, and build.py moves those files
-into the live site (files it does not render stay where they are); the search index is patched
-(search.patch) when the pages are the same, else rebuilt from the kept entries. Anything site-wide that
-changed means a full build. The costly data files (each type's workbook and CSV, the calendar,
-records.json) are kept beside the manifest by their inputs (stage2.Memo): an edit makes again only those
-whose rows changed.
+the digest of each published attachment, the search index (its entries and shards in files of their own
+beside it: Parts), and a digest of what the generated files (boards, indexes, archives, feeds) are made
+from. The next build into the same folder re-renders only the record pages whose digest changed;
+generated files are not made again at all when their inputs are unchanged (an edit of a record's body),
+and otherwise only the pages whose HTML changed go through MkDocs. Such a build writes only what it
+renders, into a scratch folder, and build.py moves those files into the live site (files it does not
+render stay where they are); the search index is patched (search.patch) when the pages are the same, else
+rebuilt from the kept entries. Anything site-wide that changed means a full build. The costly data files
+(each type's workbook and CSV, the calendar, records.json) are kept beside the manifest by their inputs
+(stage2.Memo): an edit makes again only those whose rows changed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import sys
 import zlib
 from contextlib import contextmanager
@@ -30,9 +31,9 @@ except ImportError:      # Windows: no lock
     fcntl = None
 
 from .resources import template_dirs
-from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune, store, unpickle
+from .stage2 import Memo, _fingerprint as code_and_config, cache_dir, prune, store, unpickle, unpickle_bytes
 
-VERSION = 3
+VERSION = 4
 
 
 @dataclass
@@ -40,11 +41,11 @@ class Manifest:
     fingerprint: str
     pages: dict[str, str] = field(default_factory=dict)         # record page src -> inputs digest
     attachments: dict[str, str] = field(default_factory=dict)   # attachment src -> content digest
-    search: dict[str, object] = field(default_factory=dict)     # page src -> its SearchDoc
+    search: dict[str, str] = field(default_factory=dict)        # searched page src -> its URL
     generated: dict[str, str] = field(default_factory=dict)     # generated page src -> digest of its HTML
     inputs: str = ""                                            # what the generated files are made from
     files: list[str] = field(default_factory=list)              # every generated file's src
-    index: object = None                                        # search.Built: the index, to patch
+    index: object = None          # search.Built: the index, to patch (its documents and shards as Parts)
     outputs: list[str] = field(default_factory=list)            # every file of the site (listing())
     deps: object = None                                         # deps.Deps: what each generated page read
 
@@ -104,19 +105,130 @@ def prune_memo(out: Path, since: float) -> None:
     prune(_path(out).with_suffix(".memo"), since)
 
 
+class Damaged(Exception):
+    """A part of the previous build's manifest is missing or not what the manifest names: build in full."""
+
+
+class Parts:
+    """A sequence kept in files of its own beside the manifest, `unit` items a file, each file named by the
+    digest of its bytes (a file that is not what its name says is never used). An item is read only when
+    asked for, with the other items of its file; replaced() makes a new sequence without reading the rest.
+    The search index keeps its documents (a file per metadata chunk) and its shards this way: an edit reads
+    and writes only the parts it changes."""
+
+    def __init__(self, folder: str, names: list[str | None], unit: int, length: int, loaded=None):
+        self.folder, self.names, self.unit, self.length = folder, names, unit, length
+        self.loaded: dict[int, list] = loaded or {}     # part -> its items (read, or made by replaced())
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self.length))]
+        if not -self.length <= i < self.length:
+            raise IndexError(i)
+        i %= self.length
+        return self.part(i // self.unit)[i % self.unit]
+
+    def __iter__(self):
+        return (self[i] for i in range(self.length))
+
+    def part(self, p: int) -> list:
+        items = self.loaded.get(p)
+        if items is None:
+            items = self.loaded[p] = _read_part(Path(self.folder), self.names[p])
+        return items
+
+    def replaced(self, changes: dict[int, object]) -> "Parts":
+        names, loaded = list(self.names), dict(self.loaded)
+        for i, v in changes.items():
+            p = i // self.unit
+            if names[p] is not None:
+                loaded[p], names[p] = list(self.part(p)), None
+            loaded[p][i % self.unit] = v
+        return Parts(self.folder, names, self.unit, self.length, loaded)
+
+    def __getstate__(self):
+        if None in self.names:
+            raise ValueError("Parts not stored")
+        return self.folder, self.names, self.unit, self.length
+
+    def __setstate__(self, state) -> None:
+        self.folder, self.names, self.unit, self.length = state
+        self.loaded = {}
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _read_part(folder: Path, name: str) -> list:
+    try:
+        data = (folder / name).read_bytes()
+    except OSError as e:
+        raise Damaged(name) from e
+    if _digest(data) != name:
+        raise Damaged(name)
+    return unpickle_bytes(data)
+
+
+def _stored(folder: Path, seq, unit: int) -> Parts:
+    """seq as Parts in `folder`: the parts it holds already keep their files, the others are written."""
+    same = isinstance(seq, Parts) and seq.unit == unit and seq.folder == str(folder)
+    names = []
+    for p in range(-(-len(seq) // unit)):
+        if same and seq.names[p] is not None:
+            names.append(seq.names[p])
+            continue
+        data = pickle.dumps(seq[p * unit:(p + 1) * unit], protocol=pickle.HIGHEST_PROTOCOL)
+        name = _digest(data)
+        if not (folder / name).is_file():
+            tmp = folder / f".{name}.{os.getpid()}"
+            tmp.write_bytes(data)
+            os.replace(tmp, folder / name)
+        names.append(name)
+    return Parts(str(folder), names, unit, len(seq))
+
+
+def _parts_folder(out: Path) -> Path:
+    return _path(out).with_suffix(".parts")
+
+
+def _index_parts(manifest: Manifest) -> list[str]:
+    index = manifest.index
+    return [*index.docs.names, *index.shards.names] if index is not None else []
+
+
 def load(out: Path) -> Manifest | None:
-    """The manifest of the build now in `out`, if that build is still there unchanged."""
+    """The manifest of the build now in `out`, if that build is still there unchanged and every part it
+    names is in place (their bytes are checked when read: Damaged)."""
     try:
         with open(_path(out), "rb") as f:
             manifest, stamp = unpickle(f)
-        return manifest if stamp == _stamp(out) else None
+        if stamp != _stamp(out):
+            return None
+        present = set(os.listdir(_parts_folder(out))) if manifest.index is not None else set()
+        return manifest if present.issuperset(_index_parts(manifest)) else None
     except Exception:
         return None
 
 
 def save(out: Path, manifest: Manifest) -> None:
+    """The manifest into the cache, its search index's documents (a file per metadata chunk) and shards (a
+    file each) beside it, only those not there already; then the files no longer named go."""
+    folder = _parts_folder(out)
     try:
+        index = manifest.index
+        if index is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            index.docs = _stored(folder, index.docs, index.chunk)
+            index.shards = _stored(folder, index.shards, 1)
         store(_path(out), (manifest, _stamp(out)))
+        used = set(_index_parts(manifest))
+        for e in os.scandir(folder) if folder.is_dir() else ():
+            if e.name not in used:
+                os.unlink(e.path)
     except OSError:
         pass
 

@@ -451,6 +451,12 @@ class Built:
     chunk: int
     svers: list[str]                  # per shard file
     mvers: list[str]                  # per chunk file
+    urls: list[str]                   # the documents' URLs, sorted (docs and shards may be stored lazily: they
+                                      # are only indexed, or sliced, and replaced through _replaced)
+
+    def doc(self, url: str) -> SearchDoc:
+        """The document at `url` (one of urls)."""
+        return self.docs[bisect_left(self.urls, url)]
 
     def paths(self) -> list[str]:
         """Every file of the index, under search/."""
@@ -589,7 +595,7 @@ def _make(docs: list[SearchDoc], lang: str, put) -> Built:
     chunk = _chunk_size(row_bytes)
     mvers = [put(f"m/{j // chunk}.json", _chunk(docs, j // chunk, chunk)) for j in range(0, max(1, len(docs)), chunk)]
     built = Built(lang, docs, frozenset(heavy), ordered, count, shards, alone, shard_tokens, row_bytes, chunk,
-                  svers, mvers)
+                  svers, mvers, [d.url for d in docs])
     put("manifest.json", _manifest(built))
     return built
 
@@ -626,17 +632,37 @@ def _is_heavy(k: str, code, ordered: list[str]) -> bool:
     return False
 
 
-def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, bytes], Built] | None:
+def _replaced(seq, changes: dict[int, object]):
+    """seq with the items at the keys of `changes` replaced; seq is left as it was (a stored sequence,
+    incremental.Parts, replaces without loading the rest)."""
+    if hasattr(seq, "replaced"):
+        return seq.replaced(changes)
+    out = list(seq)
+    for i, v in changes.items():
+        out[i] = v
+    return out
+
+
+def patch(prev: Built, docs: list[SearchDoc], lang: str, kept=None) -> tuple[dict[str, bytes], Built] | None:
     """(the files that differ from prev's, the new index) when the pages are the same URLs as before and
     only their text changed; None when a full build is needed (pages added or removed, or the edit moves
     a heavy key, the number of shards or the chunk size). The files are those `build_index` would make.
-    prev is left as it was."""
-    docs = _sorted_docs(docs)
-    if lang != prev.lang or len(docs) != len(prev.docs) or any(a.url != b.url for a, b in zip(docs, prev.docs)):
+    `kept`: the URLs of pages whose documents are prev's as they are (docs: the others); None when docs are
+    every page. Only the changed documents' chunks and the shards they touch are read from prev, which is
+    left as it was."""
+    fresh = {d.url: d for d in docs}
+    urls = sorted(fresh.keys() | set(kept)) if kept is not None else sorted(fresh)
+    if lang != prev.lang or urls != prev.urls:
         return None
-    changed = [n for n, (a, b) in enumerate(zip(prev.docs, docs)) if a != b]
-    if not changed:
-        return {}, Built(**{**vars(prev), "docs": docs})
+    edits = {}
+    for url, d in fresh.items():
+        n = bisect_left(prev.urls, url)
+        if prev.docs[n] != d:
+            edits[n] = d
+    if not edits:
+        return {}, Built(**vars(prev))
+    changed = sorted(edits)
+    docs = _replaced(prev.docs, edits)
     heavy, count, row_bytes = prev.heavy, prev.count, list(prev.row_bytes)
     own: dict[str, dict[int, int | None]] = defaultdict(dict)     # token -> {doc: new weight or None}
     union: dict[str, dict[int, int | None]] = defaultdict(dict)
@@ -655,17 +681,20 @@ def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, byte
     if _power_of_two(-(-count // POSTINGS_PER_SHARD)) != shards or _chunk_size(row_bytes) != chunk:
         return None
 
-    shard_tokens, dirty, ordered = list(prev.shards), set(), list(prev.tokens)
+    dirty: dict[int, dict[str, str]] = {}         # shard -> its tokens, changed
+    ordered = list(prev.tokens)
     alone_at = _alone_at(prev.alone, shards)
+
+    def at(i: int) -> dict[str, str]:
+        return dirty[i] if i in dirty else prev.shards[i]
 
     def shard(t: str, write: bool = False) -> dict[str, str]:
         """Token t's shard (under the heavy and alone keys as they were); a copy of prev's the first time it
         is written."""
         i = shard_of(key_of(t, heavy), shards, alone_at)
         if write and i not in dirty:
-            shard_tokens[i] = dict(shard_tokens[i])
-            dirty.add(i)
-        return shard_tokens[i]
+            dirty[i] = dict(prev.shards[i])
+        return at(i)
 
     def apply(t: str, edits: dict[int, int | None]) -> bool:
         """Set the postings of changed documents for token t; whether t is still in the index. Only the
@@ -706,18 +735,18 @@ def patch(prev: Built, docs: list[SearchDoc], lang: str) -> tuple[dict[str, byte
     # alone keys stay as they were, or the build starts over
     for k in {key_of(t, heavy) for t in chain(own, union)}:
         i = shard_of(k, shards, alone_at)
-        size = sum(_size(t, c) for t, c in shard_tokens[i].items() if i >= shards or key_of(t, heavy) == k)
+        size = sum(_size(t, c) for t, c in at(i).items() if i >= shards or key_of(t, heavy) == k)
         if (size > ALONE_BYTES) != (k in alone_at):
             return None
 
     files: dict[str, bytes] = {}
     svers, mvers = list(prev.svers), list(prev.mvers)
     for i in sorted(dirty):
-        svers[i] = _add(files, f"s/{i}.json", _dump(shard_tokens[i]))
+        svers[i] = _add(files, f"s/{i}.json", _dump(dirty[i]))
     for j in sorted({n // chunk for n in changed}):
         mvers[j] = _add(files, f"m/{j}.json", _chunk(docs, j, chunk))
-    built = Built(lang, docs, heavy, ordered, count, shards, prev.alone, shard_tokens, row_bytes, chunk, svers,
-                  mvers)
+    built = Built(lang, docs, heavy, ordered, count, shards, prev.alone, _replaced(prev.shards, dirty), row_bytes,
+                  chunk, svers, mvers, prev.urls)
     files["manifest.json"] = _manifest(built)
     return files, built
 

@@ -495,3 +495,67 @@ def test_a_rendered_page_links_to_a_kept_record_page_by_its_url(repo, tmp_path):
     assert _differences(site, full) == []
     page = _page(site, repo, path).read_text("utf-8")
     assert ".md\"" not in page and f"{target.stem}/\"" in page and f"{target.stem}/#x\"" in page
+
+
+# ------------------------------------------------------------------ the manifest's parts
+
+def _manifest_files(cache: Path) -> dict[Path, tuple]:
+    """The build manifests in the cache and the files beside them (the stage 2 cache, written when many
+    files' stats settle, is left out)."""
+    return {p: (p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ino) for p in cache.rglob("*")
+            if p.is_file() and p.relative_to(cache).parts[0].startswith("build-")}
+
+
+def test_a_body_edit_writes_a_small_part_of_the_manifest(repo, tmp_path, monkeypatch):
+    """The search index's entries and shards are kept in files of their own beside the manifest: a body
+    edit writes the one file of entries that holds its page and the shards of the words it changed, not
+    the whole index again."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BULLETIN_CACHE_DIR", str(cache))
+    site = tmp_path / "site"
+    _build(repo, site)
+    before = _manifest_files(cache)
+    edit_body_only(repo)
+    assert _build(repo, site)["search_patched"]
+    after = _manifest_files(cache)
+    written = sum(stat[0] for p, stat in after.items() if before.get(p) != stat)
+    total = sum(stat[0] for stat in after.values())
+    assert written < total / 4, (written, total)
+
+
+def test_a_body_edit_reads_only_the_parts_of_the_index_it_changes(repo, tmp_path, monkeypatch):
+    """A body edit reads the entries of its page's metadata chunk and the shards of the words it changed:
+    one file of entries and a few shards, of the hundreds kept."""
+    from generator import incremental
+
+    site = tmp_path / "site"
+    _build(repo, site)
+    previous = incremental.load(site).index
+    read = []
+    real = incremental._read_part
+    monkeypatch.setattr(incremental, "_read_part", lambda folder, name: read.append(name) or real(folder, name))
+    edit_body_only(repo)
+    assert _build(repo, site)["search_patched"]
+    assert len(set(read) & set(previous.docs.names)) == 1, "the chunk of the edited page"
+    assert 0 < len(set(read) & set(previous.shards.names)) < 15 < len(previous.shards), (read, len(previous.shards))
+
+
+@pytest.mark.parametrize("harm", ["damaged", "missing"])
+def test_a_manifest_whose_parts_are_harmed_is_followed_by_a_full_build(repo, tmp_path, harm):
+    """A part file that is gone (the manifest is not trusted) or not what its name says (found when read:
+    the build starts again in full) never makes a wrong site: the next build is byte for byte a full one."""
+    from generator import incremental
+
+    site, full = tmp_path / "site", tmp_path / "full"
+    _build(repo, site)
+    edit_body_only(repo)
+    for part in incremental._parts_folder(site).iterdir():
+        if harm == "missing":
+            part.unlink()
+        else:
+            part.write_bytes(part.read_bytes()[:-1] + b"\0")
+    stats = _build(repo, site)
+    assert stats["reused"] == 0, "a full build"
+    _build(repo, full, incremental_ok=False)
+    assert _differences(site, full) == []
+    assert _build(repo, site)["reused"] == stats["pages"], "its manifest and parts are whole again"

@@ -262,16 +262,19 @@ class BulletinPlugin(BasePlugin):
         """The chunked search index, over every page this audience may see; the manifest for next time."""
         s, self.state = self.state, None
         previous = s.previous
-        for src in s.reuse | s.reuse_generated:   # pages not rendered: their entries as the previous build made them
-            if src in previous.search:
-                s.search_docs[src] = previous.search[src]
-        docs = list(s.search_docs.values())
-        patched = search.patch(previous.index, docs, s.site.lang) if previous is not None and previous.index else None
+        # pages not rendered keep their entries as the previous build made them: the index patch reads only
+        # the changed ones (incremental.Parts)
+        kept = {src: previous.search[src] for src in s.reuse | s.reuse_generated
+                if src in previous.search} if previous is not None else {}
+        fresh = [d for src, d in s.search_docs.items() if src not in kept]
+        patched = (search.patch(previous.index, fresh, s.site.lang, kept=kept.values())
+                   if previous is not None and previous.index else None)
         if patched is not None:   # the same pages, some text changed: the index's changed files only
             changed, index = patched
             reuse.keep_files(s, [f"search/{rel}" for rel in index.paths() if rel not in changed])
             search.write_files(Path(config["site_dir"]) / "search", changed)
         else:
+            docs = fresh + [previous.index.doc(url) for url in kept.values()] if kept else fresh
             index = search.write_index(docs, Path(config["site_dir"]), s.site.lang)
         if s.job is not None:
             s.job.kept = s.kept if previous is not None else None
@@ -281,7 +284,7 @@ class BulletinPlugin(BasePlugin):
                            "approvals_looked_up": s.site.approvals.looked_up}
             s.job.made = incremental.Manifest(
                 fingerprint=s.fingerprint, pages=s.page_keys, attachments=s.attachment_digests,
-                search=dict(s.search_docs), generated=s.generated_digests, inputs=s.site.inputs,
+                search={**{src: d.url for src, d in s.search_docs.items()}, **kept}, generated=s.generated_digests, inputs=s.site.inputs,
                 files=s.kept_files or [*s.site.files, *s.site.kept], index=index,
                 deps=s.site.deps)
 
