@@ -285,3 +285,29 @@ def test_a_build_writes_no_module_state_and_builds_in_one_process_are_independen
     assert _same(tmp_path / "first", tmp_path / "again") == []
     hidden = "capa/2026/CAPA-2026-003-hd-claim/index.html"
     assert (tmp_path / "management" / hidden).is_file() and not (tmp_path / "again" / hidden).exists()
+
+
+@pytest.mark.parametrize("site_url", ["", "https://bulletin.example.internal/qa", "http://host/"])
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_a_kept_record_page_is_named_as_mkdocs_would_name_it(tmp_path, site_url, directory_urls):
+    """private.dest_uri and sitemap_entry say what MkDocs' File and Page would say of a page they do not
+    make (a record page kept from the previous build): its output file, URL, canonical URL, date."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    from generator.engine import private
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: T\nsite_url: '{site_url}'\n"
+                                         f"use_directory_urls: {str(directory_urls).lower()}\n", "utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    for src in ("index.md", "a/index.md", "a/README.md", "meetings/2024/MTG-2024-001-kick off.md",
+                "通知/2025/NTC-2025-002-停线.md", "x.y.md"):
+        file = File(src, str(tmp_path / "docs"), str(tmp_path / "site"), directory_urls)
+        page = Page(None, file, config)
+        entry = private.sitemap_entry(src, config)
+        assert private.dest_uri(src, directory_urls) == file.dest_uri
+        assert entry.url == file.url
+        assert (entry.page.canonical_url, entry.page.abs_url, entry.page.is_link, entry.page.update_date) == \
+            (page.canonical_url, page.abs_url, page.is_link, page.update_date)

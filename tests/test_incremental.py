@@ -415,6 +415,88 @@ def test_a_build_that_makes_no_generated_page_does_not_load_their_modules(repo, 
     assert again.stderr.split("loaded:")[-1].split() == [], again.stderr
 
 
+def _count_mkdocs_objects(monkeypatch, records: Path) -> dict:
+    """How many MkDocs Files and Pages a build makes for record pages (probes around their constructors)."""
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+    made = {"files": 0, "pages": 0}
+    file_init, page_init = File.__init__, Page.__init__
+
+    def counted_file(self, path, src_dir, *args, **kw):
+        made["files"] += src_dir == str(records) and str(path).endswith(".md")
+        file_init(self, path, src_dir, *args, **kw)
+
+    def counted_page(self, title, file, config):
+        made["pages"] += file.src_dir == str(records)
+        page_init(self, title, file, config)
+
+    monkeypatch.setattr(File, "__init__", counted_file)
+    monkeypatch.setattr(Page, "__init__", counted_page)
+    return made
+
+
+def test_a_body_edit_makes_mkdocs_files_and_pages_for_the_rendered_record_pages_only(repo, tmp_path, monkeypatch):
+    """The record pages kept from the previous build get no MkDocs File nor Page: a body edit makes them
+    for the one page it renders (and the Files of records this audience may not see, which the filter
+    drops), and the site is still a full build's."""
+    site, sources = tmp_path / "site", len(list((repo / "records").rglob("*.md")))
+    _build(repo, site)
+    edit_body_only(repo)
+    made = _count_mkdocs_objects(monkeypatch, (repo / "records").resolve())
+    partial = _build(repo, site)
+    assert partial["pages"] - partial["reused"] == 1, partial
+    assert made == {"files": sources - partial["reused"], "pages": 1}, (made, partial)
+    monkeypatch.undo()
+    full = tmp_path / "full"
+    _build(repo, full, incremental_ok=False)
+    assert _differences(site, full) == []
+
+
+def _site_url_mkdocs_yml(repo) -> None:
+    from generator.resources import PACKAGE, bulletin_mkdocs_yml
+    text = bulletin_mkdocs_yml(docs_dir=str(PACKAGE / "site_docs"), plugin=False)
+    (repo / "mkdocs.yml").write_text("site_url: https://bulletin.example.internal/qa/\n" + text, "utf-8")
+
+
+def test_with_site_url_the_sitemap_of_an_edit_lists_every_page_as_a_full_build(repo, tmp_path):
+    """sitemap.xml lists every page when site_url is set: after an edit, the record pages kept from the
+    previous build too, in a full build's order."""
+    _site_url_mkdocs_yml(repo)
+    site = tmp_path / "site"
+    first = _build(repo, site)
+    edit_body_only(repo)
+    partial = _build(repo, site)
+    assert partial["reused"] == first["pages"] - 1, partial
+    full = tmp_path / "full"
+    _build(repo, full, incremental_ok=False)
+    assert _differences(site, full) == []
+    locs = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text("utf-8"))
+    shown = [p for p in _records(repo) if _page(site, repo, p).exists()]
+    assert len(shown) == first["pages"]
+    base = "https://bulletin.example.internal/qa/"
+    assert {f"{base}{p.relative_to(repo / 'records').with_suffix('').as_posix()}/" for p in shown} <= set(locs)
+    assert all(loc.startswith("https://bulletin.example.internal/qa/") for loc in locs)
+
+
+def test_a_rendered_page_links_to_a_kept_record_page_by_its_url(repo, tmp_path):
+    """A record's Markdown link to another record's file becomes a link to that page, also when that page
+    is kept from the previous build (no MkDocs File of its own in this build)."""
+    site = tmp_path / "site"
+    _build(repo, site)
+    texts = _records(repo)
+    path = next(p for p in texts if "/meetings/" in p.as_posix())
+    target = next(p for p in texts if p != path and "/meetings/" not in p.as_posix())
+    rel = Path("../..", target.relative_to(path.parent.parent.parent)).as_posix()
+    path.write_text(texts[path] + f"\n参见 [另一条记录]({rel}) 与 [它的一节]({rel}#x)。\n", "utf-8")
+    partial = _build(repo, site)
+    assert partial["pages"] - partial["reused"] == 1, partial
+    full = tmp_path / "full"
+    _build(repo, full, incremental_ok=False)
+    assert _differences(site, full) == []
+    page = _page(site, repo, path).read_text("utf-8")
+    assert ".md\"" not in page and f"{target.stem}/\"" in page and f"{target.stem}/#x\"" in page
+
+
 # ------------------------------------------------------------------ the manifest's parts
 
 def _manifest_files(cache: Path) -> dict[Path, tuple]:

@@ -37,7 +37,7 @@ ASSETS = PACKAGE / "assets"
 OVERRIDES = PACKAGE / "overrides"
 HREF_MD = re.compile(r'<a\b[^>]*\bhref="([^"#?]+\.md)(?:#[^"]*)?"[^>]*>.*?</a>', re.S)
 EVENTS = ("on_config", "on_files", "on_nav", "on_env", "on_page_markdown", "on_page_content",
-          "on_page_context", "on_post_build", "on_build_error", "on_serve")
+          "on_page_context", "on_template_context", "on_post_build", "on_build_error", "on_serve")
 
 
 @dataclass
@@ -76,6 +76,8 @@ class State:
     search_docs: dict = field(default_factory=dict)        # page src -> search.SearchDoc
     nav: object = None                                     # MkDocs' Navigation
     kept: set = field(default_factory=set)                 # files of the previous output not written again
+    records_at: int = 0                                    # where the record files start in MkDocs' files
+    files: object = None                                   # MkDocs' files (reuse.KeptFiles when pages are kept)
 
 
 class BulletinPlugin(BasePlugin):
@@ -146,6 +148,9 @@ class BulletinPlugin(BasePlugin):
 
     def on_files(self, files, config):
         s = self.state
+        if s.reuse:   # record pages kept from the previous build: no MkDocs File nor Page (reuse.KeptFiles)
+            files = reuse.KeptFiles(files, s.reuse, self._records_dir(), config)
+        s.files = files
         self._add_records(files, config)
         docs = os.path.join(os.path.normpath(self._records_dir()), "")   # MkDocs joins each file's path to it
         for f in list(files):
@@ -157,7 +162,7 @@ class BulletinPlugin(BasePlugin):
                     files.remove(f)
             elif src not in s.site.attachments or executable_file(f.abs_src_path):
                 files.remove(f)  # attachments only where a visible record links to them, never one a browser runs
-        reuse.keep_previous(s, files)
+        reuse.keep_previous(s, files, config)
         if s.job is not None:   # `bulletin build` renders record pages in on_env, in parallel
             reuse.defer_records(s, files)
         for src, content in s.site.files.items():
@@ -181,7 +186,10 @@ class BulletinPlugin(BasePlugin):
             if not f.generated_by and f.abs_src_path and os.path.normpath(f.abs_src_path).startswith(docs):
                 files.remove(f)
         src_dir = self._records_dir()
+        self.state.records_at = len(files)
         for src in self.state.sources:
+            if src in self.state.reuse:
+                continue   # kept as the previous build made it: no File (reuse.KeptFiles)
             files.append(File(src, src_dir, config["site_dir"], config["use_directory_urls"],
                               inclusion=InclusionLevel.NOT_IN_NAV))
 
@@ -233,6 +241,14 @@ class BulletinPlugin(BasePlugin):
         html = _frame(page, s.parts.pop(src), html)
         s.search_docs[src] = search.doc(page.url, page.title or "", html)
         return html
+
+    def on_template_context(self, context, template_name, config):
+        """sitemap.xml lists every page, the record pages kept from the previous build too (they have no
+        File): without site_url it lists none."""
+        s = self.state
+        if template_name == "sitemap.xml" and s.reuse and config["site_url"]:
+            context["pages"] = reuse.sitemap_pages(s, s.files, config)
+        return context
 
     def on_page_context(self, context, page, config, nav):
         render.trusted_page(page)

@@ -14,6 +14,8 @@ changes one fails a test instead of a site.
   what render would have set (content, toc, `_title_from_render`, present_anchor_ids).
 - one_build_date: Page.__init__ asks for the build date (the clock, a date string) once per page; during a
   build it is asked once.
+- dest_uri, sitemap_entry: what File and Page would say of a record page kept from the previous build
+  (its output file; its sitemap.xml entry), without making either (reuse.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from html import escape
 import logging
+import posixpath
+from types import SimpleNamespace
+from urllib.parse import quote as urlquote, urljoin, urlsplit
 
 import markdown
 from mkdocs.commands.build import _build_page, _populate_page
@@ -40,6 +45,34 @@ def one_build_date():
         yield
     finally:
         mkdocs_pages.get_build_date = ask
+
+
+def dest_uri(src: str, use_directory_urls: bool) -> str:
+    """File(src, ...).dest_uri of a Markdown page (MkDocs' File._get_dest_path), without the File."""
+    parent, filename = posixpath.split(src)
+    stem = posixpath.splitext(filename)[0]
+    name = "index" if stem == "README" else stem
+    if not use_directory_urls or name == "index":
+        return posixpath.join(parent, name + ".html")
+    return posixpath.join(parent, name, "index.html")
+
+
+def sitemap_entry(src: str, config):
+    """What sitemap.xml reads of a Markdown page's File and Page (File._get_url, Page._set_canonical_url,
+    Page.update_date), without making either."""
+    url = dest_uri(src, config.use_directory_urls)
+    dirname, filename = posixpath.split(url)
+    if config.use_directory_urls and filename == "index.html":
+        url = (dirname or ".") + "/"
+    url = urlquote(url)
+    canonical = abs_url = None
+    if config.site_url:
+        base = config.site_url if config.site_url.endswith("/") else config.site_url + "/"
+        canonical = urljoin(base, url)
+        abs_url = urlsplit(canonical).path
+    page = SimpleNamespace(is_link=False, canonical_url=canonical, abs_url=abs_url,
+                           update_date=mkdocs_pages.get_build_date())
+    return SimpleNamespace(src_uri=src, url=url, page=page)
 
 
 def skip(file) -> None:

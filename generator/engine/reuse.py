@@ -7,15 +7,52 @@ build are marked to skip (private.skip) and named as kept from the previous buil
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator import incremental
 
 from . import private
 
 SEARCHED_GENERATED = {"index.md"}   # generated pages in the search index: the board
+
+
+class KeptFiles(Files):
+    """MkDocs' files without the record pages kept from the previous build: those get no File (nor Page),
+    yet a rendered page's link to one, or a nav entry, still finds it, as a File made when asked for."""
+
+    def __init__(self, files, kept: set, src_dir: str, config):
+        super().__init__(files)
+        self.kept, self.made = kept, {}
+        self._args = (src_dir, config["site_dir"], config["use_directory_urls"])
+
+    def get_file_from_path(self, path: str):
+        found = super().get_file_from_path(path)
+        if found is not None:
+            return found
+        src = PurePath(path).as_posix()
+        if src not in self.kept:
+            return None
+        if src not in self.made:
+            f = self.made[src] = File(src, *self._args, inclusion=InclusionLevel.NOT_IN_NAV)
+            private.skip(f)
+        return self.made[src]
+
+
+def sitemap_pages(state, files, config) -> list:
+    """sitemap.xml's pages (MkDocs' documentation_pages, in Files' order), with the record pages kept from
+    the previous build where a full build has their Files: between the files before them and after."""
+    site, at = state.site, state.records_at
+    listed = list(files)
+    made = {f.src_uri: f for f in listed[at:] if not f.generated_by and f.src_uri in site.record_src}
+    records = [made.get(src) or private.sitemap_entry(src, config) for src in state.sources if src in site.record_src]
+    rest = [f for f in listed[at:] if f.src_uri not in made or f.generated_by]
+    return [*_pages(listed[:at]), *records, *_pages(rest)]
+
+
+def _pages(files) -> list:
+    return [f for f in files if f.is_documentation_page() and InclusionLevel.is_included(f.inclusion)]
 
 
 def keep_files(state, rel_paths) -> None:
@@ -57,9 +94,12 @@ def keep_static(state, files, records_dir: str) -> None:
     keep_files(state, kept)
 
 
-def keep_previous(state, files) -> None:
-    """Pages and attachments unchanged since the previous build: kept as they are, not rendered."""
+def keep_previous(state, files, config) -> None:
+    """Pages and attachments unchanged since the previous build: kept as they are, not rendered. The record
+    pages among them have no File (KeptFiles)."""
     site, previous = state.site, state.previous
+    directory_urls = config["use_directory_urls"]
+    keep_files(state, [private.dest_uri(src, directory_urls) for src in state.reuse])
     kept = []
     for f in files:
         if f.generated_by or not f.abs_src_path:
