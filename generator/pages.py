@@ -994,7 +994,8 @@ def page_keys(site: Site) -> dict[str, str]:
     hidden_ids, hidden_commits = site.hidden_ids, site.hidden_commits
     blake2b = hashlib.blake2b
     for src, r in site.record_src.items():
-        parts = [r.path, r.front_matter, "\0", r.body]   # one string hashed: as cheap as the parts allow
+        # one string hashed: as cheap as the parts allow; the file's digest stands for its text (unmasked)
+        parts = [r.path, "\0d", r.digest] if r.digest else [r.path, r.front_matter, "\0", r.body]
         for source, hows in backlinks.get(r.id, ()):
             parts.append(f"\0b{source.id}\0{source.path}\0{source.title}\0{','.join(hows)}")
         for _, rid in refs[r.id]:

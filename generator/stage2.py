@@ -181,13 +181,14 @@ def _mark_unsettled(cache_path: Path, count: int) -> None:
 
 
 def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = True, jobs: int | None = None,
-        parallel_above: int = PARALLEL_ABOVE):
-    """Yield (rel, check(root, rel, cfg, prefixes)) for every file, in the order given."""
+        parallel_above: int = PARALLEL_ABOVE, digests: dict | None = None):
+    """Yield (rel, check(root, rel, cfg, prefixes)) for every file, in the order given. With the cache on,
+    `digests` (if given) gets each file's content digest, the cache's key (none for an unreadable file)."""
     prefixes = frozenset(t.prefix for t in cfg.types.values())
     fingerprint = _fingerprint(root) if use_cache else ""
     cache_path = _cache_file(root) if use_cache else None
     cached = _load(cache_path, fingerprint) if use_cache else {}
-    digests: dict[str, str | None] = {}
+    digests = {} if digests is None else digests
     stats: dict[str, tuple | None] = {}
     results: dict[str, tuple] = {}
     todo = []
