@@ -490,7 +490,8 @@ def _rows(site: Site, name: str, records: list[Record], make, also=None, then=No
     shape: make(r) reads only r, the configuration, what _shape holds (the records there are, hidden ones'
     front matter, audience, date) and also(r), so that an edit of one record writes only its rows again.
     then(rows): the file made of them, from them and what make(r) may read besides r only: kept while no
-    row changes (an edit of another type's record neither reads nor writes it)."""
+    row changes (an edit of another type's record neither reads nor writes it). Not for a file of every
+    record (records.json): any edit that makes the generated files again changes one of its rows."""
     front = site.deps.front if site.deps is not None else {}
     return site.memo.rows(name, site.shape, [
         (r.path, (d, also(r)) if also is not None and (d := front.get(r.id)) is not None else front.get(r.id), r)
@@ -790,8 +791,8 @@ def _feeds(site: Site, cfg: Config, w: Words, live, notices) -> dict:
                 updated=today, lang=cfg.language)
     out = {"feed.xml": feeds.atom_feed(entries, **args), "rss.xml": feeds.rss_feed(entries, **{**args, "feed_url": "rss.xml"})}
     out["calendar.ics"] = _calendar(site, cfg, w, live)
-    out["records.json"] = _rows(site, "records.json", list(site.records),
-                                lambda r: feeds.json_item(_plain(r, site.hidden_ids)), then=feeds.json_list)
+    out["records.json"] = feeds.json_list(_rows(site, "records.json", list(site.records),
+                                                lambda r: feeds.json_item(_plain(r, site.hidden_ids))))
     return out
 
 
