@@ -230,11 +230,12 @@ class Mask:
         """A copy of a visible record that names no hidden record (the record itself when nothing is hidden)."""
         if not self:
             return r
-        masked = self.remembered(text_key(r.path, r.front_matter, r.body), lambda: self._masked(r))
+        key = text_key(r.path, "\0d", r.digest) if r.digest else text_key(r.path, r.front_matter, r.body)
+        masked = self.remembered(key, lambda: self._masked(r))
         if masked is None:
             return r
         fields, body = masked
-        return dataclasses.replace(r, fields=fields, body=body, links=None)
+        return dataclasses.replace(r, fields=fields, body=body, links=None, digest="")   # not the file's text
 
     def _masked(self, r: Record) -> tuple | None:
         """(fields, body) of record(r); None when they are the record's own."""

@@ -441,10 +441,11 @@ def _data_files(site: Site, cfg: Config, w: Words, live, notices, by_type) -> di
     out: dict = {}
     for rtype, rt in cfg.types.items():
         src = f"{rt.folder}/index.md"
-        rows = _rows(site, f"{rt.folder}/index.json", sorted(by_type[rtype], key=lambda r: r.id, reverse=True),
-                     lambda r, rtype=rtype, src=src: site.renderer.index_row(rtype, r, src),
-                     also=lambda r: r.id in site.superseders)    # a notice's state: another notice supersedes it
-        out[f"{rt.folder}/index.json"] = site.renderer.index_json(rtype, by_type[rtype], src, rows)
+        out[f"{rt.folder}/index.json"] = _rows(
+            site, f"{rt.folder}/index.json", sorted(by_type[rtype], key=lambda r: r.id, reverse=True),
+            lambda r, rtype=rtype, src=src: site.renderer.index_row(rtype, r, src),
+            also=lambda r: r.id in site.superseders,     # a notice's state: another notice supersedes it
+            then=lambda rows, rtype=rtype, src=src: site.renderer.index_json(rtype, by_type[rtype], src, rows))
         out.update(_exports(site, cfg, w, rtype, by_type[rtype]))
     out.update(_feeds(site, cfg, w, live, notices))
     return out
@@ -478,20 +479,23 @@ def _exports(site: Site, cfg: Config, w: Words, rtype: str, records: list[Record
         return (feeds.csv_line([values.get(k) for k in keys] + [labels[k] for k in coded]),
                 feeds.xlsx_row([feeds.Link(r.id, url_of(src_of(r))) if k == "id" else
                                 labels[k] if k in labels else values.get(k) for k in keys], cfg.site_url))
-    rows = _rows(site, f"exports/{rtype}", sorted(records, key=lambda r: r.id), row)
-    return {f"exports/{rtype}.csv": feeds.csv_document(keys + heads, [csv for csv, _ in rows]),
-            f"exports/{rtype}.xlsx": feeds.xlsx_document(columns, [xlsx for _, xlsx in rows],
-                                                         sheet=cfg.types[rtype].title(cfg.language), stamp=site.today)}
+    return _rows(site, f"exports/{rtype}", sorted(records, key=lambda r: r.id), row, then=lambda rows: {
+        f"exports/{rtype}.csv": feeds.csv_document(keys + heads, [csv for csv, _ in rows]),
+        f"exports/{rtype}.xlsx": feeds.xlsx_document(columns, [xlsx for _, xlsx in rows],
+                                                     sheet=cfg.types[rtype].title(cfg.language), stamp=site.today)})
 
 
-def _rows(site: Site, name: str, records: list[Record], make, also=None) -> list:
+def _rows(site: Site, name: str, records: list[Record], make, also=None, then=None):
     """[make(r) for r in records], each kept by its record's front matter (stage2.Memo.rows) for the site's
     shape: make(r) reads only r, the configuration, what _shape holds (the records there are, hidden ones'
-    front matter, audience, date) and also(r), so that an edit of one record writes only its rows again."""
+    front matter, audience, date) and also(r), so that an edit of one record writes only its rows again.
+    then(rows): the file made of them, from them and what make(r) may read besides r only: kept while no
+    row changes (an edit of another type's record neither reads nor writes it). Not for a file of every
+    record (records.json): any edit that makes the generated files again changes one of its rows."""
     front = site.deps.front if site.deps is not None else {}
     return site.memo.rows(name, site.shape, [
         (r.path, (d, also(r)) if also is not None and (d := front.get(r.id)) is not None else front.get(r.id), r)
-        for r in records], make)
+        for r in records], make, then)
 
 
 def _coded(spec) -> bool:
@@ -994,7 +998,8 @@ def page_keys(site: Site) -> dict[str, str]:
     hidden_ids, hidden_commits = site.hidden_ids, site.hidden_commits
     blake2b = hashlib.blake2b
     for src, r in site.record_src.items():
-        parts = [r.path, r.front_matter, "\0", r.body]   # one string hashed: as cheap as the parts allow
+        # one string hashed: as cheap as the parts allow; the file's digest stands for its text (unmasked)
+        parts = [r.path, "\0d", r.digest] if r.digest else [r.path, r.front_matter, "\0", r.body]
         for source, hows in backlinks.get(r.id, ()):
             parts.append(f"\0b{source.id}\0{source.path}\0{source.title}\0{','.join(hows)}")
         for _, rid in refs[r.id]:

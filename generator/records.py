@@ -39,6 +39,7 @@ class Record:
     body_line: int            # 1-based line where the body starts
     front_matter: str = field(default="", repr=False)
     links: list | None = field(default=None, repr=False, compare=False)   # (body line, target) of its links: validate.links_of
+    digest: str = field(default="", repr=False, compare=False)   # of the file's bytes (stage2.run); "" unknown or masked
 
     def get(self, key, default=None):
         return self.fields.get(key, default)

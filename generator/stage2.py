@@ -181,13 +181,14 @@ def _mark_unsettled(cache_path: Path, count: int) -> None:
 
 
 def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = True, jobs: int | None = None,
-        parallel_above: int = PARALLEL_ABOVE):
-    """Yield (rel, check(root, rel, cfg, prefixes)) for every file, in the order given."""
+        parallel_above: int = PARALLEL_ABOVE, digests: dict | None = None):
+    """Yield (rel, check(root, rel, cfg, prefixes)) for every file, in the order given. With the cache on,
+    `digests` (if given) gets each file's content digest, the cache's key (none for an unreadable file)."""
     prefixes = frozenset(t.prefix for t in cfg.types.values())
     fingerprint = _fingerprint(root) if use_cache else ""
     cache_path = _cache_file(root) if use_cache else None
     cached = _load(cache_path, fingerprint) if use_cache else {}
-    digests: dict[str, str | None] = {}
+    digests = {} if digests is None else digests
     stats: dict[str, tuple | None] = {}
     results: dict[str, tuple] = {}
     todo = []
@@ -299,14 +300,42 @@ class Memo:
         name = hashlib.blake2b((self.salt + "\0" + key).encode(), digest_size=16).hexdigest()
         return self.folder / f"kept-{name}"
 
-    def rows(self, name: str, context: str, items: list, make) -> list:
+    def rows(self, name: str, context: str, items: list, make, then=None):
         """[make(item) for key, digest, item in items], each kept by its key and `digest` (of all that
         make(item) depends on besides `context`, the code and configuration) in one table per `name` and
-        `context`: an edit of one item makes only its row again. An item without a digest is always made."""
+        `context`: an edit of one item makes only its row again. An item without a digest is always made.
+        With `then`: then(rows), kept with the keys and digests of the items it was made from; while they
+        are the same, neither the rows nor then(rows) are made or read again."""
         if self.folder is None:
-            return [make(item) for _, _, item in items]
+            out = [make(item) for _, _, item in items]
+            return out if then is None else then(out)
         table = hashlib.blake2b(pickle.dumps((self.salt, "rows", name, context)), digest_size=16).hexdigest()
         path = self.folder / f"rows-{table}"
+        if then is None:
+            return self._rows(path, items, make)
+        done = self.folder / f"then-{table}"
+        inputs = [(key, digest) for key, digest, _ in items]
+        inputs = None if any(digest is None for _, digest in inputs) else \
+            hashlib.blake2b(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+        if inputs is not None:
+            try:
+                with open(done, "rb") as f:
+                    was, value = unpickle(f)
+                if was == inputs:
+                    for used in (done, path):
+                        os.utime(used)     # used: prune() keeps them
+                    return value
+            except Exception:        # missing, damaged or other inputs: made again
+                pass
+        value = then(self._rows(path, items, make))
+        try:
+            if inputs is not None:
+                store(done, (inputs, value))
+        except OSError:
+            pass
+        return value
+
+    def _rows(self, path: Path, items: list, make) -> list:
         try:
             with open(path, "rb") as f:
                 kept = unpickle(f)

@@ -52,9 +52,12 @@ def load_repository(root: Path, cfg: Config | None = None, *, cache: bool = True
     problems = list(cfg.problems) + list(tree.problems) + check_mkdocs(root)
     records = []
     refs: dict[str, list] = {}
-    for rel, (record, found, record_refs) in stage2.run(root, cfg, tree.record_files, check_file, use_cache=cache):
+    digests: dict[str, str | None] = {}
+    for rel, (record, found, record_refs) in stage2.run(root, cfg, tree.record_files, check_file, use_cache=cache,
+                                                        digests=digests):
         problems += found
         if record is not None:
+            record.digest = digests.get(rel) or ""   # page_keys hashes it, not the record's text
             refs[record.path] = record_refs  # by path: two records may share an ID
             records.append(record)
     problems += check_repository(records, refs, tree, cfg, root)

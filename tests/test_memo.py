@@ -77,3 +77,33 @@ def test_an_edited_item_makes_only_its_row_again(tmp_path):
     made.clear()
     Memo(tmp_path, "salt").rows("capa", "other shape", items, row)
     assert len(made) == 6, "another shape of the site: every row made again"
+
+
+def test_a_file_of_unchanged_rows_is_neither_made_nor_its_rows_read_again(tmp_path, monkeypatch):
+    """Memo.rows(..., then=): the file made of the rows is kept with its items' keys and digests; an edit
+    elsewhere (another table) makes neither a row nor the file again and reads no rows table; an edited
+    item makes its row and the file again, the same bytes as without a memo."""
+    import generator.stage2 as stage2
+    made, files = [], []
+
+    def row(item):
+        made.append(item)
+        return feeds.csv_line([item, "螺纹超差"])
+
+    def document(rows):
+        files.append(len(rows))
+        return feeds.csv_document(["id", "title"], rows)
+    items = [(f"r{i}", f"d{i}", f"CAPA-2026-{i:03}") for i in range(5)]
+    first = Memo(tmp_path, "salt").rows("capa", "shape", items, row, then=document)
+    assert first == Memo().rows("capa", "shape", items, row, then=document) and files == [5, 5]
+    made.clear(), files.clear()
+    loads = []
+    real = stage2.unpickle
+    monkeypatch.setattr(stage2, "unpickle", lambda f: loads.append(f.name) or real(f))
+    assert Memo(tmp_path, "salt").rows("capa", "shape", items, row, then=document) == first
+    assert made == [] and files == [], "nothing made again"
+    assert [name for name in loads if "/rows-" in name] == [], "the rows table is not read"
+    items[2] = ("r2", "changed", "CAPA-2026-777")
+    again = Memo(tmp_path, "salt").rows("capa", "shape", items, row, then=document)
+    assert made == ["CAPA-2026-777"] and files == [5]
+    assert again == Memo().rows("capa", "shape", items, row, then=document)

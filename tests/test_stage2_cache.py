@@ -26,3 +26,18 @@ def test_records_from_the_cache_are_whole_and_not_interned_one_by_one(tmp_path, 
     statuses = {id(r.fields["status"]) for r in cached.records if isinstance(r.fields.get("status"), str)}
     values = {r.fields["status"] for r in cached.records if isinstance(r.fields.get("status"), str)}
     assert len(statuses) == len(values), "equal values share one string, as interned ones do"
+
+
+def test_records_carry_their_files_digest_for_page_keys(tmp_path, monkeypatch):
+    """stage2 digests each file for its cache; the record carries that digest (pages.page_keys hashes it
+    instead of the record's text), whether checked now or restored from the cache; none without the cache."""
+    import hashlib
+
+    monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    generate(repo, 40, seed=3)
+    for run in (load_repository(repo), load_repository(repo)):     # checked, then from the cache
+        assert run.records.all
+        for r in run.records:
+            assert r.digest == hashlib.blake2b((repo / r.path).read_bytes(), digest_size=16).hexdigest()
+    assert {r.digest for r in load_repository(repo, cache=False).records} == {""}
