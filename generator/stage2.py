@@ -49,27 +49,29 @@ def _cache_file(root: Path) -> Path:
     return cache_dir() / f"stage2-{key}.pickle"
 
 
-def unpickle(f):
-    """pickle.load without the cycle collector, which would run many times over the objects being made
-    (a cache of 10,000 records: twice as fast); a cache holds no garbage to collect."""
+@contextlib.contextmanager
+def _collector_off():
+    """The cycle collector off while objects are unpickled: it would run many times over the objects being
+    made (a cache of 10,000 records: twice as fast), and a pickle holds no garbage to collect."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.load(f)
+        yield
     finally:
         if enabled:
             gc.enable()
+
+
+def unpickle(f):
+    """pickle.load without the cycle collector (_collector_off)."""
+    with _collector_off():
+        return pickle.load(f)
 
 
 def unpickle_bytes(data: bytes):
     """pickle.loads, as unpickle()."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _collector_off():
         return pickle.loads(data)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load(path: Path, fingerprint: str) -> dict:
@@ -81,17 +83,25 @@ def _load(path: Path, fingerprint: str) -> dict:
         return {}
 
 
-def store(path: Path, value, reducers: dict | None = None) -> None:
+def store(path: Path, value, reducers: dict | None = None, reference=None) -> None:
     """`value` pickled into `path` at once: written beside it, then renamed (a reader sees the old file or
-    the new one, never half of one). `reducers`: type -> how its objects are pickled. Raises OSError."""
+    the new one, never half of one). `reducers`: type -> how its objects are pickled; `reference`: the
+    pickler's persistent_id. Raises OSError, or what pickling raised (the file beside it removed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as f:
-        pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-        if reducers:
-            pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
-        pickler.dump(value)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            if reducers:
+                pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
+            if reference is not None:
+                pickler.persistent_id = reference
+            pickler.dump(value)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _restored(cls, state: dict):
@@ -260,10 +270,8 @@ class Memo:
         if self.folder is None:
             return None
         path = self._kept_path(key)
-        enabled = gc.isenabled()
-        gc.disable()
         try:
-            with open(path, "rb") as f:
+            with open(path, "rb") as f, _collector_off():
                 loader = pickle.Unpickler(f)
                 loader.persistent_load = resolve
                 value = (loader.load(),)
@@ -271,30 +279,16 @@ class Memo:
             return value
         except Exception:            # missing or damaged: made again
             return None
-        finally:
-            if enabled:
-                gc.enable()
 
     def keep(self, key: str, value, reference) -> None:
         """Stores value under key; an object for which reference(obj) is not None is stored as that reference
         (kept() resolves it). A value that cannot be pickled is not kept."""
         if self.folder is None:
             return
-        path = self._kept_path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as f:
-                writer = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
-                writer.persistent_id = reference
-                writer.dump(value)
-            os.replace(tmp, path)
+            store(self._kept_path(key), value, reference=reference)
         except Exception:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            pass
 
     def _kept_path(self, key: str) -> Path:
         name = hashlib.blake2b((self.salt + "\0" + key).encode(), digest_size=16).hexdigest()
