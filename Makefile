@@ -28,7 +28,7 @@ browser:                  ## Debian's Chromium and CJK fonts for the browser tes
 	@bash .ci/ensure-browser
 
 test: $(STAMP) browser    ## the whole test suite, browser tests included
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n 2
 
 bench: $(STAMP)           ## the benchmark (see README)
 	$(PIP) install --require-hashes --no-deps -r requirements/bench.lock

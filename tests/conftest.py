@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-# caches of the tests' throwaway repositories go to one throwaway folder, not ~/.cache
-os.environ.setdefault("BULLETIN_CACHE_DIR", tempfile.mkdtemp(prefix="bulletin-test-cache-"))
+# caches of the tests' throwaway repositories go to one throwaway folder, not ~/.cache, removed at the end
+if "BULLETIN_CACHE_DIR" not in os.environ:
+    os.environ["BULLETIN_CACHE_DIR"] = tempfile.mkdtemp(prefix="bulletin-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["BULLETIN_CACHE_DIR"], ignore_errors=True)
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT.parent / "shared"
