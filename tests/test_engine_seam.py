@@ -311,3 +311,14 @@ def test_a_kept_record_page_is_named_as_mkdocs_would_name_it(tmp_path, site_url,
         assert entry.url == file.url
         assert (entry.page.canonical_url, entry.page.abs_url, entry.page.is_link, entry.page.update_date) == \
             (page.canonical_url, page.abs_url, page.is_link, page.update_date)
+
+
+def test_the_hook_file_forwards_every_event_of_the_plugin():
+    """`bulletin build` loads the plugin through hooks.py (its default mkdocs.yml): an event the plugin has
+    but the hook file leaves out never runs (on_post_page, which drops each page's HTML once written, did
+    not: every generated page's HTML was held to the end of the build)."""
+    from generator import hooks
+    from generator.engine.plugin import BulletinPlugin
+
+    events = {name for name in vars(BulletinPlugin) if name.startswith("on_")}
+    assert events <= {name for name in vars(hooks) if name.startswith("on_")}

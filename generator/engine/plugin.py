@@ -37,7 +37,7 @@ ASSETS = PACKAGE / "assets"
 OVERRIDES = PACKAGE / "overrides"
 HREF_MD = re.compile(r'<a\b[^>]*\bhref="([^"#?]+\.md)(?:#[^"]*)?"[^>]*>.*?</a>', re.S)
 EVENTS = ("on_config", "on_files", "on_nav", "on_env", "on_page_markdown", "on_page_content",
-          "on_page_context", "on_template_context", "on_post_build", "on_build_error", "on_serve")
+          "on_page_context", "on_template_context", "on_post_page", "on_post_build", "on_build_error", "on_serve")
 
 
 @dataclass
