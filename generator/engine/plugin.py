@@ -199,7 +199,8 @@ class BulletinPlugin(BasePlugin):
         slugify = _slugify(config)
         for f in files.documentation_pages():
             if f.src_uri in s.site.html_pages:
-                private.adopt_html(f.page, *s.site.html_pages[f.src_uri], slugify)
+                made = s.site.html_pages[f.src_uri]   # render.GeneratedHtml: its HTML cut out when rendered
+                private.adopt_html(f.page, made.title, lambda made=made: made.html, slugify)
         s.nav = nav
         return nav
 
