@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -27,23 +28,30 @@ class Frame:
         self.uses: set = set()
 
     def frozen(self) -> tuple:
-        """(field -> frozenset of IDs, names used): kept in the manifest, where the ID strings are stored once."""
+        """(field -> sorted tuple of IDs, names used): kept in the manifest, where the ID strings are stored once."""
         return group(self.keys), frozenset(self.uses)
 
 
 def group(keys) -> dict:
-    """(ID, field) pairs as field -> frozenset of IDs."""
+    """(ID, field) pairs as field -> sorted tuple of IDs: a fifth of a frozenset's memory (its hash table),
+    held for every generated page until the manifest is written; `has` looks an ID up."""
     out: dict = {}
     for rid, name in keys:
         out.setdefault(name, set()).add(rid)
-    return {name: frozenset(ids) for name, ids in out.items()}
+    return {name: tuple(sorted(ids)) for name, ids in out.items()}
+
+
+def has(ids, rid: str) -> bool:
+    """Whether group's sorted tuple of IDs holds rid."""
+    i = bisect_left(ids, rid)
+    return i < len(ids) and ids[i] == rid
 
 
 def merged(a: tuple, b: tuple) -> tuple:
     """The reads of two frozen frames together."""
     keys = dict(a[0])
     for name, ids in b[0].items():
-        keys[name] = keys.get(name, frozenset()) | ids
+        keys[name] = tuple(sorted({*keys.get(name, ()), *ids}))
     return keys, a[1] | b[1]
 
 
@@ -259,7 +267,7 @@ class Touched:
 
     def keys(self, keys: dict) -> bool:
         """keys: field -> IDs read. A change is (ID, field), and (ID, ALL) for each changed record."""
-        return any(rid in keys.get(name, ()) for rid, name in self.changed)
+        return any(has(keys.get(name, ()), rid) for rid, name in self.changed)
 
     def __call__(self, reads) -> bool:
         keys, uses = reads

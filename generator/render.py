@@ -106,6 +106,30 @@ def trusted_page(page) -> None:
         mark(page.toc.items)
 
 
+class GeneratedHtml:
+    """A generated page's title and HTML: (title, html) as a pair, the HTML held once, inside the page's
+    Markdown (site.files), and cut out of it when read (every board, archive and person page at 100,000
+    records: hundreds of MB held twice until written)."""
+    __slots__ = ("title", "markdown", "start")
+
+    def __init__(self, title: str, markdown: str, start: int):
+        self.title, self.markdown, self.start = title, markdown, start
+
+    @property
+    def html(self) -> str:
+        return self.markdown[self.start:-1]
+
+    def __iter__(self):
+        yield self.title
+        yield self.html
+
+    def __getitem__(self, i):
+        return (self.title, self.html)[i]
+
+    def __len__(self) -> int:
+        return 2
+
+
 @dataclass
 class RecordPage:
     markdown: str                 # heading + the record's body: the only part Markdown must render
@@ -222,8 +246,9 @@ class Renderer:
     def page(self, template: str, src: str, title: str, **ctx) -> str:
         """A generated page as Markdown (a heading, then HTML); its parts are kept for direct use."""
         html = self.env.get_template(template).render(**self._ctx(src), title=title, **ctx).strip()
-        self.site.html_pages[src] = (title, html)
-        return f"# {_md_escape(title)}\n\n{html}\n"
+        markdown = f"# {_md_escape(title)}\n\n{html}\n"
+        self.site.html_pages[src] = GeneratedHtml(title, markdown, len(markdown) - len(html) - 1)
+        return markdown
 
     def record(self, record: Record, site) -> "RecordPage":
         """The page of a record: its Markdown body (to MkDocs), and our HTML around it (to the hook)."""

@@ -311,3 +311,36 @@ def test_a_kept_record_page_is_named_as_mkdocs_would_name_it(tmp_path, site_url,
         assert entry.url == file.url
         assert (entry.page.canonical_url, entry.page.abs_url, entry.page.is_link, entry.page.update_date) == \
             (page.canonical_url, page.abs_url, page.is_link, page.update_date)
+
+
+def test_the_hook_file_forwards_every_event_of_the_plugin():
+    """`bulletin build` loads the plugin through hooks.py (its default mkdocs.yml): an event the plugin has
+    but the hook file leaves out never runs (on_post_page, which drops each page's HTML once written, did
+    not: every generated page's HTML was held to the end of the build)."""
+    from generator import hooks
+    from generator.engine.plugin import BulletinPlugin
+
+    events = {name for name in vars(BulletinPlugin) if name.startswith("on_")}
+    assert events <= {name for name in vars(hooks) if name.startswith("on_")}
+
+
+def test_a_generated_page_holds_its_html_once(tmp_path):
+    """A generated page's HTML lives in its Markdown (site.files) only, until the page is written: html_pages
+    cuts it out when read, and gives the same (title, HTML) as before (it held a second copy of each)."""
+    import gc
+
+    from generator import pages
+    from generator.validate import load_repository
+
+    repo = copy_demo(tmp_path / "repo")
+    result = load_repository(repo)
+    site = pages.build_site(result.records, result.config, audience="all-staff", today=dt.date.fromisoformat(DEMO_TODAY))
+    pages.generate(site)
+    assert len(site.html_pages) > 50
+    for src, made in site.html_pages.items():
+        title, html = made
+        assert html and site.files[src].endswith(f"\n{html}\n") and made[1] == html and made[0] == title
+    in_files = {id(text) for text in site.files.values()}
+    held = {id(x): sys.getsizeof(x) for made in site.html_pages.values() for x in gc.get_referents(made)
+            if isinstance(x, str) and id(x) not in in_files}
+    assert sum(held.values()) < 200 * len(site.html_pages)     # the titles

@@ -37,7 +37,7 @@ ASSETS = PACKAGE / "assets"
 OVERRIDES = PACKAGE / "overrides"
 HREF_MD = re.compile(r'<a\b[^>]*\bhref="([^"#?]+\.md)(?:#[^"]*)?"[^>]*>.*?</a>', re.S)
 EVENTS = ("on_config", "on_files", "on_nav", "on_env", "on_page_markdown", "on_page_content",
-          "on_page_context", "on_template_context", "on_post_build", "on_build_error", "on_serve")
+          "on_page_context", "on_template_context", "on_post_page", "on_post_build", "on_build_error", "on_serve")
 
 
 @dataclass
@@ -199,7 +199,8 @@ class BulletinPlugin(BasePlugin):
         slugify = _slugify(config)
         for f in files.documentation_pages():
             if f.src_uri in s.site.html_pages:
-                private.adopt_html(f.page, *s.site.html_pages[f.src_uri], slugify)
+                made = s.site.html_pages[f.src_uri]   # render.GeneratedHtml: its HTML cut out when rendered
+                private.adopt_html(f.page, made.title, lambda made=made: made.html, slugify)
         s.nav = nav
         return nav
 

@@ -98,8 +98,9 @@ def render_page(page, config, files, doc_files, nav, env, md_render=None) -> Non
     _build_page(page, config, doc_files, nav, env, dirty=False)
 
 
-def adopt_html(page, title: str, html: str, slugify) -> None:
-    """A generated page: its heading and HTML as the Markdown would render them, without Markdown."""
+def adopt_html(page, title: str, html, slugify) -> None:
+    """A generated page: its heading and HTML as the Markdown would render them, without Markdown. `html`:
+    the HTML, or a function that gives it (called when the page is rendered: not copied before)."""
     anchor = escape(slugify(title))
     heading = (f'<h1 id="{anchor}">{escape(title)}<a class="headerlink" href="#{anchor}" '
                f'title="Permanent link">&para;</a></h1>')
@@ -111,7 +112,8 @@ def adopt_html(page, title: str, html: str, slugify) -> None:
         # made here, not held from the start: every generated page's HTML would be held twice until rendered
         token = {"level": 1, "id": slugify(title), "name": escape(title), "html": escape(title),
                  "data-toc-label": "", "children": []}
-        page.content, page.toc, page._title_from_render = f"{heading}\n{html}", get_toc([token]), title
+        body = html() if callable(html) else html
+        page.content, page.toc, page._title_from_render = f"{heading}\n{body}", get_toc([token]), title
         page.present_anchor_ids = {slugify(title)}
 
     page.read_source, page.render = read_source, render
