@@ -47,6 +47,7 @@ _FILE_TAIL = r"(?:[-_.][A-Za-z0-9][A-Za-z0-9_.%-]*)?"   # the rest of a file nam
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _SEP = r"(?:[\W_]|%[0-9a-f]{2}|&#?\w{1,8};){0,3}?"   # also %2D, &#45;, &hyphen;
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#")
+_DIGITS = re.compile(r"\d+")
 _REF_LABEL = re.compile(r"^ {0,3}\[([^\]\n]+)\]:")
 
 
@@ -113,11 +114,31 @@ class Mask:
         """True when the text names a hidden record: its ID (any case, any separators) or its title."""
         if not (self._id_words or self._title_words) or not isinstance(text, str):
             return False
-        ids, titles, _ = self._patterns
         low = text.lower()
+        if "_patterns" not in self.__dict__ and not self._may_name(low):
+            return False            # most edits name no hidden record: the expressions are not compiled for them
+        ids, titles, _ = self._patterns
         if titles and titles.search(low):
             return True
         return bool(ids) and any(m.start() == 0 or low[m.start() - 1] not in _ALNUM for m in ids.finditer(low))
+
+    @functools.cached_property
+    def _plain_words(self):
+        # the plain parts names() looks for: every hidden title, and each hidden ID's prefixes by its number
+        by_number: dict[str, set[str]] = {}
+        for word in self._id_words:
+            prefix, _, number = word.split("\0")
+            by_number.setdefault(number, set()).add(prefix)
+        return [t.lower() for t in self._title_words], by_number
+
+    def _may_name(self, low: str) -> bool:
+        """False when the lower-cased text holds no hidden title and no hidden ID's prefix together with its
+        number ending a run of digits (what every match of names()' expressions holds): names() is False."""
+        titles, by_number = self._plain_words
+        if any(t in low for t in titles):
+            return True
+        return any(prefix in low for run in _DIGITS.findall(low) for i in range(len(run))
+                   for prefix in by_number.get(run[i:], ()))
 
     def remembered(self, key: bytes, make):
         """make() of the text behind key (a record's masked parts, whether a message names a hidden record),
