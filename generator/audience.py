@@ -35,6 +35,7 @@ REF_KINDS = ("ref", "source_ref")
 _UNSEEN = object()
 FREE_TEXT = ("text", "source_ref", None)   # kinds whose value may mention a record (the others are checked codes)
 MIN_TITLE = 4              # shorter titles are ordinary words, not names
+PLAIN_TEXTS = 16           # names() reads this many texts by plain checks before it compiles the expressions
 SPAN = '<span class="bl-hidden-ref">{}</span>'
 _HTML_A = re.compile(r"<a\b[^>]*>.*?</a\s*>", re.S | re.I)
 _HTML_TAG = re.compile(r"<[a-zA-Z][\w-]*\s[^<>]*>")
@@ -95,6 +96,7 @@ class Mask:
                                          self._id_words, self._title_words)).encode(), digest_size=16).hexdigest()
         self.seen, self.found = seen or {}, {}
         self.read = 0          # texts remembered() had to read
+        self.plain_left = PLAIN_TEXTS
 
     @functools.cached_property
     def _patterns(self):
@@ -102,9 +104,18 @@ class Mask:
         # look-behind, they would be three times slower); text() replaces with both, on the few texts that name
         ids, titles = self._id_words, self._title_words
         both = ([rf"(?<![A-Za-z0-9])(?:{_trie(ids)})(?!\d){_FILE_TAIL}"] if ids else []) + ([_trie(titles)] if titles else [])
-        return (re.compile(rf"(?:{_trie(ids)})(?!\d)") if ids else None,
+        return (_id_pattern(ids) if ids else None,
                 re.compile(_trie(t.lower() for t in titles)) if titles else None,
                 re.compile("|".join(both), re.I) if both else None)
+
+    @functools.cached_property
+    def _plain_words(self):
+        # the plain parts of what names() looks for: every hidden title; each hidden ID word by its number
+        by_number: dict[str, list[tuple]] = {}
+        for word in self._id_words:
+            prefix, year, number = word.split("\0")
+            by_number.setdefault(number, []).append((prefix, year, word))
+        return [t.lower() for t in self._title_words], by_number
 
     def __bool__(self) -> bool:
         return bool(self.hidden_ids)
@@ -115,30 +126,20 @@ class Mask:
         if not (self._id_words or self._title_words) or not isinstance(text, str):
             return False
         low = text.lower()
-        if "_patterns" not in self.__dict__ and not self._may_name(low):
-            return False            # most edits name no hidden record: the expressions are not compiled for them
-        ids, titles, _ = self._patterns
-        if titles and titles.search(low):
-            return True
+        if self.plain_left <= 0 or "_patterns" in self.__dict__:
+            ids, titles, _ = self._patterns
+            if titles and titles.search(low):
+                return True
+        else:       # an edit's build reads a text or two: plain checks, and only the IDs they may hold compiled
+            self.plain_left -= 1
+            titles, by_number = self._plain_words
+            if any(t in low for t in titles):
+                return True
+            # an ID's match holds its prefix and year, and its number ends a run of digits
+            words = {word for run in _DIGITS.findall(low) for i in range(len(run))
+                     for prefix, year, word in by_number.get(run[i:], ()) if prefix in low and year in low}
+            ids = _id_pattern(sorted(words)) if words else None
         return bool(ids) and any(m.start() == 0 or low[m.start() - 1] not in _ALNUM for m in ids.finditer(low))
-
-    @functools.cached_property
-    def _plain_words(self):
-        # the plain parts names() looks for: every hidden title, and each hidden ID's prefixes by its number
-        by_number: dict[str, set[str]] = {}
-        for word in self._id_words:
-            prefix, _, number = word.split("\0")
-            by_number.setdefault(number, set()).add(prefix)
-        return [t.lower() for t in self._title_words], by_number
-
-    def _may_name(self, low: str) -> bool:
-        """False when the lower-cased text holds no hidden title and no hidden ID's prefix together with its
-        number ending a run of digits (what every match of names()' expressions holds): names() is False."""
-        titles, by_number = self._plain_words
-        if any(t in low for t in titles):
-            return True
-        return any(prefix in low for run in _DIGITS.findall(low) for i in range(len(run))
-                   for prefix in by_number.get(run[i:], ()))
 
     def remembered(self, key: bytes, make):
         """make() of the text behind key (a record's masked parts, whether a message names a hidden record),
@@ -332,6 +333,11 @@ def _ref_values(v, spec: FieldSpec | None):
     elif spec.kind == "object" and isinstance(v, dict) and spec.struct:
         for k, x in v.items():
             yield from _ref_values(x, spec.struct.fields.get(k))
+
+
+def _id_pattern(id_words) -> re.Pattern:
+    """The expression names() finds these hidden IDs with (lower-cased text)."""
+    return re.compile(rf"(?:{_trie(id_words)})(?!\d)")
 
 
 def _trie(words) -> str:
