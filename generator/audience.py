@@ -299,40 +299,57 @@ def text_key(*texts: str) -> bytes:
 
 
 def ref_specs(types: dict) -> dict:
-    """Type -> ((field, spec), ...) of the fields that can hold a value of kind ref or source_ref (for refs_of)."""
-    return {name: tuple((key, spec) for key, spec in t.fields.items() if _holds_ref(spec)) for name, t in types.items()}
+    """Type -> ((field, plan), ...) of the fields that can hold a value of kind ref or source_ref (for refs_of);
+    a plan is REF, ("list", plan of an item) or ("object", {key: plan} of the keys that can hold one)."""
+    return {name: tuple((key, plan) for key, spec in t.fields.items() if (plan := _ref_plan(spec)) is not None)
+            for name, t in types.items()}
 
 
-def _holds_ref(spec: FieldSpec | None) -> bool:
+REF = "ref"
+
+
+def _ref_plan(spec: FieldSpec | None):
     if spec is None:
-        return False
+        return None
     if spec.kind in REF_KINDS:
-        return True
+        return REF
     if spec.kind == "list":
-        return _holds_ref(spec.of)
-    return spec.kind == "object" and bool(spec.struct) and any(map(_holds_ref, spec.struct.fields.values()))
+        of = _ref_plan(spec.of)
+        return None if of is None else ("list", of)
+    if spec.kind == "object" and spec.struct:
+        keys = {k: plan for k, sub in spec.struct.fields.items() if (plan := _ref_plan(sub)) is not None}
+        return ("object", keys) if keys else None
+    return None
 
 
 def refs_of(r: Record, specs: dict):
     """(top-level field, value) for every value of kind ref or source_ref in a record, in lists and objects;
     specs: ref_specs of the types."""
-    for key, spec in specs.get(r.type, ()):
-        if key in r.fields:
-            for value in _ref_values(r.fields[key], spec):
-                yield key, value
+    fields = r.fields
+    for key, plan in specs.get(r.type, ()):
+        if key in fields:
+            v = fields[key]
+            if plan is REF:
+                if isinstance(v, str):
+                    yield key, v
+            else:
+                for value in _ref_values(v, plan):
+                    yield key, value
 
 
-def _ref_values(v, spec: FieldSpec | None):
-    if spec is None:
-        return
-    if spec.kind in REF_KINDS and isinstance(v, str):
-        yield v
-    elif spec.kind == "list" and isinstance(v, list):
-        for x in v:
-            yield from _ref_values(x, spec.of)
-    elif spec.kind == "object" and isinstance(v, dict) and spec.struct:
-        for k, x in v.items():
-            yield from _ref_values(x, spec.struct.fields.get(k))
+def _ref_values(v, plan):
+    if plan is REF:
+        if isinstance(v, str):
+            yield v
+    elif plan[0] == "list":
+        if isinstance(v, list):
+            for x in v:
+                yield from _ref_values(x, plan[1])
+    elif isinstance(v, dict):
+        keys = plan[1]
+        for k, x in v.items():          # in the record's order, as written
+            if k in keys:
+                yield from _ref_values(x, keys[k])
 
 
 def _id_pattern(id_words) -> re.Pattern:
