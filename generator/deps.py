@@ -186,12 +186,15 @@ def read_digest(made: "Deps", reads: tuple, memo: dict) -> str:
     and of the values read by the shared values it used (their digests kept in memo by name)."""
     keys, uses = reads
     h = hashlib.blake2b(digest_size=16)
+    values, none = made.values, {}
     for name in sorted(keys):
-        of = made.front if name == ALL else None
-        h.update(f"\0\0{name}".encode())
-        for rid in sorted(keys[name]):
-            v = of.get(rid) if of is not None else made.values.get(rid, {}).get(name)
-            h.update(f"\0{rid}\0{v}".encode())
+        # one update per name: the same bytes as one per value read
+        if name == ALL:
+            front = made.front
+            text = "".join([f"\0{rid}\0{front.get(rid)}" for rid in sorted(keys[name])])
+        else:
+            text = "".join([f"\0{rid}\0{values.get(rid, none).get(name)}" for rid in sorted(keys[name])])
+        h.update(f"\0\0{name}{text}".encode())
     for name in sorted(uses):
         if name not in memo:
             memo[name] = ""     # a value that uses itself
