@@ -55,11 +55,15 @@ _REF_LABEL = re.compile(r"^ {0,3}\[([^\]\n]+)\]:")
 AUDIENCES = ("all-staff", "management", "restricted")
 
 
+_SEES = {audience: AUDIENCES[:i + 1] for i, audience in enumerate(AUDIENCES)}   # a tuple: any value compares
+
+
 def visible_to(audience: str, record: Record) -> bool:
-    """Audiences nest: management sees all-staff and management; restricted sees everything."""
-    level = AUDIENCES.index(audience)
-    vis = record.visibility if record.visibility in AUDIENCES else "restricted"
-    return AUDIENCES.index(vis) <= level
+    """Audiences nest: management sees all-staff and management; restricted sees everything (an unknown
+    visibility counts as restricted)."""
+    if audience not in _SEES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}")
+    return audience == "restricted" or record.visibility in _SEES[audience]
 
 
 class HiddenRef(str):
