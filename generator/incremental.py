@@ -206,7 +206,7 @@ def load(out: Path) -> Manifest | None:
     names is in place (their bytes are checked when read: Damaged)."""
     try:
         with open(_path(out), "rb") as f:
-            manifest, stamp = unpickle(f)
+            manifest, stamp = unpickle(f, freeze=True)     # lives as long as the build (build.build freezes)
         if stamp != _stamp(out):
             return None
         present = set(os.listdir(_parts_folder(out))) if manifest.index is not None else set()
