@@ -35,6 +35,7 @@ REF_KINDS = ("ref", "source_ref")
 _UNSEEN = object()
 FREE_TEXT = ("text", "source_ref", None)   # kinds whose value may mention a record (the others are checked codes)
 MIN_TITLE = 4              # shorter titles are ordinary words, not names
+PLAIN_TEXTS = 16           # names() reads this many texts by plain checks before it compiles the expressions
 SPAN = '<span class="bl-hidden-ref">{}</span>'
 _HTML_A = re.compile(r"<a\b[^>]*>.*?</a\s*>", re.S | re.I)
 _HTML_TAG = re.compile(r"<[a-zA-Z][\w-]*\s[^<>]*>")
@@ -47,17 +48,22 @@ _FILE_TAIL = r"(?:[-_.][A-Za-z0-9][A-Za-z0-9_.%-]*)?"   # the rest of a file nam
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _SEP = r"(?:[\W_]|%[0-9a-f]{2}|&#?\w{1,8};){0,3}?"   # also %2D, &#45;, &hyphen;
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#")
+_DIGITS = re.compile(r"\d+")
 _REF_LABEL = re.compile(r"^ {0,3}\[([^\]\n]+)\]:")
 
 
 AUDIENCES = ("all-staff", "management", "restricted")
 
 
+_SEES = {audience: AUDIENCES[:i + 1] for i, audience in enumerate(AUDIENCES)}   # a tuple: any value compares
+
+
 def visible_to(audience: str, record: Record) -> bool:
-    """Audiences nest: management sees all-staff and management; restricted sees everything."""
-    level = AUDIENCES.index(audience)
-    vis = record.visibility if record.visibility in AUDIENCES else "restricted"
-    return AUDIENCES.index(vis) <= level
+    """Audiences nest: management sees all-staff and management; restricted sees everything (an unknown
+    visibility counts as restricted)."""
+    if audience not in _SEES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}")
+    return audience == "restricted" or record.visibility in _SEES[audience]
 
 
 class HiddenRef(str):
@@ -94,6 +100,7 @@ class Mask:
                                          self._id_words, self._title_words)).encode(), digest_size=16).hexdigest()
         self.seen, self.found = seen or {}, {}
         self.read = 0          # texts remembered() had to read
+        self.plain_left = PLAIN_TEXTS
 
     @functools.cached_property
     def _patterns(self):
@@ -101,9 +108,18 @@ class Mask:
         # look-behind, they would be three times slower); text() replaces with both, on the few texts that name
         ids, titles = self._id_words, self._title_words
         both = ([rf"(?<![A-Za-z0-9])(?:{_trie(ids)})(?!\d){_FILE_TAIL}"] if ids else []) + ([_trie(titles)] if titles else [])
-        return (re.compile(rf"(?:{_trie(ids)})(?!\d)") if ids else None,
+        return (_id_pattern(ids) if ids else None,
                 re.compile(_trie(t.lower() for t in titles)) if titles else None,
                 re.compile("|".join(both), re.I) if both else None)
+
+    @functools.cached_property
+    def _plain_words(self):
+        # the plain parts of what names() looks for: every hidden title; each hidden ID word by its number
+        by_number: dict[str, list[tuple]] = {}
+        for word in self._id_words:
+            prefix, year, number = word.split("\0")
+            by_number.setdefault(number, []).append((prefix, year, word))
+        return [t.lower() for t in self._title_words], by_number
 
     def __bool__(self) -> bool:
         return bool(self.hidden_ids)
@@ -113,10 +129,20 @@ class Mask:
         """True when the text names a hidden record: its ID (any case, any separators) or its title."""
         if not (self._id_words or self._title_words) or not isinstance(text, str):
             return False
-        ids, titles, _ = self._patterns
         low = text.lower()
-        if titles and titles.search(low):
-            return True
+        if self.plain_left <= 0 or "_patterns" in self.__dict__:
+            ids, titles, _ = self._patterns
+            if titles and titles.search(low):
+                return True
+        else:       # an edit's build reads a text or two: plain checks, and only the IDs they may hold compiled
+            self.plain_left -= 1
+            titles, by_number = self._plain_words
+            if any(t in low for t in titles):
+                return True
+            # an ID's match holds its prefix and year, and its number ends a run of digits
+            words = {word for run in _DIGITS.findall(low) for i in range(len(run))
+                     for prefix, year, word in by_number.get(run[i:], ()) if prefix in low and year in low}
+            ids = _id_pattern(sorted(words)) if words else None
         return bool(ids) and any(m.start() == 0 or low[m.start() - 1] not in _ALNUM for m in ids.finditer(low))
 
     def remembered(self, key: bytes, make):
@@ -277,40 +303,62 @@ def text_key(*texts: str) -> bytes:
 
 
 def ref_specs(types: dict) -> dict:
-    """Type -> ((field, spec), ...) of the fields that can hold a value of kind ref or source_ref (for refs_of)."""
-    return {name: tuple((key, spec) for key, spec in t.fields.items() if _holds_ref(spec)) for name, t in types.items()}
+    """Type -> ((field, plan), ...) of the fields that can hold a value of kind ref or source_ref (for refs_of);
+    a plan is REF, ("list", plan of an item) or ("object", {key: plan} of the keys that can hold one)."""
+    return {name: tuple((key, plan) for key, spec in t.fields.items() if (plan := _ref_plan(spec)) is not None)
+            for name, t in types.items()}
 
 
-def _holds_ref(spec: FieldSpec | None) -> bool:
+REF = "ref"
+
+
+def _ref_plan(spec: FieldSpec | None):
     if spec is None:
-        return False
+        return None
     if spec.kind in REF_KINDS:
-        return True
+        return REF
     if spec.kind == "list":
-        return _holds_ref(spec.of)
-    return spec.kind == "object" and bool(spec.struct) and any(map(_holds_ref, spec.struct.fields.values()))
+        of = _ref_plan(spec.of)
+        return None if of is None else ("list", of)
+    if spec.kind == "object" and spec.struct:
+        keys = {k: plan for k, sub in spec.struct.fields.items() if (plan := _ref_plan(sub)) is not None}
+        return ("object", keys) if keys else None
+    return None
 
 
 def refs_of(r: Record, specs: dict):
     """(top-level field, value) for every value of kind ref or source_ref in a record, in lists and objects;
     specs: ref_specs of the types."""
-    for key, spec in specs.get(r.type, ()):
-        if key in r.fields:
-            for value in _ref_values(r.fields[key], spec):
-                yield key, value
+    fields = r.fields
+    for key, plan in specs.get(r.type, ()):
+        if key in fields:
+            v = fields[key]
+            if plan is REF:
+                if isinstance(v, str):
+                    yield key, v
+            else:
+                for value in _ref_values(v, plan):
+                    yield key, value
 
 
-def _ref_values(v, spec: FieldSpec | None):
-    if spec is None:
-        return
-    if spec.kind in REF_KINDS and isinstance(v, str):
-        yield v
-    elif spec.kind == "list" and isinstance(v, list):
-        for x in v:
-            yield from _ref_values(x, spec.of)
-    elif spec.kind == "object" and isinstance(v, dict) and spec.struct:
-        for k, x in v.items():
-            yield from _ref_values(x, spec.struct.fields.get(k))
+def _ref_values(v, plan):
+    if plan is REF:
+        if isinstance(v, str):
+            yield v
+    elif plan[0] == "list":
+        if isinstance(v, list):
+            for x in v:
+                yield from _ref_values(x, plan[1])
+    elif isinstance(v, dict):
+        keys = plan[1]
+        for k, x in v.items():          # in the record's order, as written
+            if k in keys:
+                yield from _ref_values(x, keys[k])
+
+
+def _id_pattern(id_words) -> re.Pattern:
+    """The expression names() finds these hidden IDs with (lower-cased text)."""
+    return re.compile(rf"(?:{_trie(id_words)})(?!\d)")
 
 
 def _trie(words) -> str:

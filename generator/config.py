@@ -349,22 +349,31 @@ def _load_departments(cfg: Config, root: Path, files=None) -> list[tuple]:
 def _load_people(cfg: Config, root: Path, files=None) -> None:
     rel = f"{CONFIG_DIR}/people.yml"
     data, text = _read(root, "people.yml", required=True, files=files)
-    tree = yamlsafe.compose(text) if text else None
-    for i, (line, entry) in enumerate(_entries(data, rel, text)):
+    if not isinstance(data, list):
+        raise ConfigError(rel, 1, "expected a list of entries / 应为条目列表")
+    tree = []
+
+    def line_of(*ypath) -> int | None:
+        # 1-based line of an entry or a key in it: the text is composed again only when a problem needs one
+        if not tree:
+            tree.append(yamlsafe.compose(text) if text else None)
+        return _line_in(tree[0], ypath, None)
+
+    for i, entry in enumerate(data):
+        at = lambda *ypath: line_of(i, *ypath)      # noqa: E731 (a key's line in this entry)
         if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
-            _bad(cfg, rel, line, "each person needs id, name and department / 每人需要 id、name、department")
+            _bad(cfg, rel, at(), "each person needs id, name and department / 每人需要 id、name、department")
             continue
         pid = str(entry["id"])
         if not PERSON_ID.match(pid):
-            _bad(cfg, rel, line, f"id {pid}: lower-case login / 应为小写登录名")
+            _bad(cfg, rel, at(), f"id {pid}: lower-case login / 应为小写登录名")
         dept = str(entry.get("department") or "")
         if dept not in cfg.departments:
-            _bad(cfg, rel, line, f"{pid}: department {dept or '?'} is not in departments.yml / 部门不存在")
+            _bad(cfg, rel, at(), f"{pid}: department {dept or '?'} is not in departments.yml / 部门不存在")
         roles = entry.get("roles") or []
         if not isinstance(roles, list):
             roles = [roles]
         grants = []
-        at = lambda *ypath: _line_in(tree, (i, *ypath), line)      # noqa: E731 (a key's line in this entry)
         for j, raw in enumerate(roles):
             grant, problem = _role(raw)
             if problem:
@@ -389,9 +398,9 @@ def _load_people(cfg: Config, root: Path, files=None) -> None:
         keys = [k for k in keys if key_kind(k)]
         extra = set(entry) - {"id", "name", "department", "roles", "git_user", "email", "name_en", "signing_keys"}
         if extra:
-            _bad(cfg, rel, line, f"{pid}: unknown keys {', '.join(sorted(map(str, extra)))}")
+            _bad(cfg, rel, at(), f"{pid}: unknown keys {', '.join(sorted(map(str, extra)))}")
         if pid in cfg.people:
-            cfg.problems.append(error(rel, "config-duplicate", line=line, key=pid))
+            cfg.problems.append(error(rel, "config-duplicate", line=at(), key=pid))
         cfg.people[pid] = Person(
             pid, str(entry["name"]), dept, tuple(dict.fromkeys(g.role for g in grants)),
             accounts["git_user"], accounts["email"], tuple(grants), tuple(k.strip() for k in keys),

@@ -94,10 +94,11 @@ def memo(root: Path, out: Path) -> Memo:
 
 
 def _writers() -> tuple[str, ...]:
-    """What else writes the memo's bytes: Python, zlib (the workbooks' deflate) and icalendar."""
-    import icalendar
+    """What else writes the memo's bytes: Python, zlib (the workbooks' deflate) and icalendar (its installed
+    version, read without importing it: an edit that makes no calendar does not load it)."""
+    from importlib.metadata import version
 
-    return sys.version, zlib.ZLIB_RUNTIME_VERSION, f"icalendar {icalendar.__version__}"
+    return sys.version, zlib.ZLIB_RUNTIME_VERSION, f"icalendar {version('icalendar')}"
 
 
 def prune_memo(out: Path, since: float) -> None:
@@ -205,7 +206,7 @@ def load(out: Path) -> Manifest | None:
     names is in place (their bytes are checked when read: Damaged)."""
     try:
         with open(_path(out), "rb") as f:
-            manifest, stamp = unpickle(f)
+            manifest, stamp = unpickle(f, freeze=True)     # lives as long as the build (build.build freezes)
         if stamp != _stamp(out):
             return None
         present = set(os.listdir(_parts_folder(out))) if manifest.index is not None else set()

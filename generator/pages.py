@@ -191,8 +191,11 @@ def _attachments(visible: Records) -> set[str]:
     """Only files that a visible record links to are published."""
     out = set()
     for r in visible:
+        found = links_of(r)
+        if not found:
+            continue
         here = posixpath.dirname(src_of(r))
-        for _, raw in links_of(r):
+        for _, raw in found:
             target = raw[1:-1].strip() if raw.startswith("<") else raw.strip()
             if not target or target.startswith("#") or SCHEME.match(target) or "\\" in target:
                 continue

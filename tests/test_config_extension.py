@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bulletin
+from conftest import PROJECT, bulletin
 from test_cases import BASE
 
 CAPA3 = "records/capa/2026/CAPA-2026-003-line-stop.md"
@@ -271,3 +271,21 @@ def test_a_types_yml_naming_an_unknown_field_for_starts_from_or_unique_exits_2(p
     (plain / "site_config/types.yml").write_text("types:\n  survey:\n    unique: [customer, quarter]\n", "utf-8")
     result = bulletin("validate", "--lang", "en", cwd=plain)
     assert result.returncode == 2 and "quarter" in result.stderr and result.stderr.startswith("site_config/types.yml:")
+
+
+def test_a_valid_people_file_is_parsed_once_and_a_bad_one_still_says_its_lines(monkeypatch):
+    """people.yml (400 people at 10,000 records) is read on every build: its YAML is composed again for line
+    numbers only when an entry has a problem (tests/cases/config-bad-entries checks those lines)."""
+    from generator import config, yamlsafe
+
+    composed = []
+    compose = yamlsafe.compose
+    monkeypatch.setattr(yamlsafe, "compose", lambda text: composed.append(text) or compose(text))
+    people = (PROJECT / "site_config" / "people.yml").read_text("utf-8")
+    cfg = config.load_config(PROJECT)
+    assert cfg.people and not cfg.problems
+    assert people not in composed
+    bad = PROJECT / "tests" / "cases" / "config-bad-entries"
+    cfg = config.load_config(bad)
+    assert (bad / "site_config" / "people.yml").read_text("utf-8") in composed
+    assert sorted({p.line for p in cfg.problems if p.path.endswith("people.yml")}) == [19, 22, 23, 27]

@@ -344,3 +344,37 @@ def test_a_generated_page_holds_its_html_once(tmp_path):
     held = {id(x): sys.getsizeof(x) for made in site.html_pages.values() for x in gc.get_referents(made)
             if isinstance(x, str) and id(x) not in in_files}
     assert sum(held.values()) < 200 * len(site.html_pages)     # the titles
+
+
+def test_the_theme_listing_adds_the_files_mkdocs_adds_without_walking_dot_folders(tmp_path):
+    """private.theme_listing: the theme's static files (Material with a custom_dir holding dot folders, dot
+    files, a file the docs override) as MkDocs' add_files_from_theme adds them, in the same order, from a
+    listing that leaves Material's .icons (thousands of files) unwalked."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from generator.engine import private
+
+    for rel in ("docs/index.md", "docs/assets/extra.css", "overrides/assets/extra.css", "overrides/main.html",
+                "overrides/.hidden/x.css", "overrides/.dot.css", "overrides/sub/.x/y.js", "overrides/sub/z.js",
+                "overrides/README.txt", "overrides/sub/.z.js"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", "utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ntheme:\n  name: material\n  custom_dir: overrides\n", "utf-8")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+
+    def listed(shortcut: bool) -> list[tuple]:
+        files, env = get_files(config), config.theme.get_env()
+        if shortcut:
+            with private.theme_listing():
+                files.add_files_from_theme(env, config)
+        else:
+            files.add_files_from_theme(env, config)
+        return [(f.src_uri, f.abs_src_path, f.dest_uri) for f in files]
+
+    theirs = listed(False)
+    assert listed(True) == theirs
+    assert ("sub/z.js", str(tmp_path / "overrides/sub/z.js"), "sub/z.js") in theirs
+    loader = config.theme.get_env().loader
+    walked, everything = private.undotted_templates(loader), loader.list_templates()
+    assert len(everything) > 10 * len(walked) and not any("/." in "/" + name for name in walked)

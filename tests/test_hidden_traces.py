@@ -325,7 +325,8 @@ VISIBLE_TARGETS = ["CAPA-2026-007-5s-marking.md", "../2026/CAPA-2026-007-5s-mark
 
 
 @pytest.fixture(scope="module")
-def mask(tmp_path_factory):
+def new_mask(tmp_path_factory):
+    """Makes a fresh Mask of the all-staff site (nothing compiled, nothing read yet)."""
     from generator.audience import Mask
     from generator.pages import visible_to
     from generator.validate import load_repository
@@ -333,7 +334,42 @@ def mask(tmp_path_factory):
     result = load_repository(make_repo(tmp_path_factory.mktemp("mask")))
     assert not result.errors
     shown = {r.id for r in result.records if visible_to("all-staff", r)}
-    return Mask(result.records, shown, result.config.types, HIDDEN_REF, SITE_URL)
+    return lambda: Mask(result.records, shown, result.config.types, HIDDEN_REF, SITE_URL)
+
+
+@pytest.fixture(scope="module")
+def mask(new_mask):
+    return new_mask()
+
+
+NAMING = [f"{CAPA_FILE}.md", "CAPA%2D2026%2D911-x.md", "CAPA&#45;2026&#45;911-x.md", f"about {CAPA_TITLE.upper()}.", "capa 2026 911", "CAPA2026911", "re: capa_2026_911!",
+          f"see {NTC.lower()} (x)"]
+NAMING_NOTHING = ["", "a plain sentence", "CAPA-2026-007 and CAPA-2026-9110", "capa 2026 91", "CAPA-2026-9120",
+                  "2026-911", *VISIBLE_TARGETS[:-1]]
+
+
+@pytest.mark.parametrize("text", NAMING)
+def test_a_mask_used_first_on_a_text_that_names_a_hidden_record_finds_it(new_mask, mask, text):
+    assert new_mask().names(text) and mask.names(text)
+
+
+def test_a_fresh_mask_names_what_a_compiled_one_names(new_mask, mask):
+    mask.names(NAMING[0])                             # compiled
+    for text in HIDDEN_TARGETS + VISIBLE_TARGETS + NAMING + NAMING_NOTHING:
+        assert new_mask().names(text) == mask.names(text), text
+
+
+def test_a_mask_compiles_no_expression_for_the_first_texts_it_reads(new_mask, mask):
+    from generator.audience import PLAIN_TEXTS
+
+    fresh = new_mask()
+    for text in NAMING_NOTHING:
+        assert not fresh.names(text) and not mask.names(text), text
+    assert fresh.names(NAMING[0]) and fresh.names(NAMING[3])
+    assert "_patterns" not in fresh.__dict__          # the expressions of every hidden ID and title: not compiled
+    for _ in range(PLAIN_TEXTS):
+        fresh.names("a plain sentence")
+    assert "_patterns" in fresh.__dict__              # a build that reads many texts compiles them, once
 
 
 @pytest.mark.parametrize("target", HIDDEN_TARGETS[:-1])

@@ -559,3 +559,17 @@ def test_a_manifest_whose_parts_are_harmed_is_followed_by_a_full_build(repo, tmp
     _build(repo, full, incremental_ok=False)
     assert _differences(site, full) == []
     assert _build(repo, site)["reused"] == stats["pages"], "its manifest and parts are whole again"
+
+
+def test_the_memo_is_keyed_by_the_calendar_writers_version_without_loading_it():
+    """incremental.memo's key names the icalendar that wrote the calendars; an edit that makes no calendar
+    (most) does not import it for that."""
+    import subprocess
+    import sys
+
+    import icalendar
+
+    probe = ("import sys; from generator import incremental; w = incremental._writers(); "
+             "print(w[-1], 'icalendar' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["icalendar", icalendar.__version__, "False"]

@@ -41,3 +41,22 @@ def test_records_carry_their_files_digest_for_page_keys(tmp_path, monkeypatch):
         for r in run.records:
             assert r.digest == hashlib.blake2b((repo / r.path).read_bytes(), digest_size=16).hexdigest()
     assert {r.digest for r in load_repository(repo, cache=False).records} == {""}
+
+
+def test_records_from_the_cache_are_left_out_of_the_cycle_collectors_runs(tmp_path, monkeypatch):
+    """The records restored from the cache live as long as the build: frozen (gc.freeze) as they are loaded,
+    the cycle collector's runs (a full one, at 10,000 records a quarter of an edit's build) do not visit them."""
+    import gc
+
+    monkeypatch.setenv("BULLETIN_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    generate(repo, 120, seed=5)
+    load_repository(repo)                      # fills the cache
+    gc.unfreeze()
+    try:
+        cached = load_repository(repo)
+        tracked = {id(o) for o in gc.get_objects()}     # every generation the collector visits
+        assert gc.get_freeze_count() > 10 * len(cached.records)
+        assert not any(id(r) in tracked or id(r.fields) in tracked for r in cached.records)
+    finally:
+        gc.unfreeze()

@@ -38,7 +38,7 @@ def build(config_file: Path, site_dir: Path, *, strict: bool = False, **job) -> 
     try:
         # dirty: MkDocs skips the files whose is_modified() the plugin made False (unchanged pages,
         # linked from the previous output); in a fresh folder everything else is built as usual
-        with private.one_build_date():
+        with private.one_build_date(), private.theme_listing():
             mkdocs_build(cfg, dirty=True)
     finally:
         plugin.job = plugin.state = None
