@@ -720,6 +720,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "yaml-char-brackets": ("全角方括号［ ］", "the full-width brackets ［ ］"),
     "yaml-char-lenticular": ("中文方括号【 】", "the brackets 【 】"),
     "yaml-char-braces": ("全角花括号｛ ｝", "the full-width braces ｛ ｝"),
+    "yaml-char-ideographic-space": ("全角空格“\u3000”", "the full-width space “\u3000”"),
 }
 
 # audit14b: an ineffective verification sends the CAPA back to implementing (check-changes)
