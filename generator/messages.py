@@ -765,7 +765,7 @@ WHEN: dict[str, tuple[str, str]] = {
     "is": ("{field} 为 {value} ", "{field} is {value}"),
     "from": ("状态为 {value} 或之后", "status is {value} or later"),
     "not": ("{field} 不是 {value} ", "{field} is not {value}"),
-    "and": ("且", " and "),
+    "and": ("，且 ", " and "),
 }
 
 
@@ -806,5 +806,6 @@ def render(code: str, lang: str, **args) -> str:
 def describe_when(conditions: list[tuple[str, str, str]], lang: str) -> str:
     """Phrases like 'status is approved and kind is management-review'."""
     i = 1 if lang == "en" else 0
-    parts = [WHEN[op][i].format(field=f, value=v) for op, f, v in conditions]
-    return WHEN["and"][i].join(parts)
+    parts = [WHEN[op][i].format(field=f, value=v).strip() for op, f, v in conditions]
+    text = WHEN["and"][i].join(parts)
+    return text + " " if not i and text[-1:].isascii() else text  # zh: 「… 为 x 时」, 「… 或之后时」

@@ -31,7 +31,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT, bulletin
-from generator.messages import LANGS, MESSAGES
+from generator.messages import LANGS, MESSAGES, describe_when
 from generator.validate import load_repository
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -152,6 +152,20 @@ def test_case(name, tmp_path):
             assert text and not re.search(r"\{[a-z_]+\}", text), (p, lang, text)
         if p.code in FIELD_CODES:
             assert p.field, p
+
+
+def test_conditions_read_as_a_sentence():
+    """A rule with two conditions reads as Chinese and English sentences, words spaced from field names."""
+    from generator.messages import render
+    both = [("from", "status", "investigating"), ("not", "severity", "minor")]
+    assert render("missing-when", "zh", field="capa", when=describe_when(both, "zh")) == \
+        "状态为 investigating 或之后，且 severity 不是 minor 时必须填写 capa"
+    assert render("missing-when", "zh", field="replies", when=describe_when(both[:1], "zh")) == \
+        "状态为 investigating 或之后时必须填写 replies"
+    assert render("missing-when", "zh", field="approved_by", when=describe_when([("not", "category", "x")], "zh")) \
+        == "category 不是 x 时必须填写 approved_by"
+    assert render("missing-when", "en", field="capa", when=describe_when(both, "en")) == \
+        "capa is required when status is investigating or later and severity is not minor"
 
 
 # Problems about one field name it (`field` in --format json), e.g. "actions[2].owner".
