@@ -64,8 +64,15 @@ def cmd_new(args) -> int:
 
     root = _root(args)
     cfg = load_config(root)
+    lang = args.lang or cfg.language
     if args.type not in cfg.types:
-        print(f"bulletin new: unknown type {args.type}; choose one of: {', '.join(cfg.types)}", file=sys.stderr)
+        print(f"bulletin new: {render('new-unknown-type', lang, found=args.type, known=', '.join(cfg.types))}",
+              file=sys.stderr)
+        return 2
+    if not args.title.strip():
+        print(f"bulletin new: {render('new-empty-title', lang)}", file=sys.stderr)
+        return 2
+    if not _known_names("new", args, cfg, lang):
         return 2
     today = args.today or today_in(cfg.time_zone)
     path = create(root, cfg, args.type, args.title, today, department=args.department, person=args.person,
@@ -201,17 +208,26 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def cmd_status(args) -> int:
+def _known_names(command: str, args, cfg, lang: str) -> bool:
+    """Whether --person and --department (where given) name a registered person and department; else says
+    which one does not, with the closest name, and returns False."""
     from .schema import DidYouMean, hint
-    from .status import render_status, status
 
-    root, cfg, lang, result = _repository(args)
     for found, known, code in ((args.person, cfg.people, "status-unknown-person"),
                                (args.department, cfg.departments, "status-unknown-dept")):
         if found is not None and found not in known:
-            print(f"bulletin status: {render(code, lang, found=found, hint=DidYouMean(hint(found, known)))}",
+            print(f"bulletin {command}: {render(code, lang, found=found, hint=DidYouMean(hint(found, known)))}",
                   file=sys.stderr)
-            return 2
+            return False
+    return True
+
+
+def cmd_status(args) -> int:
+    from .status import render_status, status
+
+    root, cfg, lang, result = _repository(args)
+    if not _known_names("status", args, cfg, lang):
+        return 2
     today = args.today or today_in(cfg.time_zone)
     st = status(result.records, cfg, today, args.audience, person=args.person, department=args.department)
     print(render_status(st, cfg, lang, args.format))

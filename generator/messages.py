@@ -663,6 +663,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "部门代码 {found} 不在 site_config/departments.yml 中{hint}",
         "the department code {found} is not in site_config/departments.yml{hint}",
     ),
+    # bulletin new: what it refuses before writing a file
+    "new-unknown-type": (
+        "没有记录类型 {found}；可选：{known}",
+        "there is no record type {found}; choose one of: {known}",
+    ),
+    "new-empty-title": (
+        "--title 不能为空：写上记录的标题，例如 --title \"卡钳毛刺客诉\"",
+        "--title must not be empty: give the record a title, e.g. --title \"Caliper burr complaint\"",
+    ),
     "serve-errors-title": ("记录有错误，预览未更新", "The records have errors; the preview was not rebuilt"),
     "serve-errors-intro": (
         "记录有 {n} 个错误，站点没有重新构建。改正并保存后，本页会自动回到站点；"

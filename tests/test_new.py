@@ -116,6 +116,25 @@ def test_unknown_type_exits_2(repo):
     assert not list((repo / "records").rglob("*minutes*"))
 
 
+@pytest.mark.parametrize("args, says", [
+    (["minutes", "--title", "x"], "没有记录类型 minutes；可选：meeting, notice, capa, report, complaint"),
+    (["capa", "--title", "  "], "--title 不能为空"),
+    (["capa", "--title", "x", "--department", "QAA"], "部门代码 QAA 不在 site_config/departments.yml 中，是否想写 QA？"),
+    (["meeting", "--title", "x", "--person", "zhangwie"], "人员 zhangwie 不在 site_config/people.yml 中，是否想写 zhangwei？"),
+])
+def test_a_bad_option_writes_nothing_and_says_why_in_chinese(repo, args, says):
+    before = sorted((repo / "records").rglob("*"))
+    result = bulletin("new", *args, cwd=repo)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("bulletin new: ") and says in result.stderr, result.stderr
+    assert sorted((repo / "records").rglob("*")) == before
+
+
+def test_the_help_names_every_type(repo):
+    text = bulletin("new", "--help", cwd=repo).stdout
+    assert all(t in text for t in ("complaint", "nc", "survey", "memo", "contact"))
+
+
 def test_title_is_required(repo):
     result = bulletin("new", "capa", cwd=repo)
     assert result.returncode == 2
