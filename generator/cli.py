@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import gc
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -29,7 +30,37 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text}") from None
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+# argparse's own complaints (English, from its source) -> our messages, in the reader's language
+_ARG_ERRORS = (
+    (re.compile(r"argument (?P<option>\S+?): invalid choice: '(?P<value>.*)' \(choose from (?P<choices>.*)\)$"),
+     "arg-bad-choice"),
+    (re.compile(r"argument (?P<option>\S+?): not a date YYYY-MM-DD: '(?P<value>.*)'$"), "arg-not-a-date"),
+    (re.compile(r"argument (?P<option>\S+?): invalid \w+ value: '(?P<value>.*)'$"), "arg-bad-value"),
+    (re.compile(r"argument (?P<option>\S+?): expected one argument$"), "arg-expected-one"),
+    (re.compile(r"argument (?P<option>\S+?): not allowed with argument (?P<other>\S+)$"), "arg-not-with"),
+    (re.compile(r"the following arguments are required: (?P<names>.*)$"), "arg-required"),
+    (re.compile(r"unrecognized arguments: (?P<names>.*)$"), "arg-unrecognized"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, its errors in the reader's language (`lang`, set by build_parser)."""
+    lang = "zh"
+
+    def error(self, message: str):
+        for pattern, code in _ARG_ERRORS:
+            found = pattern.match(message)
+            if found:
+                args = found.groupdict()
+                if "choices" in args:
+                    args["choices"] = args["choices"].replace("'", "")
+                message = render(code, self.lang, prog=self.prog, **args)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _root(args, paths=()) -> Path:
@@ -335,7 +366,7 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     def t(code: str) -> str:
         return help_text(code, lang)
 
-    parser = argparse.ArgumentParser(prog="bulletin", description=t("bulletin"))
+    parser = type("Parser", (_Parser,), {"lang": lang})(prog="bulletin", description=t("bulletin"))
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
     parser.add_argument("--lang", dest="top_lang", choices=["zh", "en"], help=t("any:lang"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -663,6 +663,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "部门代码 {found} 不在 site_config/departments.yml 中{hint}",
         "the department code {found} is not in site_config/departments.yml{hint}",
     ),
+    # the command line: argparse's errors, in the reader's language
+    "arg-bad-choice": ("{option} 的值 {value} 无效，可选：{choices}", "{option} is {value}, which is not allowed; choose one of: {choices}"),
+    "arg-not-a-date": (
+        "{option} 的值 {value} 不是日期：写成 YYYY-MM-DD，例如 {option} 2026-11-03",
+        "{option} {value} is not a date: write it as YYYY-MM-DD, e.g. {option} 2026-11-03"),
+    "arg-bad-value": ("{option} 的值 {value} 无效：应为整数", "{option} is {value}, which is not a whole number"),
+    "arg-expected-one": ("{option} 后面要写一个值", "{option} needs a value after it"),
+    "arg-not-with": ("{option} 和 {other} 只能用其中一个", "{option} and {other} cannot be used together"),
+    "arg-required": ("缺少必须给出的参数：{names}（用 {prog} --help 查看用法）",
+                     "missing required arguments: {names} (see {prog} --help)"),
+    "arg-unrecognized": ("无法识别的参数：{names}（用 {prog} --help 查看可用的选项）",
+                         "unrecognized arguments: {names} (see {prog} --help for the options)"),
     # bulletin new: what it refuses before writing a file
     "new-unknown-type": (
         "没有记录类型 {found}；可选：{known}",
