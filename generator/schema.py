@@ -202,7 +202,7 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
         types=tuple(raw.get("types") or ()),
         non_empty=bool(raw.get("non_empty")),
         default=raw.get("default"),
-        label=dict(raw.get("label") or {}),
+        label=_label(raw.get("label"), where),
         not_required_when=_conditions(raw.get("not_required_when"), where),
         in_department=in_dept,
         in_department_severity=in_dept_severity,
@@ -211,6 +211,17 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
         periods=periods,
         customer_when=_conditions(raw.get("customer_when"), where),
     )
+
+
+def _label(raw, where: str) -> dict:
+    """A label as {zh, en}; one text (`label: 不合格品报告`) serves both languages."""
+    if raw is None or raw == "":
+        return {}
+    if isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
+        return {"zh": str(raw), "en": str(raw)}
+    if isinstance(raw, dict):
+        return dict(raw)
+    raise ValueError(f"{where}.label: write a text, or {{zh: 中文名, en: English name}}")
 
 
 def build_types(data: dict) -> dict[str, RecordType]:
@@ -240,7 +251,7 @@ def build_types(data: dict) -> dict[str, RecordType]:
         unknown = [f for f in (traw.get("starts_from"), *(traw.get("unique") or ())) if f and f not in fields]
         if unknown:
             raise ValueError(f"types.{tname}: starts_from/unique name no field: {', '.join(map(str, unknown))}")
-        types[tname] = RecordType(tname, traw["folder"], traw["prefix"], dict(traw.get("label") or {}),
+        types[tname] = RecordType(tname, traw["folder"], traw["prefix"], _label(traw.get("label"), f"types.{tname}"),
                                   fields, tuple(traw.get("flow") or ()), rules,
                                   _conditions(traw.get("locked_when"), f"types.{tname}.locked_when"),
                                   starts_from=traw.get("starts_from"), unique=tuple(traw.get("unique") or ()),

@@ -190,6 +190,19 @@ def test_a_new_complaint_names_its_blank_customer_once_customers_are_registered(
     assert lines[0].startswith(f"{path}:") and "customer" in lines[0] and "customers.yml" in lines[0]
 
 
+def test_a_companys_own_type_with_a_v2_name_gets_its_own_fields(repo):
+    """types.yml's own `memo` (prefix LX, one text label, as a company writes it) keeps its definition:
+    `new memo` writes its fields, not those of the v2 memo, and the record validates."""
+    (repo / "site_config" / "types.yml").write_text(
+        "types:\n  memo:\n    folder: memos\n    prefix: LX\n    label: 联络单\n"
+        "    fields:\n      to_whom: {kind: text, label: 收件部门}\n", "utf-8")
+    path = new(repo, "memo", "--title", "请提供数据", "--department", "QA", "--today", "2026-11-05")
+    assert path == "records/memos/2026/LX-2026-001.md"
+    text = (repo / path).read_text("utf-8")
+    assert "sent_on" not in text and "reply_due" not in text
+    assert validate(repo)[-1] == "checked 13 records: 0 errors, 0 warnings"
+
+
 def test_two_new_records_in_a_row_get_two_ids(repo):
     first = new(repo, "meeting", "--title", "Same title", "--today", "2026-12-01", "--department", "QA",
                 "--person", "zhangwei")
