@@ -192,7 +192,7 @@ def test_a_new_complaint_names_its_blank_customer_once_customers_are_registered(
 
 def test_a_companys_own_type_with_a_v2_name_gets_its_own_fields(repo):
     """types.yml's own `memo` (prefix LX, one text label, as a company writes it) keeps its definition:
-    `new memo` writes its fields, not those of the v2 memo, and the record validates."""
+    `new memo` writes its fields, not those of the v2 memo, the record validates and the site builds."""
     (repo / "site_config" / "types.yml").write_text(
         "types:\n  memo:\n    folder: memos\n    prefix: LX\n    label: 联络单\n"
         "    fields:\n      to_whom: {kind: text, label: 收件部门}\n", "utf-8")
@@ -201,6 +201,9 @@ def test_a_companys_own_type_with_a_v2_name_gets_its_own_fields(repo):
     text = (repo / path).read_text("utf-8")
     assert "sent_on" not in text and "reply_due" not in text
     assert validate(repo)[-1] == "checked 13 records: 0 errors, 0 warnings"
+    built = bulletin("build", "--today", "2026-11-30", "--out", "site", cwd=repo)   # its board has its columns
+    assert built.returncode == 0 and "internal error" not in built.stderr, built.stderr
+    assert list((repo / "site" / "memos").rglob("LX-2026-001*/index.html"))
 
 
 def test_two_new_records_in_a_row_get_two_ids(repo):
