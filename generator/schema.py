@@ -369,10 +369,17 @@ def _when_text(conditions: tuple, negate: bool = False) -> list:
     return out
 
 
-def _is_required(spec: FieldSpec, mapping: dict, flow: tuple):
+def _undecided(conditions: tuple, mapping: dict, fields: dict) -> bool:
+    """Whether a required field these conditions read is not filled in (it is reported missing itself)."""
+    return any(key in fields and fields[key].required and mapping.get(key) in (None, "") for key, _ in conditions)
+
+
+def _is_required(spec: FieldSpec, mapping: dict, flow: tuple, fields: dict):
     """None when not required; else the conditions that make it required (empty = always)."""
     if spec.required:
         return []
+    if _undecided(spec.required_unless, mapping, fields) or _undecided(spec.not_required_when, mapping, fields):
+        return None   # the field that decides is missing, and reported so: say only that
     if spec.not_required_when and _matches(spec.not_required_when, mapping, flow):
         return None
     exempt = _when_text(spec.not_required_when, negate=True)
@@ -405,7 +412,7 @@ def check_mapping(mapping: dict, fields: dict, ypath: tuple, chk: Check, flow: t
         if not present and name in run_together:
             continue
         if not present:
-            when = _is_required(spec, mapping, flow)
+            when = _is_required(spec, mapping, flow, fields)
             if when is not None:
                 # a key written without a value: its own line; a key not written: the mapping's line
                 at = ypath + (name,) if name in mapping else ypath
