@@ -675,6 +675,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "missing required arguments: {names} (see {prog} --help)"),
     "arg-unrecognized": ("无法识别的参数：{names}（用 {prog} --help 查看可用的选项）",
                          "unrecognized arguments: {names} (see {prog} --help for the options)"),
+    # values YAML read otherwise than the writer meant
+    "expected-date-fix": (
+        "{field} 应为日期，格式 YYYY-MM-DD，这里是 {found}：写成 {fix}",
+        "{field} must be a date written YYYY-MM-DD, found {found}: write {fix}"),
+    "expected-text-quote": (
+        "{field} 应为文本，YAML 却把这里读成了{kind} {found}：给整个值加上英文引号，例如 {key}: \"{example}\"",
+        "{field} must be text, but YAML read {kind} here ({found}): put the whole value in quotes, e.g. "
+        "{key}: \"{example}\""),
     # bulletin new: what it refuses before writing a file
     "new-unknown-type": (
         "没有记录类型 {found}；可选：{known}",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import typos
-from .messages import describe_when, render
+from .messages import describe_when, kind_of, render
 from .problems import Problem, error, warning
 
 ID_RE = re.compile(r"^([A-Z][A-Z0-9]*)-(\d{4})-(\d{3,})$")
@@ -26,6 +26,9 @@ KINDS = {
     "text", "date", "bool", "number", "choice", "person", "dept", "ref", "source_ref",
     "record_id", "period", "audience", "list", "object", "map", "customer",
 }
+
+
+DATE_WRITTEN = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?")
 
 
 def as_date(value) -> dt.date | None:
@@ -512,7 +515,10 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list |
     list the value is an item of."""
     kind = spec.kind      # the field's name (display(ypath)) is made only for a problem
     if kind in ("text", "customer"):
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, (bool, dt.date)):  # `title: 2026-11-01`, `title: No`: YAML read text as a value
+            chk.report("expected-text-quote", ypath, found=shown(value), kind=kind_of(value), key=ypath[-1],
+                       example=shown(value) if isinstance(value, dt.date) else "…")  # `No` read as false
+        elif not isinstance(value, (str, int, float)):
             chk.report("expected-text", ypath, found=shown(value))
         elif isinstance(value, str) and not value.strip():
             chk.report("empty-text", ypath)
@@ -618,6 +624,14 @@ def _check_date(value, ypath, chk):
             chk.report("bad-date", ypath, found=value)
             return value
         return date
+    written = DATE_WRITTEN.fullmatch(value.strip()) if isinstance(value, str) else None
+    if written:  # 2026/11/3, 2026.11.3, 2026年11月3日: say how to write that date
+        date = as_date("-".join(written.groups()))
+        if date is None:
+            chk.report("bad-date", ypath, found=value)
+        else:
+            chk.report("expected-date-fix", ypath, found=value, fix=date.isoformat())
+        return value
     chk.report("expected-date", ypath, found=shown(value))
     return value
 
