@@ -683,6 +683,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} 应为文本，YAML 却把这里读成了{kind} {found}：给整个值加上英文引号，例如 {key}: \"{example}\"",
         "{field} must be text, but YAML read {kind} here ({found}): put the whole value in quotes, e.g. "
         "{key}: \"{example}\""),
+    "expected-bool-fix": (
+        "{field} 应为 true 或 false，这里是 {found}：写成 {key}: {fix}",
+        "{field} must be true or false, found {found}: write {key}: {fix}"),
     # bulletin new: what it refuses before writing a file
     "new-unknown-type": (
         "没有记录类型 {found}；可选：{known}",

@@ -28,6 +28,8 @@ KINDS = {
 }
 
 
+WORDS_FOR_BOOL = {**dict.fromkeys(("是", "对", "真", "有", "要", "需要", "已", "√", "y", "t"), True),
+                  **dict.fromkeys(("否", "不", "不是", "错", "假", "无", "没有", "不要", "不需要", "未", "×", "n", "f"), False)}
 DATE_WRITTEN = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?")
 
 
@@ -526,7 +528,10 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list |
     if kind == "date":
         return _check_date(value, ypath, chk)
     if kind == "bool":
-        if not isinstance(value, bool):
+        meant = WORDS_FOR_BOOL.get(value.strip().lower()) if isinstance(value, str) else None
+        if meant is not None:   # 是 / 否, as a form is filled in
+            chk.report("expected-bool-fix", ypath, found=shown(value), key=ypath[-1], fix="true" if meant else "false")
+        elif not isinstance(value, bool):
             chk.report("expected-bool", ypath, found=shown(value))
         return value
     if kind == "number":

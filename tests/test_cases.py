@@ -171,7 +171,7 @@ def test_conditions_read_as_a_sentence():
 # Problems about one field name it (`field` in --format json), e.g. "actions[2].owner".
 FIELD_CODES = {
     "missing", "missing-when", "unknown-key", "expected-text", "empty-text", "expected-date", "bad-date",
-    "expected-date-fix", "expected-text-quote",
+    "expected-date-fix", "expected-text-quote", "expected-bool-fix",
     "expected-bool", "expected-number", "expected-list", "expected-mapping", "empty-list", "bad-choice",
     "unknown-person", "unknown-dept", "bad-id", "missing-role", "date-order", "bad-period", "bad-audience",
     "actions-not-settled", "not-effective-closed", "due-ext-last", "due-ext-order", "ref-missing",
