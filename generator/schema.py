@@ -159,9 +159,27 @@ def _names(raw) -> tuple:
     return tuple(raw) if isinstance(raw, (list, tuple)) else (raw,) if raw else ()
 
 
+# what types.yml may say about a type and about a field (a key not here is a typing mistake, never ignored)
+TYPE_KEYS = frozenset({"folder", "prefix", "label", "fields", "flow", "rules", "rules_across", "locked_when",
+                       "starts_from", "unique", "receipts", "added_in", "retention_years", "review_every",
+                       "effectiveness_days"})
+FIELD_KEYS = frozenset({"kind", "label", "required", "required_when", "required_unless", "not_required_when",
+                        "values", "of", "struct", "role", "role_when", "role_on", "not_before", "types", "non_empty",
+                        "default", "in_department", "min", "max", "periods", "customer_when"})
+
+
+def _known_keys(raw: dict, known: frozenset, where: str) -> None:
+    for key in raw:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+            raise ValueError(f"{where}: unknown key {key}" + (f"; did you mean {close[0]}?" if close else "")
+                             + f" (known: {', '.join(sorted(known))})")
+
+
 def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: a field is a mapping with at least kind")
+    _known_keys(raw, FIELD_KEYS, where)
     kind = raw.get("kind", "text")
     if kind not in KINDS:
         raise ValueError(f"{where}: unknown kind {kind}; known: {', '.join(sorted(KINDS))}")
@@ -240,6 +258,9 @@ def build_types(data: dict) -> dict[str, RecordType]:
     common = data.get("common") or {}
     types = {}
     for tname, traw in data["types"].items():
+        if not isinstance(traw, dict):
+            raise ValueError(f"types.{tname}: a type is a mapping (folder, prefix, fields …)")
+        _known_keys(traw, TYPE_KEYS, f"types.{tname}")
         for key in ("folder", "prefix"):
             if not traw.get(key):
                 raise ValueError(f"types.{tname}: {key} is required")
