@@ -686,6 +686,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "expected-bool-fix": (
         "{field} 应为 true 或 false，这里是 {found}：写成 {key}: {fix}",
         "{field} must be true or false, found {found}: write {key}: {fix}"),
+    # the opening --- of the front matter, mistyped
+    "front-matter-fence": (
+        "YAML 头部要从文件的第一行开始，这一行只写三个英文减号 ---；这里是“{found}”：{why}",
+        "the front matter must start on the file's first line with three ASCII hyphens ---, found “{found}”: {why}"),
+    "fence-dashes": ("用了中文破折号或全角减号，改成三个英文减号 ---", "it uses dashes that are not ASCII hyphens; write ---"),
+    "fence-blank-lines": ("删掉 --- 之前的空行", "delete the blank lines before ---"),
+    "fence-indented": ("删掉 --- 前面的空格", "delete the spaces before ---"),
+    "fence-bom": (
+        "文件开头有看不见的 BOM 字符（重复了两次）：在编辑器中另存为“UTF-8”（不带 BOM）",
+        "the file starts with invisible BOM characters (twice): save it again as UTF-8"),
     # bulletin new: what it refuses before writing a file
     "new-unknown-type": (
         "没有记录类型 {found}；可选：{known}",
