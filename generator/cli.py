@@ -290,7 +290,8 @@ def cmd_codeowners(args) -> int:
     if args.check:
         current = root / OUTPUT
         if not current.is_file() or current.read_text("utf-8") != text:
-            print(f"{OUTPUT} is out of date; run: bulletin codeowners --write", file=sys.stderr)
+            lang = args.lang or cfg.language
+            print(f"bulletin codeowners: {render('codeowners-stale', lang, path=OUTPUT)}", file=sys.stderr)
             return 1
         return 0
     if args.write:

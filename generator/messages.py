@@ -686,6 +686,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "expected-bool-fix": (
         "{field} 应为 true 或 false，这里是 {found}：写成 {key}: {fix}",
         "{field} must be true or false, found {found}: write {key}: {fix}"),
+    "codeowners-stale": (
+        "{path} 与 site_config/ 中的人员和部门不一致：运行 bulletin codeowners --write 更新它",
+        "{path} is out of date with site_config/: run bulletin codeowners --write"),
     # the opening --- of the front matter, mistyped
     "front-matter-fence": (
         "YAML 头部要从文件的第一行开始，这一行只写三个英文减号 ---；这里是“{found}”：{why}",
