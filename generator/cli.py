@@ -234,7 +234,9 @@ def cmd_serve(args) -> int:
         serve(_root(args), out, build_once=build_once, host=args.host, port=args.port,
               say=lambda text: print(text, flush=True))
     except OSError as exc:
-        print(f"bulletin serve: cannot serve at {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{args.host}:{args.port}"
+        print(f"bulletin serve: {render('serve-cannot-listen', args.lang or 'zh', at=where, problem=exc.strerror or exc)}",
+              file=sys.stderr)
         return 2
     return 0
 

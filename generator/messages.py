@@ -686,6 +686,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "expected-bool-fix": (
         "{field} 应为 true 或 false，这里是 {found}：写成 {key}: {fix}",
         "{field} must be true or false, found {found}: write {key}: {fix}"),
+    "serve-cannot-listen": (
+        "无法在 {at} 提供预览：{problem}。端口可能已被占用：换一个端口，例如 --port 8001",
+        "cannot serve at {at}: {problem}. The port may be in use: try another, e.g. --port 8001"),
     "codeowners-stale": (
         "{path} 与 site_config/ 中的人员和部门不一致：运行 bulletin codeowners --write 更新它",
         "{path} is out of date with site_config/: run bulletin codeowners --write"),
