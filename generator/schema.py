@@ -165,7 +165,7 @@ TYPE_KEYS = frozenset({"folder", "prefix", "label", "fields", "flow", "rules", "
                        "effectiveness_days"})
 FIELD_KEYS = frozenset({"kind", "label", "required", "required_when", "required_unless", "not_required_when",
                         "values", "of", "struct", "role", "role_when", "role_on", "not_before", "types", "non_empty",
-                        "default", "in_department", "min", "max", "periods", "customer_when"})
+                        "default", "in_department", "min", "max", "periods", "customer_when", "fields"})
 
 
 def _known_keys(raw: dict, known: frozenset, where: str) -> None:
