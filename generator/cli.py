@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import gc
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -29,7 +30,37 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text}") from None
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+# argparse's own complaints (English, from its source) -> our messages, in the reader's language
+_ARG_ERRORS = (
+    (re.compile(r"argument (?P<option>\S+?): invalid choice: '(?P<value>.*)' \(choose from (?P<choices>.*)\)$"),
+     "arg-bad-choice"),
+    (re.compile(r"argument (?P<option>\S+?): not a date YYYY-MM-DD: '(?P<value>.*)'$"), "arg-not-a-date"),
+    (re.compile(r"argument (?P<option>\S+?): invalid \w+ value: '(?P<value>.*)'$"), "arg-bad-value"),
+    (re.compile(r"argument (?P<option>\S+?): expected one argument$"), "arg-expected-one"),
+    (re.compile(r"argument (?P<option>\S+?): not allowed with argument (?P<other>\S+)$"), "arg-not-with"),
+    (re.compile(r"the following arguments are required: (?P<names>.*)$"), "arg-required"),
+    (re.compile(r"unrecognized arguments: (?P<names>.*)$"), "arg-unrecognized"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, its errors in the reader's language (`lang`, set by build_parser)."""
+    lang = "zh"
+
+    def error(self, message: str):
+        for pattern, code in _ARG_ERRORS:
+            found = pattern.match(message)
+            if found:
+                args = found.groupdict()
+                if "choices" in args:
+                    args["choices"] = args["choices"].replace("'", "")
+                message = render(code, self.lang, prog=self.prog, **args)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _root(args, paths=()) -> Path:
@@ -64,8 +95,15 @@ def cmd_new(args) -> int:
 
     root = _root(args)
     cfg = load_config(root)
+    lang = args.lang or cfg.language
     if args.type not in cfg.types:
-        print(f"bulletin new: unknown type {args.type}; choose one of: {', '.join(cfg.types)}", file=sys.stderr)
+        print(f"bulletin new: {render('new-unknown-type', lang, found=args.type, known=', '.join(cfg.types))}",
+              file=sys.stderr)
+        return 2
+    if not args.title.strip():
+        print(f"bulletin new: {render('new-empty-title', lang)}", file=sys.stderr)
+        return 2
+    if not _known_names("new", args, cfg, lang):
         return 2
     today = args.today or today_in(cfg.time_zone)
     path = create(root, cfg, args.type, args.title, today, department=args.department, person=args.person,
@@ -196,22 +234,33 @@ def cmd_serve(args) -> int:
         serve(_root(args), out, build_once=build_once, host=args.host, port=args.port,
               say=lambda text: print(text, flush=True))
     except OSError as exc:
-        print(f"bulletin serve: cannot serve at {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{args.host}:{args.port}"
+        print(f"bulletin serve: {render('serve-cannot-listen', args.lang or 'zh', at=where, problem=exc.strerror or exc)}",
+              file=sys.stderr)
         return 2
     return 0
 
 
-def cmd_status(args) -> int:
+def _known_names(command: str, args, cfg, lang: str) -> bool:
+    """Whether --person and --department (where given) name a registered person and department; else says
+    which one does not, with the closest name, and returns False."""
     from .schema import DidYouMean, hint
-    from .status import render_status, status
 
-    root, cfg, lang, result = _repository(args)
     for found, known, code in ((args.person, cfg.people, "status-unknown-person"),
                                (args.department, cfg.departments, "status-unknown-dept")):
         if found is not None and found not in known:
-            print(f"bulletin status: {render(code, lang, found=found, hint=DidYouMean(hint(found, known)))}",
+            print(f"bulletin {command}: {render(code, lang, found=found, hint=DidYouMean(hint(found, known)))}",
                   file=sys.stderr)
-            return 2
+            return False
+    return True
+
+
+def cmd_status(args) -> int:
+    from .status import render_status, status
+
+    root, cfg, lang, result = _repository(args)
+    if not _known_names("status", args, cfg, lang):
+        return 2
     today = args.today or today_in(cfg.time_zone)
     st = status(result.records, cfg, today, args.audience, person=args.person, department=args.department)
     print(render_status(st, cfg, lang, args.format))
@@ -243,7 +292,8 @@ def cmd_codeowners(args) -> int:
     if args.check:
         current = root / OUTPUT
         if not current.is_file() or current.read_text("utf-8") != text:
-            print(f"{OUTPUT} is out of date; run: bulletin codeowners --write", file=sys.stderr)
+            lang = args.lang or cfg.language
+            print(f"bulletin codeowners: {render('codeowners-stale', lang, path=OUTPUT)}", file=sys.stderr)
             return 1
         return 0
     if args.write:
@@ -319,7 +369,7 @@ def build_parser(lang: str = "zh") -> argparse.ArgumentParser:
     def t(code: str) -> str:
         return help_text(code, lang)
 
-    parser = argparse.ArgumentParser(prog="bulletin", description=t("bulletin"))
+    parser = type("Parser", (_Parser,), {"lang": lang})(prog="bulletin", description=t("bulletin"))
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
     parser.add_argument("--lang", dest="top_lang", choices=["zh", "en"], help=t("any:lang"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

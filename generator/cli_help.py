@@ -68,7 +68,10 @@ Example:  bulletin init hengrui-records --company "苏州恒锐汽车零部件�
 
 Example:  bulletin new capa --title "卡钳毛刺客诉" --department QA --person zhangwei""",
     ),
-    "new:type": ("记录类型：meeting、notice、capa 或 report", "meeting, notice, capa or report"),
+    "new:type": (
+        "记录类型：meeting, notice, capa, report, complaint, nc, survey, memo, contact，或 types.yml 中本公司的类型",
+        "meeting, notice, capa, report, complaint, nc, survey, memo, contact, or a type of your own in types.yml",
+    ),
     "new:title": ("记录的标题", "the record's title"),
     "new:today": ("新记录的日期（默认：今天）", "the date of the new record (default: today)"),
     "new:department": ("部门代码（见 site_config/departments.yml）", "department code (site_config/departments.yml)"),

@@ -663,6 +663,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "部门代码 {found} 不在 site_config/departments.yml 中{hint}",
         "the department code {found} is not in site_config/departments.yml{hint}",
     ),
+    # the command line: argparse's errors, in the reader's language
+    "arg-bad-choice": ("{option} 的值 {value} 无效，可选：{choices}", "{option} is {value}, which is not allowed; choose one of: {choices}"),
+    "arg-not-a-date": (
+        "{option} 的值 {value} 不是日期：写成 YYYY-MM-DD，例如 {option} 2026-11-03",
+        "{option} {value} is not a date: write it as YYYY-MM-DD, e.g. {option} 2026-11-03"),
+    "arg-bad-value": ("{option} 的值 {value} 无效：应为整数", "{option} is {value}, which is not a whole number"),
+    "arg-expected-one": ("{option} 后面要写一个值", "{option} needs a value after it"),
+    "arg-not-with": ("{option} 和 {other} 只能用其中一个", "{option} and {other} cannot be used together"),
+    "arg-required": ("缺少必须给出的参数：{names}（用 {prog} --help 查看用法）",
+                     "missing required arguments: {names} (see {prog} --help)"),
+    "arg-unrecognized": ("无法识别的参数：{names}（用 {prog} --help 查看可用的选项）",
+                         "unrecognized arguments: {names} (see {prog} --help for the options)"),
+    # values YAML read otherwise than the writer meant
+    "expected-date-fix": (
+        "{field} 应为日期，格式 YYYY-MM-DD，这里是 {found}：写成 {fix}",
+        "{field} must be a date written YYYY-MM-DD, found {found}: write {fix}"),
+    "expected-text-quote": (
+        "{field} 应为文本，YAML 却把这里读成了{kind} {found}：给整个值加上英文引号，例如 {key}: \"{example}\"",
+        "{field} must be text, but YAML read {kind} here ({found}): put the whole value in quotes, e.g. "
+        "{key}: \"{example}\""),
+    "expected-bool-fix": (
+        "{field} 应为 true 或 false，这里是 {found}：写成 {key}: {fix}",
+        "{field} must be true or false, found {found}: write {key}: {fix}"),
+    "serve-cannot-listen": (
+        "无法在 {at} 提供预览：{problem}。端口可能已被占用：换一个端口，例如 --port 8001",
+        "cannot serve at {at}: {problem}. The port may be in use: try another, e.g. --port 8001"),
+    "codeowners-stale": (
+        "{path} 与 site_config/ 中的人员和部门不一致：运行 bulletin codeowners --write 更新它",
+        "{path} is out of date with site_config/: run bulletin codeowners --write"),
+    # the opening --- of the front matter, mistyped
+    "front-matter-fence": (
+        "YAML 头部要从文件的第一行开始，这一行只写三个英文减号 ---；这里是“{found}”：{why}",
+        "the front matter must start on the file's first line with three ASCII hyphens ---, found “{found}”: {why}"),
+    "fence-dashes": ("用了中文破折号或全角减号，改成三个英文减号 ---", "it uses dashes that are not ASCII hyphens; write ---"),
+    "fence-blank-lines": ("删掉 --- 之前的空行", "delete the blank lines before ---"),
+    "fence-indented": ("删掉 --- 前面的空格", "delete the spaces before ---"),
+    "fence-bom": (
+        "文件开头有看不见的 BOM 字符（重复了两次）：在编辑器中另存为“UTF-8”（不带 BOM）",
+        "the file starts with invisible BOM characters (twice): save it again as UTF-8"),
+    # bulletin new: what it refuses before writing a file
+    "new-unknown-type": (
+        "没有记录类型 {found}；可选：{known}",
+        "there is no record type {found}; choose one of: {known}",
+    ),
+    "new-empty-title": (
+        "--title 不能为空：写上记录的标题，例如 --title \"卡钳毛刺客诉\"",
+        "--title must not be empty: give the record a title, e.g. --title \"Caliper burr complaint\"",
+    ),
     "serve-errors-title": ("记录有错误，预览未更新", "The records have errors; the preview was not rebuilt"),
     "serve-errors-intro": (
         "记录有 {n} 个错误，站点没有重新构建。改正并保存后，本页会自动回到站点；"
@@ -720,6 +768,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "yaml-char-brackets": ("全角方括号［ ］", "the full-width brackets ［ ］"),
     "yaml-char-lenticular": ("中文方括号【 】", "the brackets 【 】"),
     "yaml-char-braces": ("全角花括号｛ ｝", "the full-width braces ｛ ｝"),
+    "yaml-char-ideographic-space": ("全角空格“\u3000”", "the full-width space “\u3000”"),
 }
 
 # audit14b: an ineffective verification sends the CAPA back to implementing (check-changes)
@@ -764,7 +813,7 @@ WHEN: dict[str, tuple[str, str]] = {
     "is": ("{field} 为 {value} ", "{field} is {value}"),
     "from": ("状态为 {value} 或之后", "status is {value} or later"),
     "not": ("{field} 不是 {value} ", "{field} is not {value}"),
-    "and": ("且", " and "),
+    "and": ("，且 ", " and "),
 }
 
 
@@ -805,5 +854,6 @@ def render(code: str, lang: str, **args) -> str:
 def describe_when(conditions: list[tuple[str, str, str]], lang: str) -> str:
     """Phrases like 'status is approved and kind is management-review'."""
     i = 1 if lang == "en" else 0
-    parts = [WHEN[op][i].format(field=f, value=v) for op, f, v in conditions]
-    return WHEN["and"][i].join(parts)
+    parts = [WHEN[op][i].format(field=f, value=v).strip() for op, f, v in conditions]
+    text = WHEN["and"][i].join(parts)
+    return text + " " if not i and text[-1:].isascii() else text  # zh: 「… 为 x 时」, 「… 或之后时」

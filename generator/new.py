@@ -12,6 +12,7 @@ import jinja2
 from .config import Config
 from .records import ID_IN_NAME, RECORDS_DIR, scan
 from .resources import template_dirs
+from . import yamlsafe
 from .schema import ID_RE
 
 FORMER = re.compile(r"\b([A-Z][A-Z0-9]*-\d{4}-\d{3,})\b")
@@ -61,6 +62,12 @@ def yaml_text(value) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def _v2_type_names() -> set[str]:
+    """The names of the default types added in v2 (`added_in: 2` in default_types.yml)."""
+    data, _ = yamlsafe.load((Path(__file__).parent / "default_types.yml").read_text("utf-8"))
+    return {name for name, t in data["types"].items() if (t.get("added_in") or 1) >= 2}
+
+
 def default_period(kind: str | None, today: dt.date) -> str:
     """The period that ended last before today, for a report of this kind (monthly by default)."""
     if kind == "annual":
@@ -76,8 +83,13 @@ def create(root: Path, cfg: Config, rtype: str, title: str, today: dt.date, **va
     rid = next_id(root, cfg, rtype, today)
     name = f"{rid}-{slug(title)}.md" if slug(title) else f"{rid}.md"
     path = root / RECORDS_DIR / cfg.types[rtype].folder / str(today.year) / name
-    # a type added in site_config/types.yml without its own template gets the generic one
-    template = environment(root).select_template([f"new/{rtype}.md.j2", "new/record.md.j2"])
+    # a type added in site_config/types.yml without its own template gets the generic one; so does a company's
+    # own type that took a v2 type's name (its fields are not those of our template for that name)
+    names = [f"new/{rtype}.md.j2", "new/record.md.j2"]
+    if rtype in _v2_type_names() and cfg.types[rtype].added_in < 2 \
+            and not (root / "templates" / names[0]).is_file():
+        names = names[1:]
+    template = environment(root).select_template(names)
     text = template.render(
         id=rid, title=title, today=today.isoformat(), year=today.year, fields=cfg.types[rtype].fields,
         **{k: (v or "") for k, v in values.items()},

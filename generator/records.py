@@ -232,19 +232,42 @@ def decode(rel: str, data: bytes) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
+OPENING = re.compile(r"---[ \t]*\n")
+DASHES = re.compile("[-\u2014\u2013\u2012\u2015\uff0d\u30fc\u2500]{2,}")   # --- typed with a Chinese keyboard: —— －－
+
+
+def _no_front_matter(rel: str, text: str) -> Problem:
+    """The file does not open with `---`: when its first written line is meant as one, say what is in the way."""
+    first = text.lstrip("\n\ufeff \t\u3000").split("\n", 1)[0].strip()
+    if not DASHES.fullmatch(first):
+        return error(rel, "no-front-matter", line=1)
+    if first != "---":
+        why = "fence-dashes"
+    elif text.lstrip("\ufeff").startswith("\n"):
+        why = "fence-blank-lines"
+    elif text.startswith("\ufeff"):
+        why = "fence-bom"
+    else:
+        why = "fence-indented"
+    line = text.count("\n", 0, text.index(first[0])) + 1
+    return error(rel, "front-matter-fence", line=line, found=first, why=typos.Phrase(why))
+
+
 def split(rel: str, text: str) -> tuple[str, str, int] | Problem:
     """(front matter, body, body's first line) or a problem."""
     if not text.strip():
         return error(rel, "empty-file", line=1)
-    if not (text.startswith("---\n") or text.rstrip(" \t") == "---"):
-        return error(rel, "no-front-matter", line=1)
-    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.M)
+    opening = OPENING.match(text)   # `---`, spaces after it allowed (as MkDocs allows them)
+    if opening is None and text.rstrip(" \t") != "---":
+        return _no_front_matter(rel, text)
+    start = opening.end() if opening else len(text)
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[start:], re.M)
     if end is None:
         return error(rel, "unterminated-front-matter", line=1)
-    fm = text[4:4 + end.start()]
+    fm = text[start:start + end.start()]
     if len(fm) > MAX_FRONT_MATTER // 4 and len(fm.encode("utf-8")) > MAX_FRONT_MATTER:  # bytes, as it says
         return error(rel, "front-matter-too-large", line=1, size=len(fm.encode("utf-8")), limit=MAX_FRONT_MATTER)
-    after = 4 + end.end()
+    after = start + end.end()
     body = text[after + 1:] if text[after:after + 1] == "\n" else text[after:]
     return fm, body, fm.count("\n") + 3
 

@@ -354,6 +354,8 @@ class Renderer:
         fields = self.cfg.types[rtype].fields
         out = list(common)
         for key, label, kind, filt in per_type:
+            if key not in fields and key not in ("state", "days_late"):
+                continue   # a company's own type that took a v2 type's name has fields of its own
             title = fields[key].title(self.w.lang) if key in fields else self.w(label)
             out.append((key, title, kind, filt))
         return out

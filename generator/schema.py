@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import typos
-from .messages import describe_when, render
+from .messages import describe_when, kind_of, render
 from .problems import Problem, error, warning
 
 ID_RE = re.compile(r"^([A-Z][A-Z0-9]*)-(\d{4})-(\d{3,})$")
@@ -26,6 +26,11 @@ KINDS = {
     "text", "date", "bool", "number", "choice", "person", "dept", "ref", "source_ref",
     "record_id", "period", "audience", "list", "object", "map", "customer",
 }
+
+
+WORDS_FOR_BOOL = {**dict.fromkeys(("是", "对", "真", "有", "要", "需要", "已", "√", "y", "t"), True),
+                  **dict.fromkeys(("否", "不", "不是", "错", "假", "无", "没有", "不要", "不需要", "未", "×", "n", "f"), False)}
+DATE_WRITTEN = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?")
 
 
 def as_date(value) -> dt.date | None:
@@ -154,9 +159,27 @@ def _names(raw) -> tuple:
     return tuple(raw) if isinstance(raw, (list, tuple)) else (raw,) if raw else ()
 
 
+# what types.yml may say about a type and about a field (a key not here is a typing mistake, never ignored)
+TYPE_KEYS = frozenset({"folder", "prefix", "label", "fields", "flow", "rules", "rules_across", "locked_when",
+                       "starts_from", "unique", "receipts", "added_in", "retention_years", "review_every",
+                       "effectiveness_days"})
+FIELD_KEYS = frozenset({"kind", "label", "required", "required_when", "required_unless", "not_required_when",
+                        "values", "of", "struct", "role", "role_when", "role_on", "not_before", "types", "non_empty",
+                        "default", "in_department", "min", "max", "periods", "customer_when", "fields"})
+
+
+def _known_keys(raw: dict, known: frozenset, where: str) -> None:
+    for key in raw:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+            raise ValueError(f"{where}: unknown key {key}" + (f"; did you mean {close[0]}?" if close else "")
+                             + f" (known: {', '.join(sorted(known))})")
+
+
 def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: a field is a mapping with at least kind")
+    _known_keys(raw, FIELD_KEYS, where)
     kind = raw.get("kind", "text")
     if kind not in KINDS:
         raise ValueError(f"{where}: unknown kind {kind}; known: {', '.join(sorted(KINDS))}")
@@ -202,7 +225,7 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
         types=tuple(raw.get("types") or ()),
         non_empty=bool(raw.get("non_empty")),
         default=raw.get("default"),
-        label=dict(raw.get("label") or {}),
+        label=_label(raw.get("label"), where),
         not_required_when=_conditions(raw.get("not_required_when"), where),
         in_department=in_dept,
         in_department_severity=in_dept_severity,
@@ -211,6 +234,17 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
         periods=periods,
         customer_when=_conditions(raw.get("customer_when"), where),
     )
+
+
+def _label(raw, where: str) -> dict:
+    """A label as {zh, en}; one text (`label: 不合格品报告`) serves both languages."""
+    if raw is None or raw == "":
+        return {}
+    if isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
+        return {"zh": str(raw), "en": str(raw)}
+    if isinstance(raw, dict):
+        return dict(raw)
+    raise ValueError(f"{where}.label: write a text, or {{zh: 中文名, en: English name}}")
 
 
 def build_types(data: dict) -> dict[str, RecordType]:
@@ -224,6 +258,9 @@ def build_types(data: dict) -> dict[str, RecordType]:
     common = data.get("common") or {}
     types = {}
     for tname, traw in data["types"].items():
+        if not isinstance(traw, dict):
+            raise ValueError(f"types.{tname}: a type is a mapping (folder, prefix, fields …)")
+        _known_keys(traw, TYPE_KEYS, f"types.{tname}")
         for key in ("folder", "prefix"):
             if not traw.get(key):
                 raise ValueError(f"types.{tname}: {key} is required")
@@ -240,7 +277,7 @@ def build_types(data: dict) -> dict[str, RecordType]:
         unknown = [f for f in (traw.get("starts_from"), *(traw.get("unique") or ())) if f and f not in fields]
         if unknown:
             raise ValueError(f"types.{tname}: starts_from/unique name no field: {', '.join(map(str, unknown))}")
-        types[tname] = RecordType(tname, traw["folder"], traw["prefix"], dict(traw.get("label") or {}),
+        types[tname] = RecordType(tname, traw["folder"], traw["prefix"], _label(traw.get("label"), f"types.{tname}"),
                                   fields, tuple(traw.get("flow") or ()), rules,
                                   _conditions(traw.get("locked_when"), f"types.{tname}.locked_when"),
                                   starts_from=traw.get("starts_from"), unique=tuple(traw.get("unique") or ()),
@@ -358,10 +395,17 @@ def _when_text(conditions: tuple, negate: bool = False) -> list:
     return out
 
 
-def _is_required(spec: FieldSpec, mapping: dict, flow: tuple):
+def _undecided(conditions: tuple, mapping: dict, fields: dict) -> bool:
+    """Whether a required field these conditions read is not filled in (it is reported missing itself)."""
+    return any(key in fields and fields[key].required and mapping.get(key) in (None, "") for key, _ in conditions)
+
+
+def _is_required(spec: FieldSpec, mapping: dict, flow: tuple, fields: dict):
     """None when not required; else the conditions that make it required (empty = always)."""
     if spec.required:
         return []
+    if _undecided(spec.required_unless, mapping, fields) or _undecided(spec.not_required_when, mapping, fields):
+        return None   # the field that decides is missing, and reported so: say only that
     if spec.not_required_when and _matches(spec.not_required_when, mapping, flow):
         return None
     exempt = _when_text(spec.not_required_when, negate=True)
@@ -394,7 +438,7 @@ def check_mapping(mapping: dict, fields: dict, ypath: tuple, chk: Check, flow: t
         if not present and name in run_together:
             continue
         if not present:
-            when = _is_required(spec, mapping, flow)
+            when = _is_required(spec, mapping, flow, fields)
             if when is not None:
                 # a key written without a value: its own line; a key not written: the mapping's line
                 at = ypath + (name,) if name in mapping else ypath
@@ -494,7 +538,10 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list |
     list the value is an item of."""
     kind = spec.kind      # the field's name (display(ypath)) is made only for a problem
     if kind in ("text", "customer"):
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, (bool, dt.date)):  # `title: 2026-11-01`, `title: No`: YAML read text as a value
+            chk.report("expected-text-quote", ypath, found=shown(value), kind=kind_of(value), key=ypath[-1],
+                       example=shown(value) if isinstance(value, dt.date) else "…")  # `No` read as false
+        elif not isinstance(value, (str, int, float)):
             chk.report("expected-text", ypath, found=shown(value))
         elif isinstance(value, str) and not value.strip():
             chk.report("empty-text", ypath)
@@ -502,7 +549,10 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list |
     if kind == "date":
         return _check_date(value, ypath, chk)
     if kind == "bool":
-        if not isinstance(value, bool):
+        meant = WORDS_FOR_BOOL.get(value.strip().lower()) if isinstance(value, str) else None
+        if meant is not None:   # 是 / 否, as a form is filled in
+            chk.report("expected-bool-fix", ypath, found=shown(value), key=ypath[-1], fix="true" if meant else "false")
+        elif not isinstance(value, bool):
             chk.report("expected-bool", ypath, found=shown(value))
         return value
     if kind == "number":
@@ -600,6 +650,14 @@ def _check_date(value, ypath, chk):
             chk.report("bad-date", ypath, found=value)
             return value
         return date
+    written = DATE_WRITTEN.fullmatch(value.strip()) if isinstance(value, str) else None
+    if written:  # 2026/11/3, 2026.11.3, 2026年11月3日: say how to write that date
+        date = as_date("-".join(written.groups()))
+        if date is None:
+            chk.report("bad-date", ypath, found=value)
+        else:
+            chk.report("expected-date-fix", ypath, found=value, fix=date.isoformat())
+        return value
     chk.report("expected-date", ypath, found=shown(value))
     return value
 

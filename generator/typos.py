@@ -23,6 +23,7 @@ WIDE = {
     "［": ("[", "yaml-char-brackets"), "］": ("]", "yaml-char-brackets"),
     "【": ("[", "yaml-char-lenticular"), "】": ("]", "yaml-char-lenticular"),
     "｛": ("{", "yaml-char-braces"), "｝": ("}", "yaml-char-braces"),
+    "\u3000": (" ", "yaml-char-ideographic-space"),   # YAML reads it as a letter, not as a space
 }
 CODES = frozenset({"yaml-tab", "yaml-fullwidth-colon", "yaml-colon-space", "yaml-unclosed-quote",
                    "yaml-unclosed-quote-wide", "yaml-fullwidth", "yaml-list-dash"})   # what diagnose() finds

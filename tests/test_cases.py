@@ -31,7 +31,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT, bulletin
-from generator.messages import LANGS, MESSAGES
+from generator.messages import LANGS, MESSAGES, describe_when
 from generator.validate import load_repository
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -96,7 +96,8 @@ def test_every_problem_code_has_a_case(tmp_path):
     sources = "".join((PROJECT / "generator" / f"{m}.py").read_text("utf-8")
                       for m in ("yamlsafe", "schema", "config", "records", "validate"))
     used = {code for code in re.findall(r'"([a-z0-9-]+)"', sources) if code in MESSAGES}
-    not_problems = {"did-you-mean", "ref-renumbered", "summary"}  # parts of other messages
+    not_problems = {"did-you-mean", "ref-renumbered", "summary",  # parts of other messages
+                    "fence-dashes", "fence-blank-lines", "fence-indented", "fence-bom"}
     untestable = {"config-unreadable", "file-unreadable"}  # an OSError reading a record: not reproducible as
     # root (test_bad_input.py reads a file that vanished)
     seen = set()
@@ -154,9 +155,24 @@ def test_case(name, tmp_path):
             assert p.field, p
 
 
+def test_conditions_read_as_a_sentence():
+    """A rule with two conditions reads as Chinese and English sentences, words spaced from field names."""
+    from generator.messages import render
+    both = [("from", "status", "investigating"), ("not", "severity", "minor")]
+    assert render("missing-when", "zh", field="capa", when=describe_when(both, "zh")) == \
+        "状态为 investigating 或之后，且 severity 不是 minor 时必须填写 capa"
+    assert render("missing-when", "zh", field="replies", when=describe_when(both[:1], "zh")) == \
+        "状态为 investigating 或之后时必须填写 replies"
+    assert render("missing-when", "zh", field="approved_by", when=describe_when([("not", "category", "x")], "zh")) \
+        == "category 不是 x 时必须填写 approved_by"
+    assert render("missing-when", "en", field="capa", when=describe_when(both, "en")) == \
+        "capa is required when status is investigating or later and severity is not minor"
+
+
 # Problems about one field name it (`field` in --format json), e.g. "actions[2].owner".
 FIELD_CODES = {
     "missing", "missing-when", "unknown-key", "expected-text", "empty-text", "expected-date", "bad-date",
+    "expected-date-fix", "expected-text-quote", "expected-bool-fix",
     "expected-bool", "expected-number", "expected-list", "expected-mapping", "empty-list", "bad-choice",
     "unknown-person", "unknown-dept", "bad-id", "missing-role", "date-order", "bad-period", "bad-audience",
     "actions-not-settled", "not-effective-closed", "due-ext-last", "due-ext-order", "ref-missing",

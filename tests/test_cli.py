@@ -112,6 +112,24 @@ def test_bad_arguments_exit_2(repo, args):
     assert "usage: bulletin" in result.stderr
 
 
+@pytest.mark.parametrize("args, zh, en", [
+    (["validate", "--format", "xml"], "--format 的值 xml 无效，可选：text, json, github",
+     "--format is xml, which is not allowed; choose one of: text, json, github"),
+    (["status", "--today", "2026/11/3"], "--today 的值 2026/11/3 不是日期：写成 YYYY-MM-DD",
+     "--today 2026/11/3 is not a date: write it as YYYY-MM-DD"),
+    (["new", "capa"], "缺少必须给出的参数：--title", "missing required arguments: --title"),
+    (["status", "--person", "a", "--department", "QA"], "只能用其中一个", "cannot be used together"),
+    (["validate", "--no-such-option"], "无法识别的参数：--no-such-option", "unrecognized arguments: --no-such-option"),
+    (["build", "--today"], "--today 后面要写一个值", "--today needs a value after it"),
+])
+def test_bad_arguments_are_explained_in_the_readers_language(repo, args, zh, en):
+    for lang, says in (("zh", zh), ("en", en)):
+        result = bulletin("--lang", lang, *args, cwd=repo)
+        assert result.returncode == 2 and "usage: bulletin" in result.stderr
+        assert says in result.stderr.splitlines()[-1], result.stderr
+    assert zh in bulletin(*args, cwd=repo).stderr  # Chinese without --lang (site.yml: zh)
+
+
 def test_bad_site_settings_exit_2(repo):
     (repo / "site_config/site.yml").write_text("language: fr\n", "utf-8")
     result = bulletin("validate", cwd=repo)

@@ -92,6 +92,7 @@ def test_write_and_check(site):
     (site / "site_config" / "people.yml").write_text(PEOPLE.replace("  git_user: li-qa\n", ""), "utf-8")
     proc = bulletin("codeowners", "--check", cwd=site)
     assert proc.returncode == 1 and "bulletin codeowners --write" in proc.stderr
+    assert "不一致" in proc.stderr   # in the site's language (zh by default), as every message
 
 
 def test_an_unknown_person_in_codeowners_yml_cannot_run(site):

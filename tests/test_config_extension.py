@@ -156,6 +156,12 @@ def test_bulletin_new_for_a_type_without_its_own_template(repo):
     ("types:\n  survey:\n    fields:\n      period: {kind: period, periods: [weekly]}\n", "periods are some of"),
     ("types:\n  survey:\n    rules_across: [no_such_rule]\n", "unknown rule no_such_rule"),
     ("types:\n  meeting:\n    receipts: distribution\n", "receipts: a mapping with from"),
+    # a typing mistake in a key is never ignored (the field it meant to add would be missing)
+    ("types:\n  capa:\n    fieldz:\n      cost: {kind: number}\n", "unknown key fieldz; did you mean fields?"),
+    ("types:\n  capa:\n    fields:\n      cost: {kind: number, requird: true}\n",
+     "types.capa.cost: unknown key requird; did you mean required?"),
+    ("types:\n  capa: 123\n", "types.capa: a type is a mapping"),
+    ("types:\n  ncr:\n    folder: ncr\n    prefix: NCR\n    label: [不合格]\n", "types.ncr.label: write a text"),
 ])
 def test_a_broken_types_yml_exits_2_naming_the_problem(repo, text, words):
     (repo / "site_config/types.yml").write_text(text, "utf-8")

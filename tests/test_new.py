@@ -116,6 +116,25 @@ def test_unknown_type_exits_2(repo):
     assert not list((repo / "records").rglob("*minutes*"))
 
 
+@pytest.mark.parametrize("args, says", [
+    (["minutes", "--title", "x"], "没有记录类型 minutes；可选：meeting, notice, capa, report, complaint"),
+    (["capa", "--title", "  "], "--title 不能为空"),
+    (["capa", "--title", "x", "--department", "QAA"], "部门代码 QAA 不在 site_config/departments.yml 中，是否想写 QA？"),
+    (["meeting", "--title", "x", "--person", "zhangwie"], "人员 zhangwie 不在 site_config/people.yml 中，是否想写 zhangwei？"),
+])
+def test_a_bad_option_writes_nothing_and_says_why_in_chinese(repo, args, says):
+    before = sorted((repo / "records").rglob("*"))
+    result = bulletin("new", *args, cwd=repo)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("bulletin new: ") and says in result.stderr, result.stderr
+    assert sorted((repo / "records").rglob("*")) == before
+
+
+def test_the_help_names_every_type(repo):
+    text = bulletin("new", "--help", cwd=repo).stdout
+    assert all(t in text for t in ("complaint", "nc", "survey", "memo", "contact"))
+
+
 def test_title_is_required(repo):
     result = bulletin("new", "capa", cwd=repo)
     assert result.returncode == 2
@@ -169,6 +188,22 @@ def test_a_new_complaint_names_its_blank_customer_once_customers_are_registered(
     lines = validate(repo)
     assert lines[-1] == "checked 13 records: 1 errors, 0 warnings"  # CAPA-2026-001 names 华东汽车: fine
     assert lines[0].startswith(f"{path}:") and "customer" in lines[0] and "customers.yml" in lines[0]
+
+
+def test_a_companys_own_type_with_a_v2_name_gets_its_own_fields(repo):
+    """types.yml's own `memo` (prefix LX, one text label, as a company writes it) keeps its definition:
+    `new memo` writes its fields, not those of the v2 memo, the record validates and the site builds."""
+    (repo / "site_config" / "types.yml").write_text(
+        "types:\n  memo:\n    folder: memos\n    prefix: LX\n    label: 联络单\n"
+        "    fields:\n      to_whom: {kind: text, label: 收件部门}\n", "utf-8")
+    path = new(repo, "memo", "--title", "请提供数据", "--department", "QA", "--today", "2026-11-05")
+    assert path == "records/memos/2026/LX-2026-001.md"
+    text = (repo / path).read_text("utf-8")
+    assert "sent_on" not in text and "reply_due" not in text
+    assert validate(repo)[-1] == "checked 13 records: 0 errors, 0 warnings"
+    built = bulletin("build", "--today", "2026-11-30", "--out", "site", cwd=repo)   # its board has its columns
+    assert built.returncode == 0 and "internal error" not in built.stderr, built.stderr
+    assert list((repo / "site" / "memos").rglob("LX-2026-001*/index.html"))
 
 
 def test_two_new_records_in_a_row_get_two_ids(repo):

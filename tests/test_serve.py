@@ -246,3 +246,21 @@ def test_saves_by_renaming_over_a_file_and_folders_made_while_serving_are_built(
         _until(lambda: seen[-1][1] == "TEMPLATE-2\n", seconds=120, what="a build of a save in the new folder")
     finally:
         end()
+
+
+def test_a_port_in_use_is_explained_in_the_readers_language(tmp_path):
+    """A preview on a port another program holds: exit 2, what happened and what to try, in Chinese by default."""
+    import shutil
+    import socket
+
+    from conftest import bulletin
+    from test_cases import BASE
+
+    repo = Path(shutil.copytree(BASE, tmp_path / "repo"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = bulletin("serve", "--port", str(taken.getsockname()[1]), "--today", "2026-11-30", cwd=repo)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "端口可能已被占用" in result.stderr and "--port 8001" in result.stderr, result.stderr

@@ -21,6 +21,7 @@ MISTAKES = {   # case -> the problem codes it must show
     "yaml-colon-space": {"yaml-colon-space", "unknown-key"},
     "yaml-unclosed-quote": {"yaml-unclosed-quote", "yaml-unclosed-quote-wide"},
     "yaml-list-dash": {"yaml-list-dash", "yaml-list-as-text"},
+    "yaml-fullwidth-space": {"yaml-fullwidth", "unknown-person", "yaml-list-as-text", "bad-choice"},
 }
 
 
