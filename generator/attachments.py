@@ -1,7 +1,9 @@
 """Which attachment files a browser would execute in the site's origin (never published, an error in validate).
 
 One predicate, shared by validation (`validate`) and the build (`hooks`): `executable_attachment(name, data)`.
-Files by extension are HTML, XML, XSLT and JavaScript; an SVG is executable when, parsed as the XML a browser
+Files by extension are those a web server sends as HTML, XML (any `*/xml` or `*/*+xml` type: a browser renders
+it as a document and runs its XHTML scripts), XSLT or JavaScript, by the names below or by the MIME table servers
+use; every extension of a name counts (`a.xhtml.zz` is HTML to Apache, `a.html.gz` is HTML sent gzipped); an SVG is executable when, parsed as the XML a browser
 parses it as, it has a script, an event-handler attribute, a foreignObject, an XHTML element, a script-capable
 URL anywhere, an internal DTD subset (entities) or a style sheet instruction. An SVG that does not parse is
 treated as executable: browsers run what comes before the first error.
@@ -11,14 +13,19 @@ from __future__ import annotations
 
 import gzip
 import io
+import mimetypes
 import re
 import zlib
 from xml.parsers import expat
 
-# always executable: served as text/html, application/xhtml+xml, */xml or JavaScript
+# always executable: served as text/html, application/xhtml+xml, */xml, */*+xml or JavaScript by common servers
+# (nginx, Apache, Python), whatever this machine's MIME table holds
 EXECUTABLE_SUFFIXES = frozenset({
-    ".html", ".htm", ".shtml", ".xhtml", ".xht", ".xml", ".xsl", ".xslt", ".js", ".mjs", ".cjs",
+    ".html", ".htm", ".shtml", ".xhtml", ".xht", ".xhtm", ".xml", ".xsl", ".xslt", ".js", ".mjs", ".cjs", ".es",
+    ".rdf", ".atom", ".rss", ".mml", ".kml", ".xul", ".xspf", ".xsd", ".wsdl", ".gml", ".smil", ".xlf",
 })
+# a MIME type a browser renders as a page or runs as a script (SVG is judged by its content instead)
+_RUNNABLE_TYPE = re.compile(r"text/html|[a-z]+/(?:[a-z0-9.+-]*\+)?xml|[a-z]+/(?:x-)?(?:java|ecma)script")
 SVG_SUFFIXES = frozenset({".svg", ".svgz"})
 
 _SCRIPT_ELEMENTS = frozenset({"script", "handler", "listener", "foreignobject"})
@@ -31,21 +38,37 @@ _DATA_URL = re.compile(r"(?<![a-z0-9+.\-])data:(?!image/(?:png|jpeg|jpg|gif|webp
 _MAX_SVGZ = 16 * 1024 * 1024
 
 
-def suffix_of(name: str) -> str:
-    """The lower-case extension of a file name or path, ignoring trailing dots and spaces."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].rstrip(". \t\r\n").lower()
-    dot = base.rfind(".")
-    return base[dot:] if dot > 0 else ""
+def suffixes_of(name: str) -> list[str]:
+    """Every extension of a file name or path, in order: `a.tar.gz` -> [".tar", ".gz"]."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].rstrip(". \t\r\n").lstrip(".")
+    return ["." + part.strip() for part in base.split(".")[1:]]
+
+
+def _runnable_suffix(suffix: str) -> bool:
+    suffix = suffix.lower()
+    if suffix in EXECUTABLE_SUFFIXES:
+        return True
+    mime = mimetypes.guess_type("a" + suffix, strict=False)[0]
+    return bool(mime) and suffix not in SVG_SUFFIXES and _RUNNABLE_TYPE.fullmatch(mime.lower()) is not None
+
+
+def runnable_by_name(name: str) -> str:
+    """The extension that alone makes a server send the file as a page or a script ("" when none does)."""
+    return next((s for s in suffixes_of(name) if _runnable_suffix(s)), "")
+
+
+def svg_by_name(name: str) -> bool:
+    """True when a server may send the file as SVG: its content decides."""
+    return any(s.lower() in SVG_SUFFIXES for s in suffixes_of(name))
 
 
 def executable_attachment(name: str, data: bytes) -> bool:
     """True when a browser opening this attachment from the site could run script in the site's origin."""
-    suffix = suffix_of(name)
-    if suffix in EXECUTABLE_SUFFIXES:
+    if runnable_by_name(name):
         return True
-    if suffix not in SVG_SUFFIXES:
+    if not svg_by_name(name):
         return False
-    if suffix == ".svgz" or data[:2] == b"\x1f\x8b":
+    if ".svgz" in suffixes_of(name.lower()) or data[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
                 data = f.read(_MAX_SVGZ + 1)
@@ -115,10 +138,9 @@ def executable_file(path) -> bool:
     from pathlib import Path
 
     path = Path(path)
-    suffix = suffix_of(path.name)
-    if suffix in EXECUTABLE_SUFFIXES:
+    if runnable_by_name(path.name):
         return True
-    if suffix not in SVG_SUFFIXES:
+    if not svg_by_name(path.name):
         return False
     try:
         return executable_attachment(path.name, path.read_bytes())

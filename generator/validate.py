@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import yaml
 
 from . import guard, stage2, yamlsafe
-from .attachments import SVG_SUFFIXES, executable_attachment, suffix_of
+from .attachments import executable_attachment, runnable_by_name, svg_by_name
 from .config import Config, load_config, mkdocs_file
 from .problems import Problem, error, sort_key, warning
 from .records import RECORDS_DIR, Record, Records, Tree, read_record, scan
@@ -23,7 +23,8 @@ FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 LINK = re.compile(
     r"!?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]"
-    r"\(\s*(<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+    r"\(\s*(<[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
+    r"(?:\s+(?:\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|\((?:[^()\\\n]|\\.)*\)))?\s*\)"
 )
 REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(<[^>\n]*>|\S+)")
 
@@ -159,7 +160,7 @@ def check_attachments(root: Path, tree: Tree) -> list[Problem]:
     """Attachments a browser would run as a page or a script (only an SVG's content is read)."""
     problems = []
     for rel in sorted(tree.attachments):
-        data, svg = b"", suffix_of(rel) in SVG_SUFFIXES
+        data, svg = b"", svg_by_name(rel) and not runnable_by_name(rel)
         if svg:
             try:
                 data = (root / rel).read_bytes()
@@ -168,7 +169,7 @@ def check_attachments(root: Path, tree: Tree) -> list[Problem]:
                 continue
         if executable_attachment(rel.rsplit("/", 1)[-1], data):
             code = "svg-script" if svg else "executable-attachment"
-            problems.append(error(rel, code, ext=posixpath.splitext(rel)[1]))
+            problems.append(error(rel, code, ext=runnable_by_name(rel) or posixpath.splitext(rel)[1]))
     return problems
 
 

@@ -301,6 +301,10 @@ def test_a_file_name_with_a_newline_adds_no_calendar_line(tmp_path):
 @pytest.mark.parametrize("name, data", [
     ("a.html", b"<p>hi</p>"), ("a.HTM", b""), ("a.xhtml", b""), ("a.xml", b"<a/>"), ("a.js", b""), ("a.MJS", b""),
     ("x/y/a.Html", b""), ("a.html.", b""), ("a.xsl", b""),
+    # served as */*+xml (rendered as a document: its XHTML scripts run) or HTML by a server's MIME table, or by
+    # an extension before the last one (Apache's multiple extensions, `.gz` sent as Content-Encoding)
+    ("a.xhtm", b""), ("a.rdf", b""), ("a.atom", b""), ("a.kml", b""), ("a.XHTML.zz", b""), ("a.html.gz", b""),
+    ("a.svg.gz", gzip.compress(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')),
     ("a.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
     ("a.SVG", b'<svg xmlns="http://www.w3.org/2000/svg"><sCrIpT>alert(1)</sCrIpT></svg>'),
     ("a.svg", b'<svg xmlns="http://www.w3.org/2000/svg" ONLOAD="alert(1)"/>'),
@@ -325,6 +329,7 @@ def test_executable_attachments(name, data):
 
 @pytest.mark.parametrize("name, data", [
     ("a.pdf", b"%PDF-1.7 <script>"), ("a.png", b"<html><script>"), ("a.docx", b""),
+    ("报告v1.2.pdf", b""), ("a.tar.gz", b""), ("8D.final.PDF", b""), ("a.xlsx", b""),
     ("a.svg", OK_SVG),
     ("a.svg", b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
               b'<a xlink:href="https://example.com/"><text>x</text></a>'
