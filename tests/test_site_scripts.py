@@ -304,7 +304,7 @@ def test_a_file_name_with_a_newline_adds_no_calendar_line(tmp_path):
     # served as */*+xml (rendered as a document: its XHTML scripts run) or HTML by a server's MIME table, or by
     # an extension before the last one (Apache's multiple extensions, `.gz` sent as Content-Encoding)
     ("a.xhtm", b""), ("a.rdf", b""), ("a.atom", b""), ("a.kml", b""), ("a.XHTML.zz", b""), ("a.html.gz", b""),
-    ("a.svg.gz", gzip.compress(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')),
+    ("a.svg.gz", gzip.compress(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', mtime=0)),
     ("a.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
     ("a.SVG", b'<svg xmlns="http://www.w3.org/2000/svg"><sCrIpT>alert(1)</sCrIpT></svg>'),
     ("a.svg", b'<svg xmlns="http://www.w3.org/2000/svg" ONLOAD="alert(1)"/>'),
@@ -321,7 +321,7 @@ def test_a_file_name_with_a_newline_adds_no_calendar_line(tmp_path):
     ("a.svg", b'<?xml-stylesheet type="text/xsl" href="a.xsl"?><svg xmlns="http://www.w3.org/2000/svg"/>'),
     ("a.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><broken></svg>'),
     ("a.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>'.encode("utf-16")),
-    ("a.svgz", gzip.compress(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')),
+    ("a.svgz", gzip.compress(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', mtime=0)),
 ])
 def test_executable_attachments(name, data):
     assert executable_attachment(name, data)
@@ -334,7 +334,7 @@ def test_executable_attachments(name, data):
     ("a.svg", b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
               b'<a xlink:href="https://example.com/"><text>x</text></a>'
               b'<image href="data:image/png;base64,AAAA"/><style>rect{fill:red}</style></svg>'),
-    ("a.svgz", gzip.compress(OK_SVG)),
+    ("a.svgz", gzip.compress(OK_SVG, mtime=0)),
 ])
 def test_harmless_attachments(name, data):
     assert not executable_attachment(name, data)
