@@ -99,9 +99,9 @@ def _remove_stale(out: Path) -> None:
 
 
 def _ours(folder: Path) -> bool:
-    """A folder a build made (it holds MARKER) or an empty one."""
+    """A folder a build made: it holds MARKER, or nothing but the marker being written (_mark), or nothing."""
     try:
-        return (folder / MARKER).is_file() or not any(folder.iterdir())
+        return (folder / MARKER).is_file() or {e.name for e in os.scandir(folder)} <= {f"{MARKER}.new"}
     except OSError:
         return False
 

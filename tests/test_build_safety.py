@@ -142,6 +142,21 @@ def test_the_folder_of_a_killed_build_is_removed_by_the_next(demo):
     assert (demo / "site/index.html").is_file()
 
 
+@pytest.mark.parametrize("left", [[], [".bulletin-site.new"], [".bulletin-site"]])
+def test_a_folder_left_at_any_moment_of_marking_is_removed_by_the_next_build(demo, left):
+    """A build killed between making its folder and renaming the marker into it leaves the folder empty, or
+    holding only the marker being written, or marked: each is the killed build's and goes."""
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = demo / f".site.new-{dead.pid}-0badc0de"
+    stale.mkdir()
+    for name in left:
+        (stale / name).write_text("Made by `bulletin build`", "utf-8")
+    result = bulletin("build", "--out", "site", "--today", DEMO_TODAY, cwd=demo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not stale.exists()
+
+
 def test_the_built_sites_folders_are_world_readable(demo):
     mask = os.umask(0o022)     # the usual umask: a web server running as another user reads the site
     try:
