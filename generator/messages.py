@@ -459,11 +459,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the file name and id back to {old}; if it must be renumbered (an ID collision), add former_ids: [{old}] "
         "to its front matter",
     ),
+    # audit8: a record renamed to a name a record cannot have
+    "change-renamed-badly": (
+        "记录 {id} 被重命名为 {file}，但记录不能用这个文件名：{problem}。请改好文件名，或改回 {old}",
+        "the record {id} was renamed to {file}, a name a record cannot have: {problem}. Correct the name, or "
+        "rename it back to {old}",
+    ),
     "change-locked-edited": (
-        "{id} 在目标分支上的状态是 {status}，修改它必须在 amendments 列表末尾追加一条修订记录："
-        "- {{date: YYYY-MM-DD, by: 你的人员id, reason: 修改原因}}",
-        "{id} is {status} on the target branch: an edit must append an entry to its amendments list: "
-        "- {{date: YYYY-MM-DD, by: your person id, reason: why it changed}}",
+        "{id} 在目标分支上的状态是 {status}，本次修改了 {changed}：修改它必须在 amendments 列表末尾追加一条修订记录："
+        "- {{date: YYYY-MM-DD, by: 你的人员id, reason: 修改原因}}；否则请撤销这些修改",
+        "{id} is {status} on the target branch and this change edits {changed}: an edit must append an entry to "
+        "its amendments list: - {{date: YYYY-MM-DD, by: your person id, reason: why it changed}}; or undo these edits",
     ),
     "change-locked-upstream": (
         "{id} 在本分支创建之后已在 {ref} 上变为 {status}，而本分支修改了它。请先把 {ref} 合并到本分支"
