@@ -88,6 +88,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "编号 {id} 属于 {expected} 类型，应放在 records/{folder}/ 下",
         "the ID {id} belongs to type {expected}; move the file under records/{folder}/",
     ),
+    # audit8: a record written as another type's
+    "id-other-type": (
+        "id 为 {id}，是 {other} 类型的编号，但文件名 {filename} 表示 {type} 类型，所以没有按 {type} 逐项检查。"
+        "若这是一份 {other} 记录，请把文件移到 {move}；若是 {type} 记录，请把 id 改为 {filename}",
+        "id is {id}, a {other} ID, but the file name {filename} makes this a {type} record, so its fields were not "
+        "checked as a {type}'s. If it is a {other} record, move the file to {move}; if it is a {type}, set id to {filename}",
+    ),
     "id-mismatch": (
         "id 为 {id}，但文件名以 {filename} 开头；二者必须一致",
         "id is {id} but the file name starts with {filename}; they must be the same",
