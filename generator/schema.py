@@ -350,6 +350,7 @@ class Check:
     objectives: dict = field(default_factory=dict)
     soft_prefixes: frozenset = frozenset()  # prefixes of types added in v2 (see Ref.soft)
     start: tuple | None = None  # (field, date) no date inside the record may precede
+    record: dict = field(default_factory=dict)  # the front matter being checked (a period's own `kind`)
 
     def report(self, code: str, ypath: tuple, severity: str = "error", **args) -> None:
         """A problem at ypath (its line); args["field"], when given, names the field in the message."""
@@ -608,7 +609,11 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list |
         return value
     if kind == "period":
         if isinstance(value, bool) or not isinstance(value, (str, int)) or period_kind(value, spec.periods) is None:
-            if spec.periods == REPORT_PERIODS:
+            own = chk.record.get("kind")
+            if isinstance(own, str) and own in spec.periods:   # the record says which kind: its form only
+                chk.report("bad-period", ypath, found=shown(value), kind=own,
+                           example=period_example(value, own))
+            elif spec.periods == REPORT_PERIODS:
                 chk.report("bad-period", ypath, found=shown(value), kind="monthly/quarterly/annual",
                            example="2026-10 / 2026-Q3 / 2026")
             else:
@@ -724,6 +729,30 @@ def _due_extensions_chain(fm: dict, rtype: RecordType, chk: Check) -> None:
         chk.report("due-ext-last", ("due_extensions", len(ext) - 1, "to"), last=last.isoformat(), due=due.isoformat())
 
 
+PERIOD_WRITTEN = {   # periods as people write them: (pattern, the period from its groups)
+    "monthly": (re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"),
+                lambda y, m: f"{y}-{int(m):02d}" if 1 <= int(m) <= 12 else None),
+    "quarterly": (re.compile(r"^(\d{4})\s*(?:[-/ ]?\s*[Qq]|年\s*第?)\s*([1-4])\s*(?:季度?)?$"),
+                  lambda y, q: f"{y}-Q{q}"),
+    "half-yearly": (re.compile(r"^(\d{4})\s*[-/ ]?\s*[Hh]([12])$"), lambda y, h: f"{y}-H{h}"),
+    "annual": (re.compile(r"^(\d{4})\s*年?(?:度)?$"), lambda y: y),
+}
+
+
+def period_written(value, kind: str) -> str | None:
+    """The period of that kind that value means as people write it (2026-1 -> 2026-01, 2026Q3 -> 2026-Q3)."""
+    pattern, make = PERIOD_WRITTEN[kind]
+    m = pattern.match(str(value).strip())
+    return make(*m.groups()) if m else None
+
+
+def period_example(value, kind: str) -> str:
+    """How to write a period of that kind: value as meant, else the example in value's year."""
+    year = re.search(r"(?<!\d)\d{4}(?!\d)", str(value))
+    example = PERIOD_EXAMPLE[kind]
+    return period_written(value, kind) or (year.group() + example[4:] if year else example)
+
+
 def _period_matches_kind(fm: dict, rtype: RecordType, chk: Check) -> None:
     kind, period = fm.get("kind"), fm.get("period")
     if isinstance(kind, str) and kind in PERIOD_RE and period is not None and period_kind(period) not in (None, kind):
@@ -803,6 +832,7 @@ def check_record(fm: dict, rtype: RecordType, chk: Check) -> None:
     """Field checks, then the type's named rules (which see the checked values)."""
     start = as_date(fm.get(rtype.starts_from)) if rtype.starts_from else None
     chk.start = (rtype.starts_from, start) if start else None
+    chk.record = fm
     check_mapping(fm, rtype.fields, (), chk, rtype.flow)
     for rule in rtype.rules:
         RULES[rule](fm, rtype, chk)
