@@ -348,3 +348,24 @@ def test_a_config_message_names_its_line_and_reads_in_one_language(plain, file, 
     assert f"site_config/{line}" in said_zh and f"site_config/{line}" in said_en, said_zh
     assert zh in said_zh and en not in said_zh, said_zh
     assert en in said_en and zh not in said_en and " / " not in said_en.split("\n")[0], said_en
+
+
+OWN_MEMO = """\
+types:
+  memo:                   # our own internal memo: no department owes it a reply
+    folder: memos
+    prefix: MEMO
+    fields:
+      to: {kind: list, of: {kind: dept}}
+      status: {kind: choice, values: [open, filed]}
+      reply_due: {kind: date}
+"""
+
+
+def test_a_company_memo_is_not_owed_as_a_v2_memo(plain):
+    """A company's own `memo` keeps its own definition: no reply is owed, nothing is late, nothing escalates."""
+    (plain / "site_config/types.yml").write_text(OWN_MEMO, "utf-8")
+    write_records(plain, {"records/memos/2026/MEMO-2026-001-night.md": "to: [PRD]\nstatus: open\nreply_due: 2026-01-10\n"})
+    assert bulletin("validate", "--lang", "en", cwd=plain).stdout == "checked 13 records: 0 errors, 0 warnings\n"
+    owed = bulletin("status", "--today", "2026-06-01", "--lang", "en", "--department", "PRD", cwd=plain)
+    assert owed.returncode == 0 and "PRD" in owed.stdout and "MEMO-2026-001" not in owed.stdout, owed.stdout
