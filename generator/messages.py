@@ -887,6 +887,11 @@ MESSAGES.update({
     "cfg-better": ("better 只能是 lower 或 higher，这里是 {value}", "better must be lower or higher, not {value}"),
     "cfg-unit": ("unit 应为文本", "unit must be text"),
     "cfg-prefixed": ("{who}：{problem}", "{who}: {problem}"),
+    "codeowners-shape": ("应为 codeowners: 下的“路径: [负责人]”各行", "expected `codeowners:` followed by `path: [owners]` lines"),
+    "codeowners-path": ("路径不能含空格：{value}", "a path without spaces, not {value}"),
+    "codeowners-role": ("未知角色 role:{value}；可用的角色：{known}", "unknown role role:{value}; known: {known}"),
+    "codeowners-person": ("{value} 不在 site_config/people.yml 中；写 people.yml 中的人员 id、role:角色或 @Git 账号",
+                          "{value} is not in site_config/people.yml; write a person id from people.yml, role:<role> or @<git account>"),
     # audit8: types.yml (each names where: types.<type>.<field>)
     "types-needs-types": ("types.yml 需要一个映射 types:", "types.yml needs a mapping `types:`"),
     "types-conditions": ("{where}：条件应为“字段: 值”映射", "{where}: conditions must be a mapping field -> value(s)"),
