@@ -12,7 +12,7 @@ import yaml
 
 from . import yamlsafe
 from .meetings_owed import EXAMPLE, valid_period
-from .messages import Text, join_text, render, say
+from .messages import Text, join_text, say
 from .problems import Problem, error
 from .schema import RecordType, TypesError, as_date, build_types, merge_types, shown
 
