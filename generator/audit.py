@@ -20,7 +20,6 @@ from .state import date_of
 DEFAULT_EFFECTIVENESS_DAYS = 90   # a capa type without `effectiveness_days`
 DUE_SOON_DAYS = 30                # a check or review due within this many days is "coming due"
 OWNER_FIELD = {"capa": "owner", "complaint": "received_by"}   # who answers for an overdue record
-DAYS_LATE = {"capa": state.capa_days_late, "complaint": state.complaint_days_late}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -262,7 +261,7 @@ class Escalated:
 def record_escalation(record: Record, cfg: Config, today: dt.date, reps=None) -> Escalated | None:
     """An overdue CAPA or complaint and who it goes to; None when it is not overdue or has no owner."""
     owner = record.get(OWNER_FIELD.get(record.type, ""))
-    late = DAYS_LATE[record.type](record, today) if record.type in DAYS_LATE else 0
+    late = state.days_late(record, cfg, today) if record.type in OWNER_FIELD else 0
     if not late or not isinstance(owner, str):
         return None
     return Escalated(record, record.id, record.title, owner, late, escalation(owner, late, cfg, today, reps))

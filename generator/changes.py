@@ -33,10 +33,10 @@ from typing import Callable
 
 from . import approvals, git, yamlsafe
 from .config import CONFIG_DIR, Config, ConfigError, load_config
-from .messages import render
+from .messages import Text, join_text, render
 from .problems import Problem, error, sort_key
 from .records import ID_IN_NAME, RECORDS_DIR, decode, scan, split
-from .schema import ID_RE
+from .schema import ID_RE, display
 from .validate import link_target, links
 
 # Changes that carry their own sign-off and so need no amendment.
@@ -146,15 +146,21 @@ def _parse(entry: Entry) -> None:
         entry.fields, entry.body, entry.front_matter = fm, body, fm_text
 
 
-def working_files(root: Path, cfg: Config) -> dict[str, bytes]:
-    """{path: content} of the record files in the working tree (committed or not)."""
-    files = {}
-    for rel in scan(root, cfg).record_files:
+def working_files(root: Path, cfg: Config) -> tuple[dict[str, bytes], dict[str, tuple[bytes, Text]]]:
+    """{path: content} of the record files in the working tree (committed or not), and of the files
+    that cannot be records as named ({path: (content, what is wrong with the name)})."""
+    files, misnamed = {}, {}
+    tree = scan(root, cfg)
+    for rel in tree.record_files:
         try:
             files[rel] = (root / rel).read_bytes()
         except OSError:
             continue
-    return files
+    for p in tree.problems:
+        data = _read_file(root, p.path) if p.path.startswith(f"{RECORDS_DIR}/") else None
+        if data is not None:
+            misnamed[p.path] = (data, Text(p.message("zh"), p.message("en")))
+    return files, misnamed
 
 
 def check_changes(root: Path, base_ref: str, cfg: Config | None = None) -> Changes:
@@ -178,9 +184,9 @@ def check_changes(root: Path, base_ref: str, cfg: Config | None = None) -> Chang
     ref_files = base_files if ref == base else git.files_at(root, ref)
     base_cfg = config_at(root, base, cfg)
     ref_cfg = base_cfg if ref == base else config_at(root, ref, cfg)
-    work_files = working_files(root, cfg)
+    work_files, misnamed = working_files(root, cfg)
     problems = compare(base_files, ref_files, work_files, cfg, base_ref, base_cfg=base_cfg, ref_cfg=ref_cfg,
-                       work_file=lambda rel: _read_file(root, rel))
+                       work_file=lambda rel: _read_file(root, rel), misnamed=misnamed)
     if approvals.stricter(base_cfg.approvals, cfg.approvals) != "declared":
         problems += approvals.check(root, base, base_cfg, cfg, entries(base_files, base_cfg), entries(work_files, cfg))
     compared = len(set(entries(base_files, base_cfg, parse=False)) | set(entries(work_files, cfg, parse=False)))
@@ -206,16 +212,18 @@ def _read_file(root: Path, rel: str) -> bytes | None:
 
 def compare(base_files: dict[str, bytes], ref_files: dict[str, bytes], work_files: dict[str, bytes],
             cfg: Config, ref_name: str, *, base_cfg: Config | None = None, ref_cfg: Config | None = None,
-            work_file: Callable[[str], bytes | None] | None = None) -> list[Problem]:
+            work_file: Callable[[str], bytes | None] | None = None,
+            misnamed: dict[str, tuple[bytes, Text]] | None = None) -> list[Problem]:
     """The rules, on plain {path: bytes} snapshots: the merge base, REF's tip, the working tree.
     Each snapshot is read with its own configuration (default: cfg); work_file reads any other
-    file of the working tree (an attachment; default: from work_files)."""
+    file of the working tree (an attachment; default: from work_files); misnamed holds the working tree's
+    files under records/ whose names cannot be records ({path: (content, what is wrong)})."""
     base_cfg, ref_cfg = base_cfg or cfg, ref_cfg or base_cfg or cfg
     base = entries(base_files, base_cfg)
     work = entries(work_files, cfg)
     ref = base if ref_files is base_files else entries(ref_files, ref_cfg, parse=False)
     claims, problems = _former_claims(base, work)
-    problems += _lost_records(base, work, claims, ref_name)
+    problems += _lost_records(base, work, claims, ref_name, misnamed or {})
     problems += _locked_edits(base, work, claims, base_cfg)
     problems += _locked_attachments(base, work, claims, base_files, work_file or work_files.get,
                                     base_cfg, ref_name)
@@ -263,8 +271,9 @@ def _former_claims(base: dict[str, Entry], work: dict[str, Entry]) -> tuple[dict
 
 
 def _lost_records(base: dict[str, Entry], work: dict[str, Entry], claims: dict[str, Entry],
-                  ref_name: str) -> list[Problem]:
-    """Deleted records, and records whose ID changed without `former_ids`."""
+                  ref_name: str, misnamed: dict[str, tuple[bytes, Text]]) -> list[Problem]:
+    """Deleted records (or renamed to a name a record cannot have), and records whose ID changed
+    without `former_ids`."""
     work_ids = _by_id(work)
     base_ids = _by_id(base)
     gone = [es[0] for rid, es in sorted(base_ids.items()) if rid not in work_ids and rid not in claims]
@@ -273,12 +282,24 @@ def _lost_records(base: dict[str, Entry], work: dict[str, Entry], claims: dict[s
     problems = []
     for old in gone:
         new = pairs.get(old.path)
-        if new is None:
+        renamed = next((path for path, (data, _) in sorted(misnamed.items()) if _same_record(old, data)), None)
+        if new is None and renamed:
+            problems.append(error(renamed, "change-renamed-badly", id=old.id, file=renamed, old=old.path,
+                                  problem=misnamed[renamed][1]))
+        elif new is None:
             problems.append(error(old.path, "change-deleted", id=old.id, file=old.path, ref=ref_name))
         else:
             problems.append(error(new.path, "change-id-changed", field="id", line=new.line_of("id"),
                                   old=old.id, new=new.id, old_path=old.path))
     return problems
+
+
+def _same_record(old: Entry, data: bytes) -> bool:
+    """True when data (a misnamed file) is old's content, or a record with old's ID."""
+    if data == old.data:
+        return True
+    text = data[:20_000].decode("utf-8", "replace")
+    return re.search(rf"^id:[ \t]*['\"]?{re.escape(old.id)}['\"]?[ \t]*(#.*)?$", text, re.M) is not None
 
 
 def _comparable(e: Entry) -> str:
@@ -348,8 +369,30 @@ def _locked_edits(base: dict[str, Entry], work: dict[str, Entry], claims: dict[s
         if new_list[:len(old_list)] != old_list:
             problems.append(error(new.path, "change-amendments-rewritten", field="amendments", line=line, **args))
         elif frozen and len(new_list) <= len(old_list) and not _progress_only(old, new):
-            problems.append(error(new.path, "change-locked-edited", field="amendments", line=line, **args))
+            problems.append(error(new.path, "change-locked-edited", field="amendments", line=line,
+                                  changed=_what_changed(old, new), **args))
     return problems
+
+
+def _what_changed(old: Entry, new: Entry, limit: int = 6) -> Text:
+    """The fields (actions[2].owner) and the body an edit changed, progress left out, in words."""
+    ypaths = _differences(_own_fields(old, old.id), _undo_progress(old.fields, _own_fields(new, old.id)), ())
+    names = [display(p) for p in ypaths[:limit]] + (["…"] if len(ypaths) > limit else [])
+    if old.body != new.body:
+        names.append(Text("正文", "the body"))
+    return join_text(names or [Text("格式", "the layout")], "、", ", ")
+
+
+def _differences(a, b, at: tuple) -> list[tuple]:
+    """The YAML paths where a and b differ, as deep as both are mappings or lists of one length."""
+    if a == b:
+        return []
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = [*b, *(k for k in a if k not in b)]
+        return [p for k in keys for p in _differences(a.get(k), b.get(k), (*at, k))]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [p for i, (x, y) in enumerate(zip(a, b)) for p in _differences(x, y, (*at, i))]
+    return [at]
 
 
 def _locked_attachments(base: dict[str, Entry], work: dict[str, Entry], claims: dict[str, Entry],

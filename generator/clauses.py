@@ -77,7 +77,7 @@ def _c74(live, cfg: Config, today: dt.date) -> Clause:
                  for p in periods if p.state == "missed"]
     miss += [Missing("gap_report_late", f"{o.department} {o.period}", {"department": o.department, "n": o.days_late})
              for o in owed if o.state == "missing"]
-    miss += [Missing("gap_memo_late", m.id, {"n": n}) for m in of("memo") if (n := state.memo_days_late(m, today))]
+    miss += [Missing("gap_memo_late", m.id, {"n": n}) for m in of("memo") if (n := state.days_late(m, cfg, today))]
     return Clause("7.4", [e for e in ev if e.src or e.count], miss)
 
 
@@ -108,7 +108,7 @@ def _c912(live, cfg: Config, today: dt.date, customer_key) -> Clause:
         if not got or (today - max(got)).days > SURVEY_EVERY_DAYS:
             miss.append(Missing("gap_no_survey", cid, {"last": max(got).isoformat() if got else ""}))
     miss += [Missing("gap_complaint_late", c.id, {"n": n})
-             for c in complaints if (n := state.complaint_days_late(c, today))]
+             for c in complaints if (n := state.days_late(c, cfg, today))]
     return Clause("9.1.2", ev, miss)
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import yamlsafe
 from .config import CONFIG_DIR, KNOWN_ROLES, Config, ConfigError
+from .messages import say
 
 OUTPUT = ".github/CODEOWNERS"
 CONFIG_FILE = f"{CONFIG_DIR}/codeowners.yml"
@@ -56,19 +57,18 @@ def load_rules(root: Path, cfg: Config) -> dict[str, list[str]]:
         text = path.read_bytes().decode("utf-8-sig")
         data, _ = yamlsafe.load(text)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(CONFIG_FILE, None, f"cannot read as UTF-8: {exc}") from None
+        raise ConfigError(CONFIG_FILE, None, say("cfg-not-utf8", problem=exc)) from None
     except yamlsafe.YamlProblem as exc:
-        raise ConfigError(CONFIG_FILE, (exc.line or 0) + 1, f"{exc.code} {exc.args}") from None
+        raise ConfigError(CONFIG_FILE, (exc.line or 0) + 1, say(exc.code, **exc.params)) from None
     mapping = (data or {}).get("codeowners") if isinstance(data, dict) else None
     if not isinstance(mapping, dict):
-        raise ConfigError(CONFIG_FILE, 1, "expected `codeowners:` followed by `path: [owners]` lines "
-                                          "/ 应为 codeowners: 下的“路径: [负责人]”")
+        raise ConfigError(CONFIG_FILE, 1, say("codeowners-shape"))
     root_node = yamlsafe.compose(text)
     for key, owners in mapping.items():
         line = yamlsafe.line_of(root_node, ("codeowners", key))
         line = line + 1 if line is not None else None
         if not isinstance(key, str) or not key.strip() or " " in key.strip():
-            raise ConfigError(CONFIG_FILE, line, f"a path without spaces, not {key!r} / 路径不能含空格")
+            raise ConfigError(CONFIG_FILE, line, say("codeowners-path", value=key))
         owners = owners if isinstance(owners, list) else [owners]
         for owner in owners:
             owner = str(owner)
@@ -76,9 +76,9 @@ def load_rules(root: Path, cfg: Config) -> dict[str, list[str]]:
                 continue
             if owner.startswith("role:"):
                 if owner[5:] not in KNOWN_ROLES:
-                    raise ConfigError(CONFIG_FILE, line, f"unknown role {owner[5:]}; known: {', '.join(KNOWN_ROLES)}")
+                    raise ConfigError(CONFIG_FILE, line, say("codeowners-role", value=owner[5:], known=", ".join(KNOWN_ROLES)))
             elif owner not in cfg.people:
-                raise ConfigError(CONFIG_FILE, line, f"{owner} is not in site_config/people.yml / 人员不存在")
+                raise ConfigError(CONFIG_FILE, line, say("codeowners-person", value=owner))
         rules[_normal(key)] = [str(o) for o in owners]
     return rules
 

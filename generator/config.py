@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import yaml
+
 from . import yamlsafe
 from .meetings_owed import EXAMPLE, valid_period
-from .messages import render
+from .messages import Text, join_text, say
 from .problems import Problem, error
-from .schema import RecordType, as_date, build_types, merge_types, shown
+from .schema import RecordType, TypesError, as_date, build_types, merge_types, shown
 
 CONFIG_DIR = "site_config"
 KNOWN_ROLES = ("gm", "management-rep", "auditor", "qa")
@@ -37,9 +39,13 @@ def key_kind(text: str) -> str | None:
 class ConfigError(Exception):
     """The configuration cannot be read at all: exit 2."""
 
-    def __init__(self, path: str, line: int | None, problem: str):
+    def __init__(self, path: str, line: int | None, problem: str, key: str | None = None):
         super().__init__(f"{path}:{line or 0}: {problem}")
-        self.path, self.line, self.problem = path, line, problem
+        self.path, self.line, self.problem = path, line, problem   # problem: a Text, shown in the reader's language
+        self.key = key                                             # the site.yml key it is about: its line
+
+    def message(self, lang: str) -> str:
+        return self.problem.localize(lang) if hasattr(self.problem, "localize") else str(self.problem)
 
 
 @dataclass(frozen=True)
@@ -201,16 +207,14 @@ def _repository(site: dict):
         return None
     rel = f"{CONFIG_DIR}/site.yml"
     if not isinstance(raw, dict):
-        raise ConfigError(rel, None, "repository: a mapping {host, url, branch} / repository 应为 {host, url, branch}")
+        raise ConfigError(rel, None, say("cfg-repository"), "repository")
     host, url, branch = raw.get("host"), raw.get("url"), raw.get("branch", "main")
     if host not in GIT_HOSTS:
-        raise ConfigError(rel, None, f"repository.host must be github, gitlab or gitea, not {host}"
-                                     f" / repository.host 只能是 github、gitlab 或 gitea")
+        raise ConfigError(rel, None, say("cfg-repository-host", value=shown(host)), "repository")
     if not isinstance(url, str) or not re.fullmatch(r"https?://[^\s\"'<>]+", url.strip()):
-        raise ConfigError(rel, None, f"repository.url must be an http(s) address, not {url}"
-                                     f" / repository.url 应为 http(s) 地址")
+        raise ConfigError(rel, None, say("cfg-repository-url", value=shown(url)), "repository")
     if not isinstance(branch, str) or not branch.strip():
-        raise ConfigError(rel, None, "repository.branch must be a branch name / repository.branch 应为分支名")
+        raise ConfigError(rel, None, say("cfg-repository-branch"), "repository")
     return Repository(host, url.strip().rstrip("/"), branch.strip())
 
 
@@ -237,19 +241,19 @@ def _read(root: Path, name: str, required: bool, default=None, files: dict | Non
     missing = rel not in files if files is not None else not path.is_file()
     if missing:
         if required:
-            raise ConfigError(rel, None, "file not found / 文件不存在")
+            raise ConfigError(rel, None, say("cfg-not-found"))
         return default, None
     try:
         text = (files[rel] if files is not None else path.read_bytes()).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(rel, None, f"cannot read as UTF-8: {exc}") from None
+        raise ConfigError(rel, None, say("cfg-not-utf8", problem=exc)) from None
     try:
         data, dups = yamlsafe.load(text)
     except yamlsafe.YamlProblem as exc:
-        raise ConfigError(rel, (exc.line or 0) + 1, f"{render(exc.code, 'en', **exc.params)} / {render(exc.code, 'zh', **exc.params)}") from None
+        raise ConfigError(rel, (exc.line or 0) + 1, say(exc.code, **exc.params)) from None
     if dups:
         key, line, _ = dups[0]
-        raise ConfigError(rel, line + 1, f"duplicate key {key}")
+        raise ConfigError(rel, line + 1, say("cfg-duplicate-key", key=key))
     return (default if data is None else data), text
 
 
@@ -262,7 +266,7 @@ def _item_lines(text: str | None) -> list[int]:
 
 def _entries(data, rel: str, text):
     if not isinstance(data, list):
-        raise ConfigError(rel, 1, "expected a list of entries / 应为条目列表")
+        raise ConfigError(rel, 1, say("cfg-not-list"))
     lines = _item_lines(text)
     for i, entry in enumerate(data):
         yield (lines[i] if i < len(lines) else None), entry
@@ -282,9 +286,18 @@ def site_language(root: Path) -> str:
 def load_config(root: Path, files: dict[str, bytes] | None = None) -> Config:
     """site_config/ under root; or, given files ({"site_config/x.yml": bytes}, e.g. at a Git revision), from those."""
     root = Path(root)
-    site, _ = _read(root, "site.yml", required=False, default={}, files=files)
+    site, site_text = _read(root, "site.yml", required=False, default={}, files=files)
+    try:
+        return _load_config(root, files, site)
+    except ConfigError as exc:
+        if exc.path == f"{CONFIG_DIR}/site.yml" and exc.line is None and exc.key and site_text:
+            exc.line = _step_line(yamlsafe.compose(site_text), [exc.key])
+        raise
+
+
+def _load_config(root: Path, files, site) -> Config:
     if not isinstance(site, dict):
-        raise ConfigError(f"{CONFIG_DIR}/site.yml", 1, "expected key: value settings")
+        raise ConfigError(f"{CONFIG_DIR}/site.yml", 1, say("cfg-not-mapping"))
     cfg = Config(
         root=root,
         language=str(site.get("language", "zh")),
@@ -294,24 +307,25 @@ def load_config(root: Path, files: dict[str, bytes] | None = None) -> Config:
         site_url=str(site.get("site_url") or ""),
     )
     if cfg.language not in ("zh", "en"):
-        raise ConfigError(f"{CONFIG_DIR}/site.yml", None, f"language must be zh or en, not {cfg.language}")
+        raise ConfigError(f"{CONFIG_DIR}/site.yml", None, say("cfg-language", value=cfg.language), "language")
     _approval_settings(cfg, site)
     cfg.repository = _repository(site)
     cfg.escalate_after_days = _escalation_settings(site)
 
-    overlay, _ = _read(root, "types.yml", required=False, default={}, files=files)
+    overlay, overlay_text = _read(root, "types.yml", required=False, default={}, files=files)
     default, _ = yamlsafe.load((Path(__file__).parent / "default_types.yml").read_text("utf-8"))
     try:
         cfg.types = build_types(merge_types(default, overlay))
-    except ValueError as exc:
-        raise ConfigError(f"{CONFIG_DIR}/types.yml", None, str(exc)) from None
+    except TypesError as exc:
+        line = _step_line(yamlsafe.compose(overlay_text) if overlay_text else None, exc.steps())
+        raise ConfigError(f"{CONFIG_DIR}/types.yml", line, exc.text) from None
 
     heads = _load_departments(cfg, root, files)
     _load_people(cfg, root, files)
     for line, code, head in heads:
         if head not in cfg.people:
             _bad(cfg, f"{CONFIG_DIR}/departments.yml", line,
-                 f"{code}: head {head} is not in people.yml / 部门负责人不在 people.yml 中")
+                 say("cfg-head-unknown", dept=code, head=head))
     _load_schedule(cfg, root, files)
     _load_customers(cfg, root, files)
     _load_objectives(cfg, root, files)
@@ -329,16 +343,16 @@ def _load_departments(cfg: Config, root: Path, files=None) -> list[tuple]:
     heads = []
     for line, entry in _entries(data, rel, text):
         if not isinstance(entry, dict) or not entry.get("code") or not entry.get("name"):
-            _bad(cfg, rel, line, "each department needs code and name / 每个部门需要 code 和 name")
+            _bad(cfg, rel, line, say("cfg-dept-needs"))
             continue
         code = str(entry["code"])
         if not DEPT_CODE.match(code):
-            _bad(cfg, rel, line, f"code {code}: upper-case letters and digits / 只用大写字母和数字")
+            _bad(cfg, rel, line, say("cfg-dept-code", dept=code))
         if code in cfg.departments:
             cfg.problems.append(error(rel, "config-duplicate", line=line, key=code))
         head = entry.get("head")
         if head is not None and not isinstance(head, str):
-            _bad(cfg, rel, line, f"{code}: head must be a person id / head 应为人员 id")
+            _bad(cfg, rel, line, say("cfg-dept-head", dept=code, value=shown(head)))
             head = None
         if head:
             heads.append((line, code, head))
@@ -350,7 +364,7 @@ def _load_people(cfg: Config, root: Path, files=None) -> None:
     rel = f"{CONFIG_DIR}/people.yml"
     data, text = _read(root, "people.yml", required=True, files=files)
     if not isinstance(data, list):
-        raise ConfigError(rel, 1, "expected a list of entries / 应为条目列表")
+        raise ConfigError(rel, 1, say("cfg-not-list"))
     tree = []
 
     def line_of(*ypath) -> int | None:
@@ -362,43 +376,42 @@ def _load_people(cfg: Config, root: Path, files=None) -> None:
     for i, entry in enumerate(data):
         at = lambda *ypath: line_of(i, *ypath)      # noqa: E731 (a key's line in this entry)
         if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
-            _bad(cfg, rel, at(), "each person needs id, name and department / 每人需要 id、name、department")
+            _bad(cfg, rel, at(), say("cfg-person-needs"))
             continue
         pid = str(entry["id"])
         if not PERSON_ID.match(pid):
-            _bad(cfg, rel, at(), f"id {pid}: lower-case login / 应为小写登录名")
+            _bad(cfg, rel, at("id"), say("cfg-person-id", value=pid))
         dept = str(entry.get("department") or "")
         if dept not in cfg.departments:
-            _bad(cfg, rel, at(), f"{pid}: department {dept or '?'} is not in departments.yml / 部门不存在")
+            _bad(cfg, rel, at("department"), say("cfg-no-department", who=pid, value=dept or "?"))
         roles = entry.get("roles") or []
         if not isinstance(roles, list):
             roles = [roles]
         grants = []
         for j, raw in enumerate(roles):
-            grant, problem = _role(raw)
+            grant, problem = _role(raw, pid)
             if problem:
-                _bad(cfg, rel, at("roles", j), f"{pid}: {problem}")
+                _bad(cfg, rel, at("roles", j), problem)
             if grant is not None:
                 grants.append(grant)
         accounts = {}
         for key in ("git_user", "email"):
             value = entry.get(key)
             if value is not None and (not isinstance(value, str) or not value.strip()):
-                _bad(cfg, rel, at(key), f"{pid}: {key} must be text / {key} 应为文本")
+                _bad(cfg, rel, at(key), say("cfg-not-text", who=pid, key=key))
             elif key == "email" and value is not None and value.count("@") != 1:
-                _bad(cfg, rel, at(key), f"{pid}: email {value} is not an e-mail address / 不是电子邮件地址")
+                _bad(cfg, rel, at(key), say("cfg-email", who=pid, value=value))
             accounts[key] = value.strip() if isinstance(value, str) else ""
         keys = entry.get("signing_keys") or []
         if not isinstance(keys, list) or not all(isinstance(k, str) and k.strip() for k in keys):
-            _bad(cfg, rel, at("signing_keys"), f"{pid}: signing_keys must be a list of public keys (text) / 应为公钥文本列表")
+            _bad(cfg, rel, at("signing_keys"), say("cfg-signing-keys-list", who=pid))
             keys = []
         for j, key in enumerate(keys):
             if key_kind(key) is None:
-                _bad(cfg, rel, at("signing_keys", j), f"{pid}: {_NOT_A_KEY}")
+                _bad(cfg, rel, at("signing_keys", j), say("cfg-prefixed", who=pid, problem=say("cfg-signing-key")))
         keys = [k for k in keys if key_kind(k)]
-        extra = set(entry) - {"id", "name", "department", "roles", "git_user", "email", "name_en", "signing_keys"}
-        if extra:
-            _bad(cfg, rel, at(), f"{pid}: unknown keys {', '.join(sorted(map(str, extra)))}")
+        for problem in _unknown_keys(entry, PERSON_KEYS, f"{pid}: "):
+            _bad(cfg, rel, at(), problem)
         if pid in cfg.people:
             cfg.problems.append(error(rel, "config-duplicate", line=at(), key=pid))
         cfg.people[pid] = Person(
@@ -407,9 +420,7 @@ def _load_people(cfg: Config, root: Path, files=None) -> None:
         )
 
 
-_NOT_A_KEY = ("a signing key is one OpenSSH public-key line (ssh-ed25519 AAAA… as in ~/.ssh/id_ed25519.pub) or an "
-              "armoured GPG public key (-----BEGIN PGP PUBLIC KEY BLOCK----- …, from gpg --armor --export) / "
-              "签名公钥应为一行 OpenSSH 公钥（~/.ssh/id_ed25519.pub 的内容）或 ASCII 格式的 GPG 公钥（gpg --armor --export）")
+PERSON_KEYS = {"id", "name", "department", "roles", "git_user", "email", "name_en", "signing_keys"}
 
 
 ESCALATE_AFTER_DAYS = {"head": 14, "management-rep": 30}   # audit14b: site.yml `escalate_after_days`
@@ -423,8 +434,7 @@ def _escalation_settings(site: dict) -> dict[str, int]:
     rel = f"{CONFIG_DIR}/site.yml"
     if not isinstance(raw, dict) or not set(raw) <= set(ESCALATE_AFTER_DAYS) or any(
             isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in raw.values()):
-        raise ConfigError(rel, None, "escalate_after_days is {head: days, management-rep: days} (whole days, 0 or more)"
-                                     " / escalate_after_days 应为 {head: 天数, management-rep: 天数}（不小于 0 的整数）")
+        raise ConfigError(rel, None, say("cfg-escalate", value=shown(raw)), "escalate_after_days")
     return {**ESCALATE_AFTER_DAYS, **raw}
 
 
@@ -434,16 +444,38 @@ def _approval_settings(cfg: Config, site: dict) -> None:
     rel = f"{CONFIG_DIR}/site.yml"
     mode = site.get("approvals", "declared")
     if mode not in APPROVAL_MODES:
-        raise ConfigError(rel, None, f"approvals must be declared, authored or signed, not {mode}"
-                                     f" / approvals 只能是 declared、authored 或 signed")
+        raise ConfigError(rel, None, say("cfg-approvals", value=shown(mode)), "approvals")
     cfg.approvals = mode
     keys = site.get("trusted_commit_keys") or []
     if not isinstance(keys, list):
         keys = [keys]
     for key in keys:
         if not isinstance(key, str) or key_kind(key) is None:
-            _bad(cfg, rel, None, f"trusted_commit_keys: {_NOT_A_KEY}")
+            _bad(cfg, rel, None, say("cfg-trusted-key", problem=say("cfg-signing-key")))
     cfg.trusted_commit_keys = tuple(k.strip() for k in keys if isinstance(k, str) and key_kind(k))
+
+
+def _step_line(tree, steps: list[str]) -> int | None:
+    """1-based line of the deepest key on a dotted path (types.capa.cost.min) in a YAML tree; a field's name
+    is also looked up under `fields:`, which the dotted path leaves out."""
+    def child(node, key):
+        if isinstance(node, yaml.MappingNode):
+            for k, v in reversed(node.value):
+                if isinstance(k, yaml.ScalarNode) and k.value == key:
+                    return k, v
+        return None
+
+    if tree is None:
+        return None
+    node, line = tree, tree.start_mark.line
+    for step in steps:
+        found = child(node, step)
+        if found is None and child(node, "fields"):
+            found = child(child(node, "fields")[1], step)
+        if found is None:
+            break
+        line, node = found[0].start_mark.line, found[1]
+    return line + 1
 
 
 def _line_in(tree, ypath: tuple, default: int | None) -> int | None:
@@ -452,35 +484,32 @@ def _line_in(tree, ypath: tuple, default: int | None) -> int | None:
     return default if found is None else found + 1
 
 
-def _role(raw) -> tuple[Role | None, str]:
-    """One entry of `roles`: a role name, or {role, since, until}; (the role or None, what is wrong or "")."""
+def _role(raw, who: str) -> tuple[Role | None, Text | None]:
+    """One entry of `roles`: a role name, or {role, since, until}; (the role or None, what is wrong or None)."""
     known = ", ".join(KNOWN_ROLES)
     if isinstance(raw, str):
         if raw not in KNOWN_ROLES:
-            return None, f"unknown role {raw}; known: {known}"
-        return Role(raw), ""
+            return None, say("cfg-role-unknown", who=who, value=raw, known=known)
+        return Role(raw), None
     if not isinstance(raw, dict):
-        return None, (f"a role is a name or {{role: gm, since: YYYY-MM-DD, until: YYYY-MM-DD}}, not {shown(raw)}"
-                      " / 角色应写成名称或 {role, since, until}")
+        return None, say("cfg-role-form", who=who, value=shown(raw))
     extra = sorted(map(str, set(raw) - {"role", "since", "until"}))
     if extra:
-        return None, (f"unknown key {', '.join(extra)} in a role; a role has role, since, until"
-                      " / 角色只能有 role、since、until")
+        return None, say("cfg-role-keys", who=who, keys=", ".join(extra))
     role = raw.get("role")
     if role is None:
-        return None, "a role entry needs role, e.g. {role: gm, since: 2024-01-01} / 缺少 role"
+        return None, say("cfg-role-needs-role", who=who)
     if role not in KNOWN_ROLES:
-        return None, f"unknown role {role}; known: {known}"
+        return None, say("cfg-role-unknown", who=who, value=shown(role), known=known)
     dates = {}
     for key in ("since", "until"):
         value = raw.get(key)
         dates[key] = as_date(value) if value is not None else None
         if value is not None and dates[key] is None:
-            return None, f"{role}: {key} {value} is not a date (YYYY-MM-DD) / {key} 不是有效日期"
+            return None, say("cfg-role-date", who=who, role=role, key=key, value=shown(value))
     if dates["since"] and dates["until"] and dates["until"] < dates["since"]:
-        return None, (f"{role}: until {dates['until']} is before since {dates['since']}"
-                      " / until 早于 since")
-    return Role(str(role), dates["since"], dates["until"]), ""
+        return None, say("cfg-role-order", who=who, role=role, until=dates["until"], since=dates["since"])
+    return Role(str(role), dates["since"], dates["until"]), None
 
 
 def _load_schedule(cfg: Config, root: Path, files=None) -> None:
@@ -490,7 +519,7 @@ def _load_schedule(cfg: Config, root: Path, files=None) -> None:
     data, text = _read(root, "schedule.yml", required=False, default=[], files=files)
     for line, entry in _entries(data, rel, text):
         if not isinstance(entry, dict):
-            _bad(cfg, rel, line, "each entry needs department, kind, due_days, start")
+            _bad(cfg, rel, line, say("cfg-schedule-needs"))
             continue
         if entry.get("record", "report") != "report":
             _meeting_entry(cfg, rel, line, entry)
@@ -500,27 +529,30 @@ def _load_schedule(cfg: Config, root: Path, files=None) -> None:
         due_days = entry.get("due_days", 0)
         problems = []
         if dept not in cfg.departments:
-            problems.append(f"department {dept or '?'} is not in departments.yml")
+            problems.append(say("cfg-department-unknown", value=dept or "?"))
         if kind not in ("monthly", "quarterly", "annual"):
-            problems.append(f"kind must be monthly, quarterly or annual, not {kind or '?'}")
+            problems.append(say("cfg-report-kind", value=kind or "?"))
         if not isinstance(due_days, int) or isinstance(due_days, bool) or due_days < 0:
-            problems.append("due_days must be a whole number of days")
+            problems.append(say("cfg-due-days", value=shown(due_days)))
         for name, value in (("start", start), ("until", until)):
-            if value is not None and period_kind(str(value)) != kind:
-                problems.append(f"{name} {value} is not a {kind} period")
+            if value is not None and kind in REPORT_EXAMPLE and period_kind(str(value)) != kind:
+                problems.append(say("cfg-not-period", key=name, value=value, kind=kind, example=REPORT_EXAMPLE[kind]))
         if start is None:
-            problems.append("start (the first period owed) is missing")
+            problems.append(say("cfg-start-missing"))
         if problems:
-            _bad(cfg, rel, line, "; ".join(problems))
+            _bad(cfg, rel, line, join_text(problems))
             continue
         cfg.schedule.append(ScheduleEntry(dept, kind, due_days, str(start), None if until is None else str(until)))
 
 
 # --- v2 registries -----------------------------------------------------------------------
 
-def _unknown_keys(entry: dict, known: set) -> list[str]:
+REPORT_EXAMPLE = {"monthly": "2026-01", "quarterly": "2026-Q1", "annual": "2026"}
+
+
+def _unknown_keys(entry: dict, known: set, who: str = "") -> list[Text]:
     extra = sorted(map(str, set(entry) - known))
-    return [f"unknown keys {', '.join(extra)} / 未知字段"] if extra else []
+    return [say("cfg-unknown-keys", who=who, keys=", ".join(extra), known=", ".join(sorted(known)))] if extra else []
 
 
 def _meeting_entry(cfg: Config, rel: str, line, entry: dict) -> None:
@@ -531,19 +563,19 @@ def _meeting_entry(cfg: Config, rel: str, line, entry: dict) -> None:
     kinds = meeting.fields["kind"].values if meeting and "kind" in meeting.fields else ()
     problems = []
     if record != "meeting":
-        problems.append(f"record must be meeting, or left out for a report, not {record} / record 只能是 meeting（报告不写 record）")
+        problems.append(say("cfg-meeting-record", value=shown(record)))
     else:
         if dept not in cfg.departments:
-            problems.append(f"department {dept or '?'} is not in departments.yml / 部门不存在")
+            problems.append(say("cfg-department-unknown", value=dept or "?"))
         if kind not in kinds:
-            problems.append(f"kind must be a meeting kind ({', '.join(kinds)}), not {kind or '?'} / 会议类型无效")
+            problems.append(say("cfg-meeting-kind", known=", ".join(kinds), value=kind or "?"))
         if every not in MEETING_EVERY:
-            problems.append(f"every must be week, month, quarter or year, not {every or '?'} / every 应为 week、month、quarter 或 year")
+            problems.append(say("cfg-meeting-every", value=every or "?"))
         elif start is not None and not valid_period(str(start), every):
-            problems.append(f"start {start} is not a {every} period, e.g. {EXAMPLE[every]} / start 的期间格式不对")
+            problems.append(say("cfg-not-period", key="start", value=start, kind=every, example=EXAMPLE[every]))
         problems += _unknown_keys(entry, {"record", "department", "kind", "every", "start"})
     if problems:
-        _bad(cfg, rel, line, "; ".join(problems))
+        _bad(cfg, rel, line, join_text(problems))
         return
     cfg.meeting_schedule.append(MeetingScheduleEntry(dept, kind, every, None if start is None else str(start)))
 
@@ -555,16 +587,16 @@ def _load_customers(cfg: Config, root: Path, files=None) -> None:
     names: dict[str, str] = {}
     for line, entry in _entries(data, rel, text):
         if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
-            _bad(cfg, rel, line, "each customer needs id and name / 每个客户需要 id 和 name")
+            _bad(cfg, rel, line, say("cfg-customer-needs"))
             continue
         cid, name = str(entry["id"]), str(entry["name"])
         problems = _unknown_keys(entry, {"id", "name", "name_en", "contact"})
         if not PERSON_ID.match(cid):
-            problems.append(f"id {cid}: lower-case letters, digits, . _ - / id 只用小写字母、数字")
+            problems.append(say("cfg-plain-id", value=cid, extra=". _ -"))
         if name in names and names[name] != cid:
-            problems.append(f"the name {name} is also customer {names[name]}'s / 名称与客户 {names[name]} 重复")
+            problems.append(say("cfg-customer-name", value=name, other=names[name]))
         if problems:
-            _bad(cfg, rel, line, "; ".join(problems))
+            _bad(cfg, rel, line, join_text(problems))
         if cid in cfg.customers:
             cfg.problems.append(error(rel, "config-duplicate", line=line, key=cid))
         names.setdefault(name, cid)
@@ -577,31 +609,30 @@ def _load_objectives(cfg: Config, root: Path, files=None) -> None:
     data, text = _read(root, "objectives.yml", required=False, default=[], files=files)
     for line, entry in _entries(data, rel, text):
         if not isinstance(entry, dict) or not entry.get("id"):
-            _bad(cfg, rel, line, "each objective needs id, name, department, target, better and kind / "
-                                 "每个质量目标需要 id、name、department、target、better、kind")
+            _bad(cfg, rel, line, say("cfg-objective-needs"))
             continue
         oid = str(entry["id"])
         dept, target, better, kind = (entry.get(k) for k in ("department", "target", "better", "kind"))
         problems = []
         if not OBJECTIVE_ID.match(oid):
-            problems.append(f"id {oid}: lower-case letters, digits, _ - / id 只用小写字母、数字")
+            problems.append(say("cfg-plain-id", value=oid, extra="_ -"))
         if not entry.get("name"):
-            problems.append("name is missing / 缺少 name")
+            problems.append(say("cfg-name-missing"))
         if dept not in cfg.departments:
-            problems.append(f"department {dept or '?'} is not in departments.yml / 部门不存在")
+            problems.append(say("cfg-department-unknown", value=dept or "?"))
         if isinstance(target, bool) or not isinstance(target, (int, float)):
-            problems.append(f"target must be a number, not {target if target is not None else '?'} / target 应为数字")
+            problems.append(say("cfg-target", value=shown(target) if target is not None else "?"))
         if better not in ("lower", "higher"):
-            problems.append(f"better must be lower or higher, not {better or '?'} / better 应为 lower 或 higher")
+            problems.append(say("cfg-better", value=better or "?"))
         if kind not in ("monthly", "quarterly", "annual"):
-            problems.append(f"kind must be monthly, quarterly or annual, not {kind or '?'} / kind 应为 monthly、quarterly 或 annual")
+            problems.append(say("cfg-report-kind", value=kind or "?"))
         if "unit" in entry and not isinstance(entry["unit"], str):
-            problems.append("unit must be text / unit 应为文本")
+            problems.append(say("cfg-unit"))
         problems += _unknown_keys(entry, {"id", "name", "department", "unit", "target", "better", "kind"})
         if oid in cfg.objectives:
             cfg.problems.append(error(rel, "config-duplicate", line=line, key=oid))
         if problems:
-            _bad(cfg, rel, line, f"{oid}: " + "; ".join(problems))
+            _bad(cfg, rel, line, say("cfg-prefixed", who=oid, problem=join_text(problems)))
             continue
         cfg.objectives[oid] = Objective(oid, str(entry["name"]), dept, str(entry.get("unit") or ""),
                                         target, better, kind)

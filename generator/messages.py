@@ -88,6 +88,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "编号 {id} 属于 {expected} 类型，应放在 records/{folder}/ 下",
         "the ID {id} belongs to type {expected}; move the file under records/{folder}/",
     ),
+    # audit8: a record written as another type's
+    "id-other-type": (
+        "id 为 {id}，是 {other} 类型的编号，但文件名 {filename} 表示 {type} 类型，所以没有按 {type} 逐项检查。"
+        "若这是一份 {other} 记录，请把文件移到 {move}；若是 {type} 记录，请把 id 改为 {filename}",
+        "id is {id}, a {other} ID, but the file name {filename} makes this a {type} record, so its fields were not "
+        "checked as a {type}'s. If it is a {other} record, move the file to {move}; if it is a {type}, set id to {filename}",
+    ),
     "id-mismatch": (
         "id 为 {id}，但文件名以 {filename} 开头；二者必须一致",
         "id is {id} but the file name starts with {filename}; they must be the same",
@@ -459,11 +466,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the file name and id back to {old}; if it must be renumbered (an ID collision), add former_ids: [{old}] "
         "to its front matter",
     ),
+    # audit8: a record renamed to a name a record cannot have
+    "change-renamed-badly": (
+        "记录 {id} 被重命名为 {file}，但记录不能用这个文件名：{problem}。请改好文件名，或改回 {old}",
+        "the record {id} was renamed to {file}, a name a record cannot have: {problem}. Correct the name, or "
+        "rename it back to {old}",
+    ),
     "change-locked-edited": (
-        "{id} 在目标分支上的状态是 {status}，修改它必须在 amendments 列表末尾追加一条修订记录："
-        "- {{date: YYYY-MM-DD, by: 你的人员id, reason: 修改原因}}",
-        "{id} is {status} on the target branch: an edit must append an entry to its amendments list: "
-        "- {{date: YYYY-MM-DD, by: your person id, reason: why it changed}}",
+        "{id} 在目标分支上的状态是 {status}，本次修改了 {changed}：修改它必须在 amendments 列表末尾追加一条修订记录："
+        "- {{date: YYYY-MM-DD, by: 你的人员id, reason: 修改原因}}；否则请撤销这些修改",
+        "{id} is {status} on the target branch and this change edits {changed}: an edit must append an entry to "
+        "its amendments list: - {{date: YYYY-MM-DD, by: your person id, reason: why it changed}}; or undo these edits",
     ),
     "change-locked-upstream": (
         "{id} 在本分支创建之后已在 {ref} 上变为 {status}，而本分支修改了它。请先把 {ref} 合并到本分支"
@@ -807,6 +820,100 @@ MESSAGES.update({
     "pack-done": (
         "已生成审核包 {out}：审核期 {start} 至 {end}，{records} 条记录，{files} 个文件（{audience}）",
         "audit pack written to {out}: period {start} to {end}, {records} records, {files} files ({audience})"),
+    # audit8: site_config/ messages, one language each, with the value and the fix
+    "cfg-not-found": ("文件不存在", "file not found"),
+    "cfg-not-utf8": ("无法按 UTF-8 读取：{problem}。请另存为 UTF-8", "cannot read as UTF-8: {problem}. Save it as UTF-8"),
+    "cfg-duplicate-key": ("键 {key} 重复出现；只保留一个", "the key {key} appears twice; keep only one"),
+    "cfg-not-list": ("应为条目列表（每个条目以 - 开头）", "expected a list of entries (each starting with - )"),
+    "cfg-not-mapping": ("应为“键: 值”形式的设置", "expected key: value settings"),
+    "cfg-language": ("language 只能是 zh 或 en，这里是 {value}", "language must be zh or en, not {value}"),
+    "cfg-repository": ("repository 应为 {{host, url, branch}} 映射", "repository: a mapping {{host, url, branch}}"),
+    "cfg-repository-host": ("repository.host 只能是 github、gitlab 或 gitea，这里是 {value}",
+                            "repository.host must be github, gitlab or gitea, not {value}"),
+    "cfg-repository-url": ("repository.url 应为 http(s) 地址，这里是 {value}",
+                           "repository.url must be an http(s) address, not {value}"),
+    "cfg-repository-branch": ("repository.branch 应为分支名", "repository.branch must be a branch name"),
+    "cfg-escalate": ("escalate_after_days 应为 {{head: 天数, management-rep: 天数}}（不小于 0 的整数），这里是 {value}",
+                     "escalate_after_days is {{head: days, management-rep: days}} (whole days, 0 or more), not {value}"),
+    "cfg-approvals": ("approvals 只能是 declared、authored 或 signed，这里是 {value}",
+                      "approvals must be declared, authored or signed, not {value}"),
+    "cfg-signing-key": (
+        "签名公钥应为一行 OpenSSH 公钥（~/.ssh/id_ed25519.pub 的内容）或 ASCII 格式的 GPG 公钥（gpg --armor --export）",
+        "a signing key is one OpenSSH public-key line (ssh-ed25519 AAAA… as in ~/.ssh/id_ed25519.pub) or an "
+        "armoured GPG public key (-----BEGIN PGP PUBLIC KEY BLOCK----- …, from gpg --armor --export)"),
+    "cfg-signing-keys-list": ("{who}：signing_keys 应为公钥文本列表", "{who}: signing_keys must be a list of public keys (text)"),
+    "cfg-trusted-key": ("trusted_commit_keys：{problem}", "trusted_commit_keys: {problem}"),
+    "cfg-head-unknown": ("{dept}：部门负责人 {head} 不在 people.yml 中；请先在 people.yml 中添加此人，或改正 head",
+                         "{dept}: head {head} is not in people.yml; add the person to people.yml or correct head"),
+    "cfg-dept-needs": ("每个部门需要 code 和 name", "each department needs code and name"),
+    "cfg-dept-code": ("部门代码 {dept} 只能用大写字母和数字，例如 QA、ENG2", "code {dept}: upper-case letters and digits, e.g. QA, ENG2"),
+    "cfg-dept-head": ("{dept}：head 应为人员 id（people.yml 中的 id），这里是 {value}",
+                      "{dept}: head must be a person id (an id in people.yml), not {value}"),
+    "cfg-person-needs": ("每人需要 id、name、department", "each person needs id, name and department"),
+    "cfg-person-id": ("id {value} 应为小写登录名，例如 zhangwei", "id {value}: a lower-case login, e.g. zhangwei"),
+    "cfg-no-department": ("{who}：部门 {value} 不在 departments.yml 中", "{who}: department {value} is not in departments.yml"),
+    "cfg-department-unknown": ("部门 {value} 不在 departments.yml 中", "department {value} is not in departments.yml"),
+    "cfg-role-unknown": ("{who}：未知角色 {value}；可用的角色：{known}", "{who}: unknown role {value}; known: {known}"),
+    "cfg-role-form": ("{who}：角色应写成名称或 {{role: gm, since: YYYY-MM-DD, until: YYYY-MM-DD}}，这里是 {value}",
+                      "{who}: a role is a name or {{role: gm, since: YYYY-MM-DD, until: YYYY-MM-DD}}, not {value}"),
+    "cfg-role-keys": ("{who}：角色中有未知的键 {keys}；角色只能有 role、since、until",
+                      "{who}: unknown key {keys} in a role; a role has role, since, until"),
+    "cfg-role-needs-role": ("{who}：角色条目缺少 role，例如 {{role: gm, since: 2024-01-01}}",
+                            "{who}: a role entry needs role, e.g. {{role: gm, since: 2024-01-01}}"),
+    "cfg-role-date": ("{who}：{role} 的 {key} 写的是 {value}，不是有效日期；请写成 YYYY-MM-DD，例如 2024-01-01",
+                      "{who}: {role}'s {key} {value} is not a date; write it YYYY-MM-DD, e.g. 2024-01-01"),
+    "cfg-role-order": ("{who}：{role} 的 until {until} 早于 since {since}", "{who}: {role}'s until {until} is before since {since}"),
+    "cfg-not-text": ("{who}：{key} 应为文本", "{who}: {key} must be text"),
+    "cfg-email": ("{who}：{value} 不是电子邮件地址（应含一个 @）", "{who}: email {value} is not an e-mail address (one @)"),
+    "cfg-unknown-keys": ("{who}未知的键 {keys}；可用的键：{known}", "{who}unknown keys {keys}; known: {known}"),
+    "cfg-schedule-needs": ("每个条目需要 department、kind、due_days、start", "each entry needs department, kind, due_days, start"),
+    "cfg-report-kind": ("kind 只能是 monthly、quarterly 或 annual，这里是 {value}",
+                        "kind must be monthly, quarterly or annual, not {value}"),
+    "cfg-due-days": ("due_days 应为不小于 0 的整数天数，这里是 {value}", "due_days must be a whole number of days, not {value}"),
+    "cfg-not-period": ("{key} {value} 不是 {kind} 期间，应写成例如 {example}", "{key} {value} is not a {kind} period, e.g. {example}"),
+    "cfg-start-missing": ("缺少 start（第一个应交的期间）", "start (the first period owed) is missing"),
+    "cfg-meeting-record": ("record 只能是 meeting（报告不写 record），这里是 {value}",
+                           "record must be meeting, or left out for a report, not {value}"),
+    "cfg-meeting-kind": ("kind 应为会议类型（{known}），这里是 {value}", "kind must be a meeting kind ({known}), not {value}"),
+    "cfg-meeting-every": ("every 应为 week、month、quarter 或 year，这里是 {value}",
+                          "every must be week, month, quarter or year, not {value}"),
+    "cfg-customer-needs": ("每个客户需要 id 和 name", "each customer needs id and name"),
+    "cfg-plain-id": ("id {value} 只能用小写字母、数字和 {extra}", "id {value}: lower-case letters, digits, {extra}"),
+    "cfg-customer-name": ("名称 {value} 与客户 {other} 重复", "the name {value} is also customer {other}'s"),
+    "cfg-objective-needs": ("每个质量目标需要 id、name、department、target、better、kind",
+                            "each objective needs id, name, department, target, better and kind"),
+    "cfg-name-missing": ("缺少 name", "name is missing"),
+    "cfg-target": ("target 应为数字，这里是 {value}", "target must be a number, not {value}"),
+    "cfg-better": ("better 只能是 lower 或 higher，这里是 {value}", "better must be lower or higher, not {value}"),
+    "cfg-unit": ("unit 应为文本", "unit must be text"),
+    "cfg-prefixed": ("{who}：{problem}", "{who}: {problem}"),
+    "codeowners-shape": ("应为 codeowners: 下的“路径: [负责人]”各行", "expected `codeowners:` followed by `path: [owners]` lines"),
+    "codeowners-path": ("路径不能含空格：{value}", "a path without spaces, not {value}"),
+    "codeowners-role": ("未知角色 role:{value}；可用的角色：{known}", "unknown role role:{value}; known: {known}"),
+    "codeowners-person": ("{value} 不在 site_config/people.yml 中；写 people.yml 中的人员 id、role:角色或 @Git 账号",
+                          "{value} is not in site_config/people.yml; write a person id from people.yml, role:<role> or @<git account>"),
+    # audit8: types.yml (each names where: types.<type>.<field>)
+    "types-needs-types": ("types.yml 需要一个映射 types:", "types.yml needs a mapping `types:`"),
+    "types-conditions": ("{where}：条件应为“字段: 值”映射", "{where}: conditions must be a mapping field -> value(s)"),
+    "types-unknown-key": ("{where}：未知的键 {key}{close}（可用的键：{known}）", "{where}: unknown key {key}{close} (known: {known})"),
+    "types-field-mapping": ("{where}：字段应为映射，至少写 kind", "{where}: a field is a mapping with at least kind"),
+    "types-unknown-kind": ("{where}：未知的 kind {value}；可用的：{known}", "{where}: unknown kind {value}; known: {known}"),
+    "types-object": ("{where}：object 字段应写 struct 或 fields", "{where}: an object names a struct or lists its fields"),
+    "types-choice": ("{where}：choice 字段需要 values", "{where}: a choice needs values"),
+    "types-bound": ("{where}：{bound} 应为数字，这里是 {value}", "{where}: {bound} must be a number, not {value}"),
+    "types-periods": ("{where}：periods 只能取 {known} 中的值", "{where}: periods are some of {known}"),
+    "types-label": ("{where}.label：写一段文字，或 {{zh: 中文名, en: English name}}",
+                    "{where}.label: write a text, or {{zh: 中文名, en: English name}}"),
+    "types-type-mapping": ("types.{name}：类型应为映射（folder、prefix、fields …）",
+                           "types.{name}: a type is a mapping (folder, prefix, fields …)"),
+    "types-required": ("types.{name}：缺少 {key}", "types.{name}: {key} is required"),
+    "types-unknown-rule": ("types.{name}：未知规则 {value}；可用的：{known}", "types.{name}: unknown rule {value}; known: {known}"),
+    "types-no-field": ("types.{name}：starts_from/unique 指向不存在的字段 {value}",
+                       "types.{name}: starts_from/unique name no field: {value}"),
+    "types-whole": ("{where}：应为不小于 1 的整数，这里是 {value}", "{where}: a whole number of at least 1, not {value}"),
+    "types-receipts": ("{where}.receipts：应为含 from 的映射（from 是列出应签收人员的字段）",
+                       "{where}.receipts: a mapping with from (the field listing who owes a receipt)"),
+    "types-did-you-mean": ("；是不是 {close}？", "; did you mean {close}?"),
 })
 
 WHEN: dict[str, tuple[str, str]] = {
@@ -827,6 +934,20 @@ class Text(str):
 
     def localize(self, lang: str) -> str:
         return self.zh if lang == "zh" else str(self)
+
+    def __getnewargs__(self):   # pickled with both languages
+        return (self.zh, str(self))
+
+
+def say(code: str, /, **args) -> Text:
+    """A message in both languages, shown in the reader's (a value for another message's {problem})."""
+    return Text(render(code, "zh", **args), render(code, "en", **args))
+
+
+def join_text(parts, zh: str = "；", en: str = "; ") -> Text:
+    """Messages joined, each language with its own separator."""
+    parts = list(parts)
+    return Text(zh.join(getattr(p, "zh", str(p)) for p in parts), en.join(str(p) for p in parts))
 
 
 KIND_OF_VALUE = {

@@ -19,7 +19,6 @@ from .schema import FieldSpec, customer_id
 from .urls import relative, src_of, url_of
 
 CARD_SKIP = {"id", "title", "actions", "withdrawn", "amendments"}
-DAYS_LATE = {"capa": state.capa_days_late, "complaint": state.complaint_days_late, "memo": state.memo_days_late}
 LEADING_H1 = re.compile(r"\A\s*#\s+[^\n]*\n?")
 BODY_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)   # a body's headings: our sections must not repeat them
 
@@ -262,7 +261,7 @@ class Renderer:
             **ctx, r=record, rtype=rtype, fields=fields,
             notice_state=(state.notice_state(record, site.today, site.superseders)
                           if record.type == "notice" else None),
-            days_late=DAYS_LATE.get(record.type, lambda r, today: 0)(record, site.today),
+            days_late=state.days_late(record, self.cfg, site.today),
             why_late=late_reason(record, site.today), closed_late_by=closed_late(record),
             superseder=site.superseders.get(record.id),
             age=state.capa_age(record, site.today) if record.type == "capa" else None,
@@ -397,7 +396,7 @@ class Renderer:
                 group = "notice_state" if r.withdrawn else "status"
                 row[key] = {"text": self.w.value(group, s), "value": s, "cls": f"bl-badge bl-status-{s}"}
             elif key == "days_late":
-                row[key] = DAYS_LATE.get(rtype, lambda r, today: 0)(r, today) or ""
+                row[key] = state.days_late(r, self.cfg, today) or ""
             elif key == "overall":
                 overall = state.survey_overall(r)
                 row[key] = "" if overall is None else overall

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import typos
-from .messages import describe_when, kind_of, render
+from .messages import Text, describe_when, kind_of, render, say
 from .problems import Problem, error, warning
 
 ID_RE = re.compile(r"^([A-Z][A-Z0-9]*)-(\d{4})-(\d{3,})$")
@@ -146,11 +146,22 @@ def merge_types(default: dict, overlay: dict | None) -> dict:
     return _merge(default, overlay or {})
 
 
-def _conditions(raw, where: str) -> tuple:
+class TypesError(ValueError):
+    """A wrong types.yml: the message in both languages, and where (dotted, e.g. types.capa.cost) and the key."""
+
+    def __init__(self, where: str, text: Text, key: str | None = None):
+        super().__init__(str(text))
+        self.where, self.text, self.key = where, text, key
+
+    def steps(self) -> list[str]:
+        return [*self.where.split("."), *([self.key] if self.key else [])]
+
+
+def _conditions(raw, where: str, key: str | None = None) -> tuple:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        raise ValueError(f"{where}: conditions must be a mapping field -> value(s)")
+        raise TypesError(where, say("types-conditions", where=where), key)
     return tuple((str(k), tuple(v) if isinstance(v, list) else (v,)) for k, v in raw.items())
 
 
@@ -172,17 +183,18 @@ def _known_keys(raw: dict, known: frozenset, where: str) -> None:
     for key in raw:
         if key not in known:
             close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
-            raise ValueError(f"{where}: unknown key {key}" + (f"; did you mean {close[0]}?" if close else "")
-                             + f" (known: {', '.join(sorted(known))})")
+            raise TypesError(where, say("types-unknown-key", where=where, key=key, known=", ".join(sorted(known)),
+                                        close=say("types-did-you-mean", close=close[0]) if close else ""), str(key))
 
 
 def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
     if not isinstance(raw, dict):
-        raise ValueError(f"{where}: a field is a mapping with at least kind")
+        raise TypesError(where, say("types-field-mapping", where=where))
     _known_keys(raw, FIELD_KEYS, where)
     kind = raw.get("kind", "text")
     if kind not in KINDS:
-        raise ValueError(f"{where}: unknown kind {kind}; known: {', '.join(sorted(KINDS))}")
+        raise TypesError(where, say("types-unknown-kind", where=where, value=shown(kind), known=", ".join(sorted(KINDS))),
+                         "kind")
     struct = None
     if kind == "object":
         sname = raw.get("struct")
@@ -191,13 +203,13 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
         elif isinstance(raw.get("fields"), dict):
             struct = Struct(name, {k: _spec(k, v, structs, f"{where}.{k}") for k, v in raw["fields"].items()})
         else:
-            raise ValueError(f"{where}: an object names a struct or lists its fields")
+            raise TypesError(where, say("types-object", where=where))
     of = _spec(name, raw["of"], structs, f"{where}.of") if kind in ("list", "map") and "of" in raw else None
     if kind in ("list", "map") and of is None:
         of = FieldSpec(name, "text")
     values = raw.get("values") or ()
     if kind == "choice" and not values:
-        raise ValueError(f"{where}: a choice needs values")
+        raise TypesError(where, say("types-choice", where=where), "values" if "values" in raw else None)
     in_dept = raw.get("in_department")
     if isinstance(in_dept, dict):
         in_dept, in_dept_severity = in_dept.get("field"), in_dept.get("severity", "error")
@@ -205,34 +217,34 @@ def _spec(name: str, raw: dict, structs: dict, where: str) -> FieldSpec:
         in_dept_severity = "error"
     for bound in ("min", "max"):
         if bound in raw and (isinstance(raw[bound], bool) or not isinstance(raw[bound], (int, float))):
-            raise ValueError(f"{where}: {bound} must be a number")
+            raise TypesError(where, say("types-bound", where=where, bound=bound, value=shown(raw[bound])), bound)
     periods = tuple(raw.get("periods") or REPORT_PERIODS)
     if any(p not in PERIOD_RE for p in periods):
-        raise ValueError(f"{where}: periods are some of {', '.join(PERIOD_RE)}")
+        raise TypesError(where, say("types-periods", where=where, known=", ".join(PERIOD_RE)), "periods")
     return FieldSpec(
         name=name,
         kind=kind,
         required=raw.get("required") is True,
-        required_when=_conditions(raw.get("required_when"), where),
-        required_unless=_conditions(raw.get("required_unless"), where),
+        required_when=_conditions(raw.get("required_when"), where, "required_when"),
+        required_unless=_conditions(raw.get("required_unless"), where, "required_unless"),
         values=tuple(values),
         of=of,
         struct=struct,
         role=raw.get("role"),
-        role_when=_conditions(raw.get("role_when"), where),
+        role_when=_conditions(raw.get("role_when"), where, "role_when"),
         role_on=_names(raw.get("role_on")),
         not_before=_names(raw.get("not_before")),
         types=tuple(raw.get("types") or ()),
         non_empty=bool(raw.get("non_empty")),
         default=raw.get("default"),
         label=_label(raw.get("label"), where),
-        not_required_when=_conditions(raw.get("not_required_when"), where),
+        not_required_when=_conditions(raw.get("not_required_when"), where, "not_required_when"),
         in_department=in_dept,
         in_department_severity=in_dept_severity,
         minimum=raw.get("min"),
         maximum=raw.get("max"),
         periods=periods,
-        customer_when=_conditions(raw.get("customer_when"), where),
+        customer_when=_conditions(raw.get("customer_when"), where, "customer_when"),
     )
 
 
@@ -244,12 +256,12 @@ def _label(raw, where: str) -> dict:
         return {"zh": str(raw), "en": str(raw)}
     if isinstance(raw, dict):
         return dict(raw)
-    raise ValueError(f"{where}.label: write a text, or {{zh: 中文名, en: English name}}")
+    raise TypesError(where, say("types-label", where=where), "label")
 
 
 def build_types(data: dict) -> dict[str, RecordType]:
     if not isinstance(data, dict) or not isinstance(data.get("types"), dict):
-        raise ValueError("types.yml needs a mapping `types:`")
+        raise TypesError("types", say("types-needs-types"))
     structs: dict[str, Struct] = {}
     for sname, sraw in (data.get("structs") or {}).items():
         structs[sname] = Struct(sname, {})
@@ -259,27 +271,30 @@ def build_types(data: dict) -> dict[str, RecordType]:
     types = {}
     for tname, traw in data["types"].items():
         if not isinstance(traw, dict):
-            raise ValueError(f"types.{tname}: a type is a mapping (folder, prefix, fields …)")
+            raise TypesError(f"types.{tname}", say("types-type-mapping", name=tname))
         _known_keys(traw, TYPE_KEYS, f"types.{tname}")
         for key in ("folder", "prefix"):
             if not traw.get(key):
-                raise ValueError(f"types.{tname}: {key} is required")
+                raise TypesError(f"types.{tname}", say("types-required", name=tname, key=key), key)
         fields = {k: _spec(k, v, structs, f"common.{k}") for k, v in common.items()}
         fields.update({k: _spec(k, v, structs, f"types.{tname}.{k}") for k, v in (traw.get("fields") or {}).items()})
         rules = tuple(traw.get("rules") or ())
         for rule in rules:
             if rule not in RULES:
-                raise ValueError(f"types.{tname}: unknown rule {rule}; known: {', '.join(RULES)}")
+                raise TypesError(f"types.{tname}", say("types-unknown-rule", name=tname, value=shown(rule),
+                                                       known=", ".join(RULES)), "rules")
         across = tuple(traw.get("rules_across") or ())
         for rule in across:
             if rule not in RULES_ACROSS:
-                raise ValueError(f"types.{tname}: unknown rule {rule}; known: {', '.join(RULES_ACROSS)}")
+                raise TypesError(f"types.{tname}", say("types-unknown-rule", name=tname, value=shown(rule),
+                                                       known=", ".join(RULES_ACROSS)), "rules_across")
         unknown = [f for f in (traw.get("starts_from"), *(traw.get("unique") or ())) if f and f not in fields]
         if unknown:
-            raise ValueError(f"types.{tname}: starts_from/unique name no field: {', '.join(map(str, unknown))}")
+            raise TypesError(f"types.{tname}", say("types-no-field", name=tname, value=", ".join(map(str, unknown))),
+                             "starts_from" if traw.get("starts_from") in unknown else "unique")
         types[tname] = RecordType(tname, traw["folder"], traw["prefix"], _label(traw.get("label"), f"types.{tname}"),
                                   fields, tuple(traw.get("flow") or ()), rules,
-                                  _conditions(traw.get("locked_when"), f"types.{tname}.locked_when"),
+                                  _conditions(traw.get("locked_when"), f"types.{tname}", "locked_when"),
                                   starts_from=traw.get("starts_from"), unique=tuple(traw.get("unique") or ()),
                                   receipts=_receipts_spec(traw.get("receipts"), f"types.{tname}"),
                                   rules_across=across, added_in=int(traw.get("added_in") or 1),
@@ -295,7 +310,7 @@ def _whole(raw, where: str) -> int | None:
     if raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
-        raise ValueError(f"{where}: a whole number of at least 1, not {raw!r} / 应为不小于 1 的整数")
+        raise TypesError(where, say("types-whole", where=where, value=shown(raw)))
     return raw
 
 
@@ -303,9 +318,9 @@ def _receipts_spec(raw, where: str) -> dict | None:
     if raw is None:
         return None
     if not isinstance(raw, dict) or not raw.get("from"):
-        raise ValueError(f"{where}.receipts: a mapping with from (the field listing who owes a receipt)")
-    return {"from": raw["from"], "when": _conditions(raw.get("when"), where),
-            "draft": _conditions(raw.get("draft"), where), "not_before": raw.get("not_before")}
+        raise TypesError(where, say("types-receipts", where=where), "receipts")
+    return {"from": raw["from"], "when": _conditions(raw.get("when"), f"{where}.receipts", "when"),
+            "draft": _conditions(raw.get("draft"), f"{where}.receipts", "draft"), "not_before": raw.get("not_before")}
 
 
 # --- checking one record ------------------------------------------------------------------
@@ -335,6 +350,7 @@ class Check:
     objectives: dict = field(default_factory=dict)
     soft_prefixes: frozenset = frozenset()  # prefixes of types added in v2 (see Ref.soft)
     start: tuple | None = None  # (field, date) no date inside the record may precede
+    record: dict = field(default_factory=dict)  # the front matter being checked (a period's own `kind`)
 
     def report(self, code: str, ypath: tuple, severity: str = "error", **args) -> None:
         """A problem at ypath (its line); args["field"], when given, names the field in the message."""
@@ -354,7 +370,7 @@ def display(ypath: tuple) -> str:
 
 def shown(value) -> str:
     if value is None:
-        return "(空 / empty)"
+        return Text("（空）", "(empty)")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
@@ -593,7 +609,11 @@ def check_value(value, spec: FieldSpec, ypath: tuple, chk: Check, within: list |
         return value
     if kind == "period":
         if isinstance(value, bool) or not isinstance(value, (str, int)) or period_kind(value, spec.periods) is None:
-            if spec.periods == REPORT_PERIODS:
+            own = chk.record.get("kind")
+            if isinstance(own, str) and own in spec.periods:   # the record says which kind: its form only
+                chk.report("bad-period", ypath, found=shown(value), kind=own,
+                           example=period_example(value, own))
+            elif spec.periods == REPORT_PERIODS:
                 chk.report("bad-period", ypath, found=shown(value), kind="monthly/quarterly/annual",
                            example="2026-10 / 2026-Q3 / 2026")
             else:
@@ -709,6 +729,30 @@ def _due_extensions_chain(fm: dict, rtype: RecordType, chk: Check) -> None:
         chk.report("due-ext-last", ("due_extensions", len(ext) - 1, "to"), last=last.isoformat(), due=due.isoformat())
 
 
+PERIOD_WRITTEN = {   # periods as people write them: (pattern, the period from its groups)
+    "monthly": (re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"),
+                lambda y, m: f"{y}-{int(m):02d}" if 1 <= int(m) <= 12 else None),
+    "quarterly": (re.compile(r"^(\d{4})\s*(?:[-/ ]?\s*[Qq]|年\s*第?)\s*([1-4])\s*(?:季度?)?$"),
+                  lambda y, q: f"{y}-Q{q}"),
+    "half-yearly": (re.compile(r"^(\d{4})\s*[-/ ]?\s*[Hh]([12])$"), lambda y, h: f"{y}-H{h}"),
+    "annual": (re.compile(r"^(\d{4})\s*年?(?:度)?$"), lambda y: y),
+}
+
+
+def period_written(value, kind: str) -> str | None:
+    """The period of that kind that value means as people write it (2026-1 -> 2026-01, 2026Q3 -> 2026-Q3)."""
+    pattern, make = PERIOD_WRITTEN[kind]
+    m = pattern.match(str(value).strip())
+    return make(*m.groups()) if m else None
+
+
+def period_example(value, kind: str) -> str:
+    """How to write a period of that kind: value as meant, else the example in value's year."""
+    year = re.search(r"(?<!\d)\d{4}(?!\d)", str(value))
+    example = PERIOD_EXAMPLE[kind]
+    return period_written(value, kind) or (year.group() + example[4:] if year else example)
+
+
 def _period_matches_kind(fm: dict, rtype: RecordType, chk: Check) -> None:
     kind, period = fm.get("kind"), fm.get("period")
     if isinstance(kind, str) and kind in PERIOD_RE and period is not None and period_kind(period) not in (None, kind):
@@ -788,6 +832,7 @@ def check_record(fm: dict, rtype: RecordType, chk: Check) -> None:
     """Field checks, then the type's named rules (which see the checked values)."""
     start = as_date(fm.get(rtype.starts_from)) if rtype.starts_from else None
     chk.start = (rtype.starts_from, start) if start else None
+    chk.record = fm
     check_mapping(fm, rtype.fields, (), chk, rtype.flow)
     for rule in rtype.rules:
         RULES[rule](fm, rtype, chk)

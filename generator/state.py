@@ -329,12 +329,31 @@ def days_to_respond(complaint: Record) -> int | None:
     return (end - start).days if start and end else None
 
 
+def builtin(cfg: Config, name: str) -> bool:
+    """True when the type of that name is Bulletin's own: a company's own type with a v2 type's name keeps
+    its own definition (contract v2), and none of the v2 type's deadlines, owners or boards apply to it."""
+    rtype = cfg.types.get(name)
+    return rtype is not None and (name not in V2_TYPES or rtype.added_in >= 2)
+
+
+V2_TYPES = ("complaint", "nc", "survey", "memo", "contact")
+
+
+def days_late(record: Record, cfg: Config, today: dt.date) -> int:
+    """Days an overdue CAPA, complaint or memo is late (0 for the others, and for a company's own type)."""
+    late = DAYS_LATE.get(record.type)
+    return late(record, today) if late and builtin(cfg, record.type) else 0
+
+
 def memo_days_late(memo: Record, today: dt.date) -> int:
     """Days past `reply_due` of an open memo; 0 when not overdue."""
     due = date_of(memo.get("reply_due"))
     if not counts(memo) or memo.get("status") != "open" or not due or today <= due:
         return 0
     return (today - due).days
+
+
+DAYS_LATE = {"capa": capa_days_late, "complaint": complaint_days_late, "memo": memo_days_late}
 
 
 def _number(v) -> int | float | None:
@@ -536,7 +555,7 @@ def _owed_actions(live, cfg: Config, today: dt.date):
 def _owed_complaints(live, cfg: Config, today: dt.date):
     """Complaints not yet responded (nor closed or cancelled), owed by the person who received them."""
     for r in live:
-        if r.type == "complaint" and r.get("status") not in ANSWERED_COMPLAINT:
+        if r.type == "complaint" and builtin(cfg, r.type) and r.get("status") not in ANSWERED_COMPLAINT:
             late = complaint_days_late(r, today)
             yield OwedItem("complaint", r.id, r.title, str(r.get("received_by") or ""),
                            _iso(date_of(r.get("response_due"))), late, "overdue" if late else "open")
@@ -545,7 +564,7 @@ def _owed_complaints(live, cfg: Config, today: dt.date):
 def _owed_memos(live, cfg: Config, today: dt.date):
     """Open memos: each department they are addressed to owes a reply."""
     for r in live:
-        if r.type == "memo" and r.get("status") == "open":
+        if r.type == "memo" and builtin(cfg, r.type) and r.get("status") == "open":
             late = memo_days_late(r, today)
             for d in dict.fromkeys(x for x in (r.get("to") or []) if isinstance(x, str)):
                 yield OwedItem("memo", r.id, r.title, d, _iso(date_of(r.get("reply_due"))), late,

@@ -15,7 +15,7 @@ from .attachments import executable_attachment, runnable_by_name, svg_by_name
 from .config import Config, load_config, mkdocs_file
 from .problems import Problem, error, sort_key, warning
 from .records import RECORDS_DIR, Record, Records, Tree, read_record, scan
-from .schema import Check, check_record, customer_id
+from .schema import ID_RE, Check, check_record, customer_id
 
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 WINDOWS = re.compile(r"^[a-zA-Z]:[\\/]|\\")
@@ -178,8 +178,18 @@ def check_fields(record: Record, cfg: Config, prefixes: frozenset) -> Check:
     rtype = cfg.types[record.type]
     chk = Check(record.path, rtype, cfg.people, cfg.departments, prefixes, customers=cfg.customers,
                 objectives=cfg.objectives, soft_prefixes=frozenset(t.prefix for t in cfg.types.values() if t.added_in >= 2))
-    check_record(record.fields, rtype, chk)
     fm_id = record.fields.get("id")
+    m = ID_RE.match(fm_id) if isinstance(fm_id, str) else None
+    other = cfg.type_for_prefix(m.group(1)) if m else None
+    if other is not None and other.name != rtype.name:
+        # written as another type's record: its fields are that type's, and checking them as this type's
+        # would only list every difference between the two types; one move (or one id) fixes it
+        rest = record.path.rsplit("/", 1)[-1][len(record.id):]
+        chk.report("id-other-type", ("id",), id=fm_id, other=other.name, type=rtype.name, filename=record.id,
+                   move=f"records/{other.folder}/{m.group(2)}/{fm_id}{rest}")
+        _place(chk, record)
+        return chk
+    check_record(record.fields, rtype, chk)
     if isinstance(fm_id, str) and fm_id != record.id:
         chk.report("id-mismatch", ("id",), id=fm_id, filename=record.id)
     if record.path.split("/")[1] != rtype.folder:

@@ -702,3 +702,33 @@ def test_an_ineffective_verification_back_to_implementing_with_its_amendment_pas
     proc = check(repo)
     assert proc.returncode == 0, proc.stdout
     assert bulletin("validate", cwd=repo).returncode == 0, bulletin("validate", "--lang", "en", cwd=repo).stdout
+
+
+# --- audit8: what changed in a locked record; a record renamed to a name a record cannot have -----------
+
+def test_a_locked_edit_names_the_fields_and_body_it_changed(repo):
+    text = (repo / CAPA_1).read_text("utf-8")
+    write(repo, CAPA_1, text.replace("    owner: zhao\n", "    owner: li\n").replace("root_cause: 模具磨损", "root_cause: 模具老化")
+          .replace("毛刺超差，已纠正。", "毛刺超差。"))
+    proc = check(repo)
+    assert proc.returncode == 1
+    assert "this change edits root_cause, actions[1].owner, the body: an edit must append" in proc.stdout, proc.stdout
+    zh = bulletin("check-changes", "--base", "main", "--lang", "zh", cwd=repo).stdout
+    assert "本次修改了 root_cause、actions[1].owner、正文：" in zh, zh
+    # progress (an action done) is no edit and is not named
+    write(repo, MEETING_1, (repo / MEETING_1).read_text("utf-8").replace("attendees: [li, zhao]",
+                                                                          "attendees: [li, zhao, wang]"))
+    assert "this change edits attendees[3]:" not in check(repo).stdout
+    assert "this change edits attendees:" in check(repo).stdout
+
+
+@pytest.mark.parametrize("name", ["MTG-2026-001-qa-monthly.MD", "MTG-2026-001-qa-monthly.md.txt"])
+def test_a_record_renamed_to_a_bad_name_is_said_to_be_renamed(repo, name):
+    new = f"records/meetings/2026/{name}"
+    (repo / MEETING_1).rename(repo / new)
+    proc = check(repo)
+    assert proc.returncode == 1
+    assert "was deleted" not in proc.stdout, proc.stdout
+    assert f"{new}:" in proc.stdout and f"the record MTG-2026-001 was renamed to {new}, a name a record cannot have" \
+        in proc.stdout, proc.stdout
+    assert "rename it back to records/meetings/2026/MTG-2026-001-qa-monthly.md" in proc.stdout

@@ -100,3 +100,4 @@ def test_an_unknown_person_in_codeowners_yml_cannot_run(site):
     proc = bulletin("codeowners", cwd=site)
     assert proc.returncode == 2
     assert proc.stderr.startswith("site_config/codeowners.yml:2: error:") and "nobody" in proc.stderr
+    assert "人员 id" in proc.stderr and "is not in" not in proc.stderr      # audit8: in one language

@@ -294,4 +294,78 @@ def test_a_valid_people_file_is_parsed_once_and_a_bad_one_still_says_its_lines(m
     bad = PROJECT / "tests" / "cases" / "config-bad-entries"
     cfg = config.load_config(bad)
     assert (bad / "site_config" / "people.yml").read_text("utf-8") in composed
-    assert sorted({p.line for p in cfg.problems if p.path.endswith("people.yml")}) == [19, 22, 23, 27]
+    assert sorted({p.line for p in cfg.problems if p.path.endswith("people.yml")}) == [19, 21, 22, 23, 27]   # id, department, roles, …
+
+
+# --- audit8: site_config messages in one language, with the value, the fix and the offending line ----------
+
+CONFIG_CASES = ("config-bad-entries", "role-entries-malformed", "objectives-registry", "customers-registry",
+                "schedule-meetings")
+
+
+@pytest.mark.parametrize("case", CONFIG_CASES)
+def test_registry_messages_are_in_one_language(case, tmp_path):
+    """Each registry problem reads wholly in the reader's language: no "English / 中文" pairs, no English
+    sentence in the Chinese message."""
+    import re
+
+    from generator.validate import load_repository
+    from test_cases import CASES, build_case
+
+    problems = [p for p in load_repository(build_case(CASES / case, tmp_path / "r")).problems
+                if p.path.startswith("site_config/")]
+    assert problems
+    for p in problems:
+        en, zh = p.message("en"), p.message("zh")
+        assert not re.search(r" / [\u4e00-\u9fff]", en), en
+        assert not re.search(r"\b(is not|must be|needs|unknown|a bad entry|lower-case)\b", zh), zh
+
+
+@pytest.mark.parametrize("file, text, line, zh, en", [
+    ("people.yml", "- id: liuyang\n  name: 刘洋\n  department: QA\n  roles: [{role: auditor, since: 2024/1/1x}]\n",
+     "people.yml:22:", "auditor 的 since 写的是 2024/1/1x，不是有效日期；请写成 YYYY-MM-DD",
+     "liuyang: auditor's since 2024/1/1x is not a date; write it YYYY-MM-DD"),
+    ("types.yml", "types:\n  capa:\n    fields:\n      cost: {kind: number}\n    effectiveness_days: 九十\n",
+     "types.yml:5:", "types.capa.effectiveness_days：应为不小于 1 的整数，这里是 九十",
+     "types.capa.effectiveness_days: a whole number of at least 1, not 九十"),
+    ("types.yml", "types:\n  capa:\n    fields:\n      cost:\n        kind: number\n        requird: true\n",
+     "types.yml:6:", "未知的键 requird；是不是 required？", "unknown key requird; did you mean required?"),
+    ("types.yml", "types:\n  survey:\n    fields:\n      overall: {kind: number, max: five}\n",
+     "types.yml:4:", "max 应为数字，这里是 five", "max must be a number, not five"),
+    ("site.yml", "site_name: x\napprovals: maybe\n", "site.yml:2:",
+     "approvals 只能是 declared、authored 或 signed，这里是 maybe", "approvals must be declared, authored or signed, not maybe"),
+    ("departments.yml", "- code: qa3\n  name: 质量3\n", "departments.yml:12:", "部门代码 qa3 只能用大写字母和数字",
+     "code qa3: upper-case letters and digits"),
+])
+def test_a_config_message_names_its_line_and_reads_in_one_language(plain, file, text, line, zh, en):
+    path = plain / "site_config" / file
+    with path.open("a", encoding="utf-8") as f:
+        f.write(text)
+    if file in ("types.yml", "site.yml"):
+        path.write_text(text, "utf-8")
+    out_zh, out_en = (bulletin("validate", *lang, cwd=plain) for lang in ((), ("--lang", "en")))
+    said_zh, said_en = out_zh.stdout + out_zh.stderr, out_en.stdout + out_en.stderr
+    assert f"site_config/{line}" in said_zh and f"site_config/{line}" in said_en, said_zh
+    assert zh in said_zh and en not in said_zh, said_zh
+    assert en in said_en and zh not in said_en and " / " not in said_en.split("\n")[0], said_en
+
+
+OWN_MEMO = """\
+types:
+  memo:                   # our own internal memo: no department owes it a reply
+    folder: memos
+    prefix: MEMO
+    fields:
+      to: {kind: list, of: {kind: dept}}
+      status: {kind: choice, values: [open, filed]}
+      reply_due: {kind: date}
+"""
+
+
+def test_a_company_memo_is_not_owed_as_a_v2_memo(plain):
+    """A company's own `memo` keeps its own definition: no reply is owed, nothing is late, nothing escalates."""
+    (plain / "site_config/types.yml").write_text(OWN_MEMO, "utf-8")
+    write_records(plain, {"records/memos/2026/MEMO-2026-001-night.md": "to: [PRD]\nstatus: open\nreply_due: 2026-01-10\n"})
+    assert bulletin("validate", "--lang", "en", cwd=plain).stdout == "checked 13 records: 0 errors, 0 warnings\n"
+    owed = bulletin("status", "--today", "2026-06-01", "--lang", "en", "--department", "PRD", cwd=plain)
+    assert owed.returncode == 0 and "PRD" in owed.stdout and "MEMO-2026-001" not in owed.stdout, owed.stdout

@@ -25,7 +25,7 @@ from mkdocs.structure.toc import AnchorLink
 
 from generator import git, incremental, pages, render, search
 from generator.attachments import executable_file
-from generator.config import ConfigError, load_config, today_in
+from generator.config import ConfigError, load_config, site_language, today_in
 from generator.records import RECORDS_DIR
 from generator.validate import Result, load_repository
 
@@ -99,7 +99,7 @@ class BulletinPlugin(BasePlugin):
         try:
             result = job.result if job else load_repository(root, load_config(root))
         except ConfigError as exc:
-            raise Abort(f"{exc.path}:{exc.line or 1}: error: {exc.problem}") from None
+            raise Abort(f"{exc.path}:{exc.line or 1}: error: {exc.message(site_language(root))}") from None
         cfg = result.config
         if result.errors:
             for p in result.errors:
