@@ -96,7 +96,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.approvals = approvals.tables(cfg, [r for r in records if r.id in shown], site.history)
     site.attachments = _attachments(visible)
     specs = ref_specs(cfg.types)
-    site.refs = {r.id: list(refs_of(r, specs)) for r in masked}
+    site.refs = {r.id: refs_of(r, specs) for r in masked}
     site.backlinks = _backlinks(visible, site.refs)
     site.renderer = Renderer(cfg, words, visible, site)
     reps = cfg.holders("management-rep", today)      # escalations go to them: asked once, not per record
@@ -865,9 +865,12 @@ def next_ids(records, cfg: Config, today: dt.date) -> dict[str, str]:
     from .schema import ID_RE
 
     top: dict[str, int] = defaultdict(int)
+    year = f"-{today.year}-"    # an ID of another year is passed over without the expression
     for r in records:
         for rid in (r.id, *(f for f in (r.get("former_ids") or []) if isinstance(f, str))):
-            m = ID_RE.match(str(rid))
+            if year not in rid:
+                continue
+            m = ID_RE.match(rid)
             if m and int(m.group(2)) == today.year:
                 top[m.group(1)] = max(top[m.group(1)], int(m.group(3)))
     return {name: f"{t.prefix}-{today.year}-{top[t.prefix] + 1:03d}" for name, t in cfg.types.items()}
