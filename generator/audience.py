@@ -326,34 +326,34 @@ def _ref_plan(spec: FieldSpec | None):
     return None
 
 
-def refs_of(r: Record, specs: dict):
-    """(top-level field, value) for every value of kind ref or source_ref in a record, in lists and objects;
-    specs: ref_specs of the types."""
-    fields = r.fields
+def refs_of(r: Record, specs: dict) -> list:
+    """[(top-level field, value)] for every value of kind ref or source_ref in a record, in lists and objects;
+    specs: ref_specs of the types. Built by appending (no generators: it runs for every record of each build)."""
+    fields, out = r.fields, []
     for key, plan in specs.get(r.type, ()):
         if key in fields:
             v = fields[key]
             if plan is REF:
                 if isinstance(v, str):
-                    yield key, v
+                    out.append((key, v))
             else:
-                for value in _ref_values(v, plan):
-                    yield key, value
+                _ref_values(v, plan, key, out)
+    return out
 
 
-def _ref_values(v, plan):
+def _ref_values(v, plan, key: str, out: list) -> None:
     if plan is REF:
         if isinstance(v, str):
-            yield v
+            out.append((key, v))
     elif plan[0] == "list":
         if isinstance(v, list):
             for x in v:
-                yield from _ref_values(x, plan[1])
+                _ref_values(x, plan[1], key, out)
     elif isinstance(v, dict):
         keys = plan[1]
         for k, x in v.items():          # in the record's order, as written
             if k in keys:
-                yield from _ref_values(x, keys[k])
+                _ref_values(x, keys[k], key, out)
 
 
 def _id_pattern(id_words) -> re.Pattern:

@@ -244,15 +244,21 @@ class Deps:
     tokens: dict = field(default_factory=dict)         # shared value's name -> its token in the memo (Kept)
 
 
-def digests(records) -> tuple[dict, dict]:
-    """record ID -> digest of its front matter, and record ID -> field_digests."""
-    return {r.id: _digest(r.front_matter) for r in records}, {r.id: field_digests(r) for r in records}
+def front_digests(records) -> dict:
+    """record path -> digest of its front matter: made once per build (pages.generated_inputs, digests and
+    changed_keys read it)."""
+    return {r.path: _digest(r.front_matter) for r in records}
 
 
-def changed_keys(previous: Deps, records, made: Deps) -> set | None:
+def digests(records, fronts: dict) -> tuple[dict, dict]:
+    """record ID -> digest of its front matter (fronts: front_digests), and record ID -> field_digests."""
+    return {r.id: fronts[r.path] for r in records}, {r.id: field_digests(r) for r in records}
+
+
+def changed_keys(previous: Deps, records, made: Deps, fronts: dict) -> set | None:
     """(ID, field) pairs whose value changed since `previous` (and (ID, ALL) for a record with any change);
-    None when a record came or went. Fills made's front and values."""
-    front = made.front = {r.id: _digest(r.front_matter) for r in records}
+    None when a record came or went. Fills made's front and values (fronts: front_digests)."""
+    front = made.front = {r.id: fronts[r.path] for r in records}
     if front.keys() != previous.front.keys():
         return None
     values = made.values = dict(previous.values)

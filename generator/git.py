@@ -8,6 +8,7 @@ need a revision raise GitError, which the CLI turns into exit 2.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import subprocess
 from dataclasses import dataclass
@@ -143,6 +144,7 @@ class History(dict):
     def __init__(self, *args):
         super().__init__(*args)
         self.paths: dict[tuple[str, str], str] = {}     # (current path, commit) -> the path then
+        self.digest: str | None = None     # of the log it was read from (history()): None when not known
 
     def path_at(self, path: str, sha: str) -> str:
         return self.paths.get((path, sha), path)
@@ -165,7 +167,9 @@ def history(root: Path, folder: str = RECORDS_DIR, revs: str | None = None) -> H
                    f"--format={_LOG_FORMAT}", *([revs] if revs else []), "--", f"{folder}/")
     except GitError:                                   # e.g. no commits yet
         return History()
-    return _parse_log(raw.decode("utf-8", "surrogateescape"))
+    out = _parse_log(raw.decode("utf-8", "surrogateescape"))
+    out.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return out
 
 
 _DEAD = object()       # an older file that lived at the same path and was deleted: not the current file

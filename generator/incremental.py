@@ -48,6 +48,8 @@ class Manifest:
     index: object = None          # search.Built: the index, to patch (its documents and shards as Parts)
     outputs: list[str] = field(default_factory=list)            # every file of the site (listing())
     deps: object = None                                         # deps.Deps: what each generated page read
+    basis: str | None = None                                    # pages.page_basis of the record pages' keys
+    digests: dict[str, str] = field(default_factory=dict)       # record page src -> its file's digest
 
 
 def fingerprint(root: Path, config_file: Path, site, nav, engine: tuple[str, ...]) -> str:

@@ -62,6 +62,9 @@ class Site:
     only: set | None = None                                # generated pages to make again (None: all)
     before: dict = field(default_factory=dict)             # the previous build's reads of each generated page
     read_digests: dict = field(default_factory=dict)       # shared value's name -> digest of what it read (review_key)
+    fronts: dict = field(default_factory=dict)             # record path -> digest of its front matter (deps.front_digests)
+    keys_made: int = 0                                     # record page keys page_keys made (not kept)
+    file_digests: dict = field(default_factory=dict)       # record path -> its file's digest (masked or not)
 
     def record_page(self, src: str):
         return self.renderer.record(self.record_src[src], self)
@@ -96,7 +99,7 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.approvals = approvals.tables(cfg, [r for r in records if r.id in shown], site.history)
     site.attachments = _attachments(visible)
     specs = ref_specs(cfg.types)
-    site.refs = {r.id: list(refs_of(r, specs)) for r in masked}
+    site.refs = {r.id: refs_of(r, specs) for r in masked}
     site.backlinks = _backlinks(visible, site.refs)
     site.renderer = Renderer(cfg, words, visible, site)
     reps = cfg.holders("management-rep", today)      # escalations go to them: asked once, not per record
@@ -110,6 +113,8 @@ def build_site(records: Records, cfg: Config, *, audience: str, today: dt.date, 
     site.extra_pages = extra_pages or {}
     site.nav = nav_of(cfg, words, site.extra_pages)
     site.next_ids = next_ids(records, cfg, today)
+    site.fronts = deps.front_digests(records)
+    site.file_digests = {r.path: r.digest for r in records}
     site.inputs = generated_inputs(records, site)
     site.shape = _shape(records, site)
     return site
@@ -122,12 +127,12 @@ def generate(site: Site, previous: deps.Deps | None = None) -> None:
     changed, site.reads.on = None, True
     made = site.deps = deps.Deps(shape=site.shape)
     if previous is not None and previous.shape == site.shape:
-        changed = deps.changed_keys(previous, site.records, made)
+        changed = deps.changed_keys(previous, site.records, made, site.fronts)
         touched = deps.Touched(changed or set(), previous.shared)
         if changed is not None and touched(previous.site_wide):
             changed = None
     if changed is None:
-        made.front, made.values = deps.digests(site.records)
+        made.front, made.values = deps.digests(site.records, site.fronts)
         carried = {}
     else:
         site.only = {src for src, reads in previous.pages.items() if touched(reads)}
@@ -167,8 +172,9 @@ def generated_inputs(records: Records, site: Site) -> str:
     Code and configuration are in the build's fingerprint (incremental.fingerprint)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{site.audience}\0{site.today.isoformat()}\0{site.lang}\0{site.shallow}".encode())
+    fronts = site.fronts
     for r in records:
-        h.update(f"\0\0{r.path}\0{r.front_matter}".encode())
+        h.update(f"\0\0{r.path}\0{fronts[r.path]}".encode())      # its front matter's digest
         if r.type == "notice":
             h.update(f"\0{r.body}".encode())
     for src, (title, markdown) in sorted(site.extra_pages.items()):
@@ -865,9 +871,12 @@ def next_ids(records, cfg: Config, today: dt.date) -> dict[str, str]:
     from .schema import ID_RE
 
     top: dict[str, int] = defaultdict(int)
+    year = f"-{today.year}-"    # an ID of another year is passed over without the expression
     for r in records:
         for rid in (r.id, *(f for f in (r.get("former_ids") or []) if isinstance(f, str))):
-            m = ID_RE.match(str(rid))
+            if year not in rid:
+                continue
+            m = ID_RE.match(rid)
             if m and int(m.group(2)) == today.year:
                 top[m.group(1)] = max(top[m.group(1)], int(m.group(3)))
     return {name: f"{t.prefix}-{today.year}-{top[t.prefix] + 1:03d}" for name, t in cfg.types.items()}
@@ -993,14 +1002,34 @@ def load_extra_pages(root: Path, lang: str) -> dict:
 __all__ = ["build_site", "generate", "visible_to", "url_of", "relative", "src_of", "Site"]
 
 
-def page_keys(site: Site) -> dict[str, str]:
+def page_basis(site: Site) -> str | None:
+    """What every record page's key (page_keys) is made from besides its own file: every record's path and
+    front matter (site.inputs: titles, references, notices' states, what review packs read) and the Git
+    history. None when the history's digest is not known."""
+    digest = getattr(site.history, "digest", None)
+    return None if digest is None else f"{site.inputs}\0{digest}"
+
+
+def page_keys(site: Site, before: tuple | None = None) -> dict[str, str]:
     """A digest per record page of everything its HTML is made from, besides what is site-wide
-    (configuration, registries, audience, today, navigation: see incremental.fingerprint)."""
-    keys = {}
+    (configuration, registries, audience, today, navigation: see incremental.fingerprint). before: the
+    previous build's (page_basis, file digests (page_digests), keys), with the same fingerprint and site.deps:
+    while the basis is the same, a page whose file digest is too keeps its key (made of the same values)
+    without making it again. site.keys_made counts the keys made."""
+    keys, made = {}, 0
     by_id, backlinks, refs, history = site.records.by_id, site.backlinks, site.refs, site.history
     hidden_ids, hidden_commits = site.hidden_ids, site.hidden_commits
     blake2b = hashlib.blake2b
+    basis = page_basis(site)
+    old_digests, old_keys = before[1:] if before is not None and basis is not None and before[0] == basis \
+        else ({}, {})
+    file_digests = site.file_digests
     for src, r in site.record_src.items():
+        # a masked record's text is its file's, masked as the basis says
+        if (d := file_digests.get(r.path)) and old_digests.get(src) == d and src in old_keys:
+            keys[src] = old_keys[src]
+            continue
+        made += 1
         # one string hashed: as cheap as the parts allow; the file's digest stands for its text (unmasked)
         parts = [r.path, "\0d", r.digest] if r.digest else [r.path, r.front_matter, "\0", r.body]
         for source, hows in backlinks.get(r.id, ()):
@@ -1015,4 +1044,11 @@ def page_keys(site: Site) -> dict[str, str]:
         for c in history.get(r.path, ()):
             parts.append(f"\0h{c.sha}\0{c.sha in hidden_commits}")
         keys[src] = blake2b("".join(parts).encode(), digest_size=16).hexdigest()
+    site.keys_made = made
     return keys
+
+
+def page_digests(site: Site) -> dict[str, str]:
+    """Record page src -> its file's digest (Record.digest; "" when unknown): page_keys' before."""
+    file_digests = site.file_digests
+    return {src: file_digests.get(r.path, "") for src, r in site.record_src.items()}

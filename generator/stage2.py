@@ -210,13 +210,19 @@ def run(root: Path, cfg: Config, rels: list[str], check, *, use_cache: bool = Tr
     results: dict[str, tuple] = {}
     todo = []
     restated = 0              # files whose stat is not the cached one
+    base, stat_of, get = os.path.join(root, ""), os.stat, cached.get    # the loop below runs once per record
     for rel in rels if use_cache else ():
-        hit, stat = cached.get(rel), _stat(root, rel)
+        hit = get(rel)
+        try:
+            st = stat_of(base + rel)
+            stat = st.st_size, st.st_mtime_ns, st.st_ino      # as _stat
+        except OSError:
+            stat = None
         stats[rel] = stat
-        restated += (hit[-1] if hit is not None else None) != stat
         if hit is not None and stat is not None and len(hit) == 3 and hit[2] == stat:
             digests[rel], results[rel] = hit[0], hit[1]
             continue
+        restated += (hit[-1] if hit is not None else None) != stat
         digests[rel] = _digest(root, rel)
         if hit is not None and digests[rel] is not None and hit[0] == digests[rel]:
             results[rel] = hit[1]

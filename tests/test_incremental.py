@@ -397,6 +397,25 @@ def test_an_edit_looks_up_approval_evidence_for_the_pages_it_renders_only(repo, 
     assert _differences(site, full) == []
 
 
+def test_a_body_edit_keys_only_the_edited_record_page_again(repo, tmp_path):
+    """Each record page is keyed by what it is made from; after a body edit the keys of the other pages are
+    the previous build's (every front matter and the history are the same), and the site is still a full
+    build's. A commit (new history) or a front-matter edit keys every page again."""
+    site = tmp_path / "site"
+    first = _build(repo, site)
+    assert first["keys_made"] == first["pages"], first
+    assert _build(repo, site)["keys_made"] == 0, "nothing changed"
+    edit_body_only(repo)
+    assert _build(repo, site)["keys_made"] == 1, "the edited record only"
+    git("commit", "-qam", "minutes", cwd=repo)
+    assert _build(repo, site)["keys_made"] == first["pages"], "the history changed"
+    edit_title(repo)
+    assert _build(repo, site)["keys_made"] == first["pages"], "a title changed"
+    full = tmp_path / "full"
+    _build(repo, full, incremental_ok=False)
+    assert _differences(site, full) == []
+
+
 def test_a_build_that_makes_no_generated_page_does_not_load_their_modules(repo, tmp_path):
     """Charts, feeds and the auditor's index are loaded only when a generated page is made: a build after
     a body edit (every generated page kept) goes without them."""

@@ -133,7 +133,11 @@ class BulletinPlugin(BasePlugin):
             site.deps = s.previous.deps             # nor what they read
         else:   # only the generated pages that read a value changed since the previous build
             pages.generate(site, s.previous.deps if s.previous is not None else None)
-        s.page_keys = pages.page_keys(site)         # after generate: a review's page is keyed by its pack's reads
+        # after generate: a review's page is keyed by its pack's reads; with the previous build's deps (its
+        # inputs are this build's) and basis, only the pages whose file changed are keyed again
+        before = (s.previous.basis, s.previous.digests, s.previous.pages) \
+            if s.previous is not None and site.deps is s.previous.deps else None
+        s.page_keys = pages.page_keys(site, before)
         if s.previous is not None:
             s.reuse = {src for src, key in s.page_keys.items() if s.previous.pages.get(src) == key}
         # approval evidence only for the record pages this build renders, found before workers fork
@@ -282,12 +286,12 @@ class BulletinPlugin(BasePlugin):
             s.job.stats = {"reused": len(s.reuse), "pages": len(s.site.record_src),
                            "generated_kept": bool(s.kept_files), "search_patched": patched is not None,
                            "generated_made": len(s.site.html_pages), "mask_read": s.site.mask.read,
-                           "approvals_looked_up": s.site.approvals.looked_up}
+                           "approvals_looked_up": s.site.approvals.looked_up, "keys_made": s.site.keys_made}
             s.job.made = incremental.Manifest(
                 fingerprint=s.fingerprint, pages=s.page_keys, attachments=s.attachment_digests,
                 search={**{src: d.url for src, d in s.search_docs.items()}, **kept}, generated=s.generated_digests, inputs=s.site.inputs,
                 files=s.kept_files or [*s.site.files, *s.site.kept], index=index,
-                deps=s.site.deps)
+                deps=s.site.deps, basis=pages.page_basis(s.site), digests=pages.page_digests(s.site))
 
     def on_build_error(self, error):
         self.job = self.state = None
