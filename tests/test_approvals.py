@@ -268,7 +268,9 @@ def test_an_unknown_mode_stops_with_a_clear_error(tmp_path, keys):
     for args in (("validate",), ("check-changes", "--base", "main")):
         proc = bulletin(*args, cwd=root)
         assert proc.returncode == 2, proc.stdout
-        assert "approvals must be declared, authored or signed, not sigend" in proc.stdout + proc.stderr
+        assert "approvals 只能是 declared、authored 或 signed，这里是 sigend" in proc.stdout + proc.stderr
+        english = bulletin(*args, "--lang", "en", cwd=root)
+        assert "approvals must be declared, authored or signed, not sigend" in english.stdout + english.stderr
 
 
 # --- signed ---------------------------------------------------------------------------------------
