@@ -119,7 +119,7 @@ def test_a_branch_and_path_are_percent_encoded_segment_by_segment(demo):
 def test_a_wrong_repository_setting_stops_with_a_clear_message(demo, setting, words):
     site_yml = demo / "site_config" / "site.yml"
     site_yml.write_text(site_yml.read_text("utf-8") + setting + "\n", "utf-8")
-    r = bulletin("validate", cwd=demo)
+    r = bulletin("validate", "--lang", "en", cwd=demo)
     assert r.returncode == 2
     assert "site_config/site.yml" in r.stderr + r.stdout and words in r.stderr + r.stdout
     assert "Traceback" not in r.stderr
