@@ -20,7 +20,8 @@ Each repository gets its own cache folder (BULLETIN_CACHE_DIR, next to it); "no 
 that folder and any .cache/ inside the repository are removed first.
 
 Medians over --repeat rounds; peak memory is the child's peak RSS (/usr/bin/time, else wait4),
-or the PSS summed over its process tree, sampled every 0.2 s, when that is larger (workers).
+or the PSS summed over its process tree, sampled every 0.2 s, when that is larger (workers): the tree
+is stopped for each sample, so that the sum is of one instant.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -155,21 +157,64 @@ def _tree(root: int) -> dict[int, int]:
     return tree
 
 
-def _tree_rss(root: int, tries: int = 5) -> int:
-    """Memory of root and all its descendants (PSS where readable, else RSS), from /proc.
+def _state(pid: int) -> str:
+    """A process's state letter from /proc (R, S, D, T, Z ...), "" when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return ""
+    return stat[stat.rfind(b")") + 2:].split()[0].decode()
 
-    A sample taken while a process forks or ends is taken again: read before the fork, the parent's
-    pages count whole, and read after it, the child's count half once more (one build forks a worker
-    for every run of pages: such a sample once made a peak of 1.3 times the true one)."""
-    for _ in range(tries):
-        tree = _tree(root)
+
+STILL = ("T", "t", "Z", "X", "")    # states in which a process's memory no longer changes: stopped, ended, gone
+STOP_POLLS = 5000                   # waits of 0.2 ms for a process to stop (one in a system call stops on return)
+
+
+def _tree_rss(root: int) -> int:
+    """Memory of root and all its descendants at one instant (PSS where readable, else RSS), from /proc.
+
+    Read one process after another while the tree runs, a sum is of no instant: a worker read before its
+    parent forks or after a sibling ends counts pages the others count too (a worker ending between the
+    listing and the reading once counted its whole RSS, shared with its parent: 1.5 times the true peak),
+    and one read after the pages it shares were unmapped elsewhere counts less. So the tree is stopped
+    (SIGSTOP, parents before their children: a stopped process forks no more), read, and continued; a
+    process ended meanwhile is a zombie and holds nothing. 0 (no sample) when a process would not stop."""
+    mine: list[int] = []        # the processes this sample stopped (one stopped by someone else stays so)
+    seen: set[int] = set()
+    try:
+        while True:
+            tree = _tree(root)
+            new = [pid for pid in tree if pid not in seen]
+            if not new:
+                break           # every process of the tree is stopped, and this listing's RSS are theirs now
+            seen.update(new)
+            for pid in new:
+                if _state(pid) in STILL:
+                    continue
+                try:
+                    os.kill(pid, signal.SIGSTOP)
+                except OSError:
+                    continue
+                mine.append(pid)
+            for pid in new:
+                for _ in range(STOP_POLLS):
+                    if _state(pid) in STILL:
+                        break
+                    time.sleep(0.0002)
+                else:
+                    return 0
         total = 0
         for pid, rss in tree.items():
             pss = _pss(pid)
             total += pss if pss is not None else rss
-        if _tree(root).keys() == tree.keys():
-            return total
-    return 0     # the tree kept changing: no sample this time (the next one comes in 0.2 s)
+        return total
+    finally:
+        for pid in mine:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except OSError:
+                pass
 
 
 class Sampler(threading.Thread):

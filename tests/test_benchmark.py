@@ -52,3 +52,35 @@ def test_a_build_is_compared_with_the_smaller_build_of_an_earlier_run(tmp_path):
     [found] = result["search"]
     assert found["source"] == "the site built by bulletin build" and found["docs"] > 30
     assert "bulletin build (cold) at 40 vs bulletin build (cold) at 20" in printed
+
+
+CHURN = r"""
+import os
+heap = bytearray(b"x") * (64 << 20)     # 64 MB written: the parent's own pages, which every child shares
+with open("/proc/self/smaps_rollup") as fh:
+    print(next(int(line.split()[1]) for line in fh if line.startswith("Pss:")), flush=True)
+while True:                             # children forked and ended without end, none touching the heap
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+"""
+
+
+def test_the_memory_of_a_tree_that_forks_and_ends_children_is_counted_once():
+    """A tree's memory is its parent's 64 MB heap and little more, however its children come and go: no
+    sample counts the heap twice (a child ending while the tree is read) nor misses part of it."""
+    from benchmarks import measure
+
+    proc = subprocess.Popen([sys.executable, "-c", CHURN], stdout=subprocess.PIPE)
+    try:
+        own = int(proc.stdout.readline()) * 1024      # the parent's PSS before its first child
+        samples = [measure._tree_rss(proc.pid) for _ in range(200)]
+        assert measure._state(proc.pid) not in ("T", "t")     # left running
+    finally:
+        proc.kill()
+        proc.wait()
+    assert own > 64 << 20
+    taken = [s for s in samples if s]
+    assert len(taken) == len(samples)
+    assert min(taken) >= 64 << 20 and max(taken) <= own + (16 << 20), (own >> 20, sorted(taken)[-5:])
