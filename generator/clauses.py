@@ -48,8 +48,9 @@ def _folder(cfg: Config, rtype: str) -> str | None:
 
 
 def _page(cfg: Config, rtype: str, page: str) -> str | None:
+    """A v2 type's board (or trend, or log); None for a company's own type of that name (it has none)."""
     folder = _folder(cfg, rtype)
-    return f"{folder}/{page}" if folder else None
+    return f"{folder}/{page}" if folder and state.builtin(cfg, rtype) else None
 
 
 def verification_missing(capa) -> bool:

@@ -558,17 +558,19 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
     objectives and of Communication (the KPI page's: its figures cost the whole site's KPIs)."""
     rd, today, shared = site.renderer, site.today, site.reads.shared
     put = functools.partial(_put, site)
-    of = {t: [r for r in live if r.type == t] for t in ("complaint", "nc", "survey", "memo", "contact", "capa")}
+    # a company's own type with a v2 type's name keeps its own definition: no v2 board, figures or lists
+    of = {t: [r for r in live if r.type == t] if state.builtin(cfg, t) else []
+          for t in ("complaint", "nc", "survey", "memo", "contact", "capa")}
     ckey = customer_key(cfg)
     trends = shared("trends", lambda: state.survey_trends(of["survey"], ckey))
-    if "complaint" in cfg.types:
+    if state.builtin(cfg, "complaint"):
         src = f"{cfg.types['complaint'].folder}/board.md"
         put(src, lambda: rd.page("complaint_board.html", src, w("complaint_board"), complaints=of["complaint"],
                                  c=state.comm_kpis(of["complaint"], today, [])))
-    if "nc" in cfg.types:
+    if state.builtin(cfg, "nc"):
         src = f"{cfg.types['nc'].folder}/board.md"
         put(src, lambda: rd.page("nc_board.html", src, w("nc_board"), audits=_audits(of["nc"])))
-    if "survey" in cfg.types:
+    if state.builtin(cfg, "survey"):
         src = f"{cfg.types['survey'].folder}/trend.md"
         put(src, lambda: rd.page("survey_trend.html", src, w("survey_trend"), trends=trends(),
                                  charts={t.customer: _trend_chart(t, w) for t in trends() if len(t.rows) > 1}))
@@ -583,10 +585,10 @@ def _communication(site: Site, cfg: Config, w: Words, live, by_type, kpis):
                 memos_from[m.get("department")].append(m)
         return memos_to, memos_from
     memos = shared("memos", memos)
-    if "memo" in cfg.types:
+    if state.builtin(cfg, "memo"):
         src = f"{cfg.types['memo'].folder}/board.md"
         put(src, lambda: rd.page("memo_board.html", src, w("memo_board"), memos_to=memos()[0], memos_from=memos()[1]))
-    if "contact" in cfg.types:
+    if state.builtin(cfg, "contact"):
         src = f"{cfg.types['contact'].folder}/log.md"
         put(src, lambda: rd.page("contact_log.html", src, w("contact_log"),
                                  groups=_contact_groups(of["contact"], ckey)))
@@ -984,8 +986,9 @@ def _comm_nav(cfg: Config, w: Words) -> list:
     for rtype, page, label in COMM_PAGES:
         if rtype in cfg.types:
             t = cfg.types[rtype]
-            out.append({t.title(cfg.language): [{t.title(cfg.language): f"{t.folder}/index.md"},
-                                                {w(label): f"{t.folder}/{page}"}]})
+            index = {t.title(cfg.language): f"{t.folder}/index.md"}
+            out.append({t.title(cfg.language): [index, {w(label): f"{t.folder}/{page}"}]}
+                       if state.builtin(cfg, rtype) else index)     # a company's own type: no v2 board
     return out
 
 

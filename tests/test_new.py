@@ -206,6 +206,25 @@ def test_a_companys_own_type_with_a_v2_name_gets_its_own_fields(repo):
     assert list((repo / "site" / "memos").rglob("LX-2026-001*/index.html"))
 
 
+def test_a_companys_own_types_with_v2_names_build_without_v2_boards(repo):
+    """A company's own complaint, nc, survey and contact types (their own folders and fields) build with
+    --strict: no v2 board, trend or log is made for them (they have none of its fields), nor named in the
+    navigation or the audit clauses."""
+    own = {"complaint": "KS", "nc": "BF", "survey": "DC", "contact": "WB"}
+    (repo / "site_config" / "types.yml").write_text("types:\n" + "".join(
+        f"  {name}:\n    folder: own-{name}\n    prefix: {prefix}\n    label: 本厂{name}\n"
+        f"    fields:\n      note: {{kind: text, label: 说明}}\n" for name, prefix in own.items()), "utf-8")
+    for name in own:
+        new(repo, name, "--title", f"本厂{name}", "--department", "QA", "--today", "2026-11-05")
+    built = bulletin("build", "--strict", "--today", "2026-11-30", "--out", "site", cwd=repo)
+    assert built.returncode == 0, built.stderr
+    site = repo / "site"
+    for name in own:
+        assert (site / f"own-{name}" / "index.html").is_file()
+        assert not [p for p in ("board", "trend", "log") if (site / f"own-{name}" / p).exists()]
+    assert "own-complaint/board" not in "".join(p.read_text("utf-8") for p in site.rglob("*.html"))
+
+
 def test_two_new_records_in_a_row_get_two_ids(repo):
     first = new(repo, "meeting", "--title", "Same title", "--today", "2026-12-01", "--department", "QA",
                 "--person", "zhangwei")
