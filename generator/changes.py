@@ -33,7 +33,7 @@ from typing import Callable
 
 from . import approvals, git, yamlsafe
 from .config import CONFIG_DIR, Config, ConfigError, load_config
-from .messages import Text, join_text, render
+from .messages import Text, join_text, say
 from .problems import Problem, error, sort_key
 from .records import ID_IN_NAME, RECORDS_DIR, decode, scan, split
 from .schema import ID_RE, display
@@ -85,18 +85,6 @@ class Entry:
         if self.fields is None or rtype is None or not rtype.locked(self.fields):
             return None
         return str(self.fields.get("status") or rtype.name)
-
-
-class _Said(str):
-    """A message part in the reader's language: the message `code` rendered with args."""
-
-    def __new__(cls, code: str, **args):
-        obj = super().__new__(cls, code)
-        obj.args = args
-        return obj
-
-    def localize(self, lang: str) -> str:
-        return render(str(self), lang, **self.args)
 
 
 @dataclass
@@ -257,11 +245,11 @@ def _former_claims(base: dict[str, Entry], work: dict[str, Entry]) -> tuple[dict
                 continue
             old = base_ids[fid][0]
             if new.id in base_ids:
-                reason = _Said("changes-former-kept-id", id=new.id)
+                reason = say("changes-former-kept-id", id=new.id)
             elif old.type != new.type:
-                reason = _Said("changes-former-other-type", former=fid, other=old.type, id=new.id, type=new.type)
+                reason = say("changes-former-other-type", former=fid, other=old.type, id=new.id, type=new.type)
             elif fid in work_ids:
-                reason = _Said("changes-former-still-there", former=fid, other=work_ids[fid][0].path)
+                reason = say("changes-former-still-there", former=fid, other=work_ids[fid][0].path)
             else:
                 claims.setdefault(fid, new)
                 continue
@@ -413,7 +401,7 @@ def _locked_attachments(base: dict[str, Entry], work: dict[str, Entry], claims: 
             now = work_file(path)
             if now == base_files[path]:
                 continue
-            how = _Said("changes-attachment-deleted" if now is None else "changes-attachment-replaced")
+            how = say("changes-attachment-deleted" if now is None else "changes-attachment-replaced")
             problems.append(error(path, "change-attachment-locked", id=old.id, status=frozen, file=path,
                                   how=how, ref=ref_name, record=(new or old).path))
     return problems
